@@ -1,0 +1,32 @@
+/**
+ * The neutral conversation model. Providers convert to and from their wire
+ * formats at the edge; nothing else in the harness knows about them.
+ */
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Raw JSON text exactly as the model produced it; parsed and validated by the tool registry. */
+  arguments: string;
+}
+
+export interface UserMessage {
+  role: 'user';
+  content: string;
+}
+
+export interface AssistantMessage {
+  role: 'assistant';
+  content: string;
+  toolCalls: ToolCall[];
+}
+
+export interface ToolResultMessage {
+  role: 'tool';
+  toolCallId: string;
+  name: string;
+  content: string;
+  isError: boolean;
+}
+
+export type Message = UserMessage | AssistantMessage | ToolResultMessage;

@@ -1,0 +1,63 @@
+import type { Message, ToolCall } from '../core/messages.js';
+import type { Usage } from '../core/usage.js';
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ModelRequest {
+  model: string;
+  system: string;
+  messages: Message[];
+  tools: ToolSpec[];
+  maxOutputTokens: number;
+  signal?: AbortSignal;
+}
+
+export interface ModelResponse {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage;
+  stopReason: 'end' | 'tool_use' | 'max_tokens' | 'other';
+}
+
+export interface StreamHandlers {
+  onTextDelta?: (text: string) => void;
+}
+
+/** One model backend. Implementations convert the neutral model to their wire format and back. */
+export interface Provider {
+  readonly name: string;
+  /** Streams one model turn. Throws ProviderError; never returns a partial response. */
+  complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse>;
+}
+
+export type ProviderErrorKind =
+  | 'rate_limit'
+  | 'overloaded'
+  | 'server'
+  | 'connection'
+  | 'context_length'
+  | 'auth'
+  | 'bad_request'
+  | 'aborted';
+
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: ProviderErrorKind,
+    readonly status?: number,
+    /** Server-requested delay before retrying, from retry-after / retry-after-ms. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+
+  get retryable(): boolean {
+    return ['rate_limit', 'overloaded', 'server', 'connection'].includes(this.kind);
+  }
+}

@@ -1,0 +1,32 @@
+export interface ExecOptions {
+  /** Kill the command's whole process tree after this long. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Called with output as it arrives (stdout and stderr interleaved). */
+  onOutput?: (chunk: string) => void;
+  /** Run this one command with network access (escalation the user granted). */
+  network?: boolean;
+}
+
+export interface ExecResult {
+  /** null when the process was killed. */
+  exitCode: number | null;
+  /** Combined stdout+stderr, uncapped; the terminal tool caps it for the model. */
+  output: string;
+  timedOut: boolean;
+  /** Set when a resource limit of the sandbox killed the command. */
+  killedBy?: 'memory' | 'pids' | 'interrupt';
+  durationMs: number;
+}
+
+/** Where the model's commands run. The workspace is the working directory. */
+export interface Sandbox {
+  readonly kind: 'docker' | 'host';
+  /** Whether commands can reach the network (used to explain failures to the model). */
+  readonly networkBlocked: boolean;
+  /** Prepares the environment. Safe to call concurrently with the first model request. */
+  start(): Promise<void>;
+  exec(command: string, options: ExecOptions): Promise<ExecResult>;
+  /** Releases everything; idempotent. */
+  dispose(): Promise<void>;
+}

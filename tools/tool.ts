@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { Sandbox } from '../src/sandbox/sandbox.js';
+import type { Workspace } from './workspace.js';
+
+export interface ToolResult {
+  /** What the model sees. */
+  output: string;
+  isError: boolean;
+}
+
+export interface ToolContext {
+  workspace: Workspace;
+  sandbox: Sandbox;
+  signal: AbortSignal;
+  /** Streams live output (for example a running command) to the event stream. */
+  onOutput: (chunk: string) => void;
+}
+
+/** One capability offered to the model: a name, a schema, and what it does. */
+export interface Tool<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  schema: Schema;
+  /** Read-only tools may run concurrently within one model turn. */
+  readOnly: boolean;
+  run(args: z.infer<Schema>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export const ok = (output: string): ToolResult => ({ output, isError: false });
+export const fail = (output: string): ToolResult => ({ output, isError: true });
+
+/** Thrown by tools (and helpers like path resolution) for errors the model should see and recover from. */
+export class ToolError extends Error {
+  override name = 'ToolError';
+}

@@ -1,0 +1,88 @@
+import { realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { ToolError } from './tool.js';
+
+interface ReadRecord {
+  hash: string;
+}
+
+/**
+ * The repository the session works in. Every path a tool touches goes through
+ * `resolve`, which keeps it inside the root (also through symlinks), and the
+ * read record lets `edit` refuse to change files the model has not seen or
+ * that changed since it read them.
+ */
+export class Workspace {
+  readonly root: string;
+  private readonly reads = new Map<string, ReadRecord>();
+
+  constructor(root: string) {
+    this.root = realpathSync(root);
+  }
+
+  /** Absolute path for a model-supplied path, or a ToolError explaining why it is refused. */
+  resolve(requested: string): string {
+    if (typeof requested !== 'string' || requested.trim() === '') throw new ToolError('path must be a non-empty string');
+    if (requested.includes('\0')) throw new ToolError('path contains a NUL byte');
+    const absolute = path.resolve(this.root, requested);
+    if (!this.contains(absolute)) {
+      throw new ToolError(
+        `path "${requested}" is outside the workspace (${this.root}); only files inside it can be accessed`,
+      );
+    }
+    const real = realOfNearestExisting(absolute);
+    if (!this.contains(real)) {
+      throw new ToolError(`path "${requested}" leads through a symlink to ${real}, outside the workspace`);
+    }
+    return absolute;
+  }
+
+  /** Path relative to the root, with forward slashes, for messages to the model. */
+  relative(absolute: string): string {
+    return path.relative(this.root, absolute).split(path.sep).join('/') || '.';
+  }
+
+  recordRead(absolute: string, content: Buffer | string): void {
+    this.reads.set(absolute, { hash: hashOf(content) });
+  }
+
+  /** null when the file was read and is unchanged; otherwise the reason an edit must be refused. */
+  staleReason(absolute: string, current: Buffer | string): string | null {
+    const record = this.reads.get(absolute);
+    const rel = this.relative(absolute);
+    if (!record) return `${rel} has not been read in this session; read it first so the edit is based on its actual content`;
+    if (record.hash !== hashOf(current)) return `${rel} changed on disk since it was last read; read it again before editing`;
+    return null;
+  }
+
+  /** Files read so far (relative paths), for context rebuilding. */
+  filesRead(): string[] {
+    return [...this.reads.keys()].map((p) => this.relative(p));
+  }
+
+  private contains(absolute: string): boolean {
+    const rel = path.relative(this.root, absolute);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  }
+}
+
+function hashOf(content: Buffer | string): string {
+  return createHash('sha1').update(content).digest('hex');
+}
+
+/** realpath of the path, or of its deepest existing ancestor joined with the rest (for files not yet created). */
+function realOfNearestExisting(absolute: string): string {
+  let current = absolute;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return absolute;
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
+}
