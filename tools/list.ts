@@ -1,0 +1,54 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import { byCodePoint, walkFiles } from './gitignore.js';
+import { plural } from './output-cap.js';
+import { ToolError, ok, type Tool } from './tool.js';
+
+const MAX_FILES = 500;
+
+const schema = z.object({
+  path: z
+    .string()
+    .optional()
+    .describe('Directory to list, relative to the repository root. Default: the whole repository.'),
+  pattern: z
+    .string()
+    .optional()
+    .describe(
+      'Glob relative to path, e.g. "**/*.ts" or "src/**/test_*.py"; a pattern without "/" matches file names anywhere.',
+    ),
+});
+
+export const listTool: Tool<typeof schema> = {
+  name: 'list',
+  description:
+    'List files (recursively, honouring .gitignore), optionally filtered by a glob. ' +
+    `Paths are relative to the repository root, sorted, at most ${MAX_FILES}.`,
+  schema,
+  readOnly: true,
+  async run(args, ctx) {
+    const directory = ctx.workspace.resolve(args.path ?? '.');
+    const info = await stat(directory).catch(() => {
+      throw new ToolError(`${args.path} does not exist`);
+    });
+    if (!info.isDirectory())
+      throw new ToolError(`${args.path} is a file, not a directory; use read to see it`);
+    const matches = args.pattern ? picomatch(args.pattern, { dot: true, basename: true }) : () => true;
+    const files: string[] = [];
+    for await (const file of walkFiles(ctx.workspace.root, directory, ctx.signal)) {
+      if (matches(path.relative(directory, file.absolute).split(path.sep).join('/')))
+        files.push(file.relative);
+    }
+    files.sort(byCodePoint);
+    const where = args.path ? ctx.workspace.relative(directory) : 'the repository';
+    const filter = args.pattern ? ` matching ${JSON.stringify(args.pattern)}` : '';
+    if (files.length === 0) return ok(`No files${filter} in ${where}.`);
+    const header =
+      files.length > MAX_FILES
+        ? `Showing ${MAX_FILES} of ${plural(files.length, 'file')}${filter}; narrow with path or pattern.`
+        : `${plural(files.length, 'file')}${filter} in ${where}:`;
+    return ok([header, ...files.slice(0, MAX_FILES)].join('\n'));
+  },
+};

@@ -1,0 +1,164 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { walkFiles } from './gitignore.js';
+import { ToolError } from './tool.js';
+
+export interface SearchRequest {
+  root: string;
+  /** Directory or file to search, relative to root. */
+  target: string;
+  query: string;
+  regex: boolean;
+  /** How many matches to keep; all are counted. */
+  limit: number;
+  signal: AbortSignal;
+}
+
+export interface SearchMatch {
+  path: string;
+  line: number;
+  text: string;
+}
+
+export interface SearchOutcome {
+  matches: SearchMatch[];
+  total: number;
+}
+
+/** null when the backend cannot run here (tool not installed, not a git repository). */
+export type SearchBackend = (request: SearchRequest) => Promise<SearchOutcome | null>;
+
+/** Files larger than this are skipped by the pure-Node search, as generated or data files. */
+const NODE_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export const ripgrep: SearchBackend = async (request) => {
+  const args = [
+    '--line-number',
+    '--with-filename',
+    '--no-heading',
+    '--null',
+    '--color=never',
+    '--hidden',
+    '--no-require-git',
+    '--glob=!.git',
+    '--sort=path',
+    request.regex ? '--regexp' : '--fixed-strings',
+    ...(request.regex ? [request.query] : ['--regexp', request.query]),
+    '--',
+    request.target,
+  ];
+  const run = await collectMatches('rg', args, request);
+  if (run === null) return null;
+  // 1 means no match; 2 means an error, which only matters if nothing was found.
+  if (run.code === 2 && run.outcome.total === 0) throw new ToolError(`search failed: ${run.stderr.trim()}`);
+  return run.outcome;
+};
+
+export const gitGrep: SearchBackend = async (request) => {
+  const args = [
+    'grep',
+    '--line-number',
+    '-I',
+    '-z',
+    '--no-color',
+    '--untracked',
+    '--exclude-standard',
+    request.regex ? '--extended-regexp' : '--fixed-strings',
+    '-e',
+    request.query,
+    '--',
+    request.target,
+  ];
+  const run = await collectMatches('git', args, request);
+  if (run === null || /not a git repository/i.test(run.stderr)) return null;
+  if (run.code !== 0 && run.code !== 1) throw new ToolError(`search failed: ${run.stderr.trim()}`);
+  return run.outcome;
+};
+
+export const nodeWalk: SearchBackend = async (request) => {
+  const matcher = lineMatcher(request.query, request.regex);
+  const collector = new MatchCollector(request.limit);
+  for await (const file of walkFiles(
+    request.root,
+    path.resolve(request.root, request.target),
+    request.signal,
+  )) {
+    if (file.symlink) continue;
+    const content = await readFile(file.absolute).catch(() => null);
+    if (!content || content.length > NODE_MAX_FILE_BYTES || content.subarray(0, 8000).includes(0)) continue;
+    const lines = content.toString('utf8').split('\n');
+    lines.forEach((text, index) => {
+      if (matcher(text))
+        collector.add({ path: file.relative, line: index + 1, text: text.replace(/\r$/, '') });
+    });
+  }
+  return collector.outcome();
+};
+
+function lineMatcher(query: string, regex: boolean): (line: string) => boolean {
+  if (!regex) return (line) => line.includes(query);
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(query);
+  } catch (error) {
+    throw new ToolError(`invalid regular expression: ${(error as Error).message}`);
+  }
+  return (line) => pattern.test(line);
+}
+
+class MatchCollector {
+  private readonly matches: SearchMatch[] = [];
+  private total = 0;
+  private readonly limit: number;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  add(match: SearchMatch): void {
+    this.total++;
+    if (this.matches.length < this.limit) this.matches.push(match);
+  }
+
+  outcome(): SearchOutcome {
+    return { matches: this.matches, total: this.total };
+  }
+}
+
+/** Both rg --null and git grep -z print `path\0` and then `line:text` or `line\0text`. */
+const MATCH_LINE = /^([^\0]+)\0(\d+)[:\0](.*)$/s;
+
+interface ProcessRun {
+  code: number | null;
+  stderr: string;
+  outcome: SearchOutcome;
+}
+
+/** Runs a grep-like program in the root, streaming its matches into a collector; null when it is not installed. */
+function collectMatches(command: string, args: string[], request: SearchRequest): Promise<ProcessRun | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: request.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: request.signal,
+    });
+    const collector = new MatchCollector(request.limit);
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const parsed = MATCH_LINE.exec(line);
+      if (parsed)
+        collector.add({
+          path: parsed[1]!.replace(/^\.\//, ''),
+          line: Number(parsed[2]),
+          text: parsed[3]!.replace(/\r$/, ''),
+        });
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? resolve(null) : reject(error),
+    );
+    child.on('close', (code) => resolve({ code, stderr, outcome: collector.outcome() }));
+  });
+}

@@ -1,0 +1,68 @@
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { plural, truncateLine } from './output-cap.js';
+import { gitGrep, nodeWalk, ripgrep, type SearchBackend, type SearchOutcome } from './search-backends.js';
+import { ToolError, ok, type Tool } from './tool.js';
+
+const MAX_MATCHES = 100;
+const MAX_LINE_CHARS = 300;
+
+/** Fastest first; the pure-Node walk always works. */
+const BACKENDS: SearchBackend[] = [ripgrep, gitGrep, nodeWalk];
+
+const schema = z.object({
+  query: z.string().min(1).describe('Text to find (literal and case-sensitive unless regex is true).'),
+  path: z
+    .string()
+    .optional()
+    .describe(
+      'Directory or file to search in, relative to the repository root. Default: the whole repository.',
+    ),
+  regex: z.boolean().optional().describe('Treat query as a regular expression.'),
+});
+
+export const searchTool: Tool<typeof schema> = {
+  name: 'search',
+  description:
+    'Search file contents in the repository (honours .gitignore). Returns matching lines as `path:line: text`, ' +
+    `at most ${MAX_MATCHES}. The query is a literal, case-sensitive string unless regex is true.`,
+  schema,
+  readOnly: true,
+  async run(args, ctx) {
+    const target = args.path === undefined ? '.' : ctx.workspace.relative(ctx.workspace.resolve(args.path));
+    await stat(ctx.workspace.resolve(target)).catch(() => {
+      throw new ToolError(`path "${args.path}" does not exist; use list to see what is there`);
+    });
+    const request = {
+      root: ctx.workspace.root,
+      target,
+      query: args.query,
+      regex: args.regex ?? false,
+      limit: MAX_MATCHES,
+      signal: ctx.signal,
+    };
+    return ok(formatOutcome(await searchWith(BACKENDS, request), args.query, target));
+  },
+};
+
+async function searchWith(
+  backends: SearchBackend[],
+  request: Parameters<SearchBackend>[0],
+): Promise<SearchOutcome> {
+  for (const backend of backends) {
+    const outcome = await backend(request);
+    if (outcome) return outcome;
+  }
+  throw new ToolError('no search backend could run');
+}
+
+function formatOutcome(outcome: SearchOutcome, query: string, target: string): string {
+  const where = target === '.' ? 'the repository' : target;
+  if (outcome.total === 0) return `No matches for ${JSON.stringify(query)} in ${where}.`;
+  const header =
+    outcome.total > outcome.matches.length
+      ? `Showing ${outcome.matches.length} of ${plural(outcome.total, 'match', 'matches')}; narrow with path or a more specific query.`
+      : `${plural(outcome.total, 'match', 'matches')} in ${where}:`;
+  const lines = outcome.matches.map((m) => `${m.path}:${m.line}: ${truncateLine(m.text, MAX_LINE_CHARS)}`);
+  return [header, ...lines].join('\n');
+}

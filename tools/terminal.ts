@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { ExecResult } from '../src/sandbox/sandbox.js';
+import { capHeadTail } from './output-cap.js';
+import type { Tool } from './tool.js';
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+const MAX_TIMEOUT_MS = 600_000;
+
+/** Messages that mean a command tried to reach the network and could not. */
+const NETWORK_FAILURE =
+  /ENOTFOUND|EAI_AGAIN|ENETUNREACH|Could not resolve host|Network is unreachable|Temporary failure in name resolution|Name or service not known|No route to host|Failed to establish a new connection|getaddrinfo/i;
+
+const schema = z.object({
+  command: z.string().min(1).describe('Shell command (bash) to run in the repository root.'),
+  timeout_ms: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_TIMEOUT_MS)
+    .optional()
+    .describe(
+      `Kill the command after this many milliseconds. Default ${DEFAULT_TIMEOUT_MS}, max ${MAX_TIMEOUT_MS}.`,
+    ),
+});
+
+export const terminalTool: Tool<typeof schema> = {
+  name: 'terminal',
+  description:
+    'Run a shell command in the repository root and get its exit code and combined stdout/stderr. ' +
+    'Not interactive (stdin is closed). Long output keeps its beginning and end. ' +
+    'Use it to build, run tests, and inspect the environment; use read/search/list for files.',
+  schema,
+  readOnly: false,
+  async run(args, ctx) {
+    const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
+    const result = await ctx.sandbox.exec(args.command, {
+      timeoutMs,
+      signal: ctx.signal,
+      onOutput: ctx.onOutput,
+    });
+    const networkNote =
+      ctx.sandbox.networkBlocked && NETWORK_FAILURE.test(result.output)
+        ? '\n[note: network access is blocked by policy in this sandbox, so this command cannot reach the internet; ' +
+          'work offline or ask the user to allow network access]'
+        : '';
+    const body = result.output === '' ? '(no output)' : capHeadTail(result.output).replace(/\n$/, '');
+    return {
+      output: `${body}\n${statusLine(result, timeoutMs)}${networkNote}`,
+      isError: result.exitCode !== 0,
+    };
+  },
+};
+
+function statusLine(result: ExecResult, timeoutMs: number): string {
+  if (result.timedOut) {
+    return `[timed out after ${timeoutMs / 1000} s; the command and its child processes were killed. Pass a larger timeout_ms (max ${MAX_TIMEOUT_MS}) if it needs longer]`;
+  }
+  switch (result.killedBy) {
+    case 'interrupt':
+      return '[interrupted by the user before it finished]';
+    case 'memory':
+      return '[killed: the sandbox memory limit was exceeded]';
+    case 'pids':
+      return '[killed: the sandbox limit on the number of processes was exceeded]';
+  }
+  if (result.exitCode === null) return '[killed by a signal before it finished]';
+  return `[exit code ${result.exitCode}]`;
+}
