@@ -1,5 +1,5 @@
 import type { ToolCall } from './messages.js';
-import type { Usage } from './usage.js';
+import type { UsageReport } from './usage.js';
 
 /**
  * Everything a session does is reported as one of these events. Front ends
@@ -14,7 +14,7 @@ export interface ResultEvent {
   turns: number;
   duration_ms: number;
   session_id: string;
-  usage: Usage;
+  usage: UsageReport;
   text: string;
   error?: string;
 }
@@ -44,7 +44,7 @@ export type AgentEvent =
       output: string;
       duration_ms: number;
     }
-  | { type: 'usage'; turn: Usage; total: Usage }
+  | { type: 'usage'; turn: UsageReport; total: UsageReport }
   /** A provider call failed transiently and will be retried; deltas streamed since turn_start are void. */
   | { type: 'retry'; attempt: number; delay_ms: number; reason: string }
   | { type: 'compaction'; tokens_before: number; tokens_after: number; strategy: string }

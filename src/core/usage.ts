@@ -22,3 +22,18 @@ export function addUsage(a: Usage, b: Usage): Usage {
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
   };
 }
+
+/** Usage as it appears in the event stream and JSON output (snake_case, like the rest of the events). */
+export interface UsageReport {
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+}
+
+export const toUsageReport = (u: Usage): UsageReport => ({
+  input_tokens: u.inputTokens,
+  output_tokens: u.outputTokens,
+  cache_read_tokens: u.cacheReadTokens,
+  cache_write_tokens: u.cacheWriteTokens,
+});

@@ -1,0 +1,18 @@
+/** Process exit codes, documented in the README. They follow Gemini CLI's precedent. */
+export const ExitCode = {
+  success: 0,
+  error: 1,
+  /** Bad flags, missing task, missing key or other configuration the user must fix. */
+  usage: 42,
+  /** --max-turns reached before the task was finished. */
+  maxTurns: 53,
+  /** Interrupted by Ctrl-C / SIGTERM (128 + SIGINT). */
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Errors the user fixes by changing how agent is invoked or configured. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

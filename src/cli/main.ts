@@ -1,0 +1,102 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { ExitCode, UsageError } from './exit-codes.js';
+
+// Only commander and this file load before a command is chosen: `agent --version`
+// must answer fast, so everything else is imported lazily by the command that needs it.
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+export interface RunFlags {
+  print?: boolean;
+  outputFormat: 'text' | 'json' | 'stream-json';
+  provider?: string;
+  model?: string;
+  fastModel?: string;
+  baseUrl?: string;
+  maxTurns: number;
+  maxOutputTokens?: number;
+  sandbox: 'docker' | 'none';
+  sandboxImage?: string;
+  setup?: string;
+  allowNetwork?: boolean;
+  yolo?: boolean;
+  cwd: string;
+  verbose?: boolean;
+}
+
+const program = new Command()
+  .name('agent')
+  .description('A coding agent for the terminal: it searches, reads, edits and runs your code until the checks pass.')
+  .version(version, '-v, --version')
+  .argument('[task]', 'what to do, e.g. "fix failing tests" (read from stdin when omitted and stdin is not a terminal)')
+  .option('-p, --print', 'headless: run the task, print the result, never prompt')
+  .addOption(
+    new Option('--output-format <format>', 'output in print mode')
+      .choices(['text', 'json', 'stream-json'])
+      .default('text'),
+  )
+  .addOption(new Option('--provider <name>', 'model provider (default: from the environment)').choices(['openai', 'anthropic']))
+  .option('-m, --model <id>', 'model id (any id the provider accepts)')
+  .option('--fast-model <id>', 'cheaper model for routine steps (the main model plans and recovers)')
+  .option('--base-url <url>', 'API endpoint, e.g. http://localhost:11434/v1 for Ollama')
+  .option('--max-turns <n>', 'stop after this many model turns', positiveInt, 50)
+  .option('--max-output-tokens <n>', 'cap on tokens per model reply', positiveInt)
+  .addOption(
+    new Option('--sandbox <kind>', 'where commands run: docker (isolated, no network) or none (the host)')
+      .choices(['docker', 'none'])
+      .default('docker'),
+  )
+  .option('--sandbox-image <image>', 'Docker image for the sandbox (default: agent-sandbox:latest or $AGENT_SANDBOX_IMAGE)')
+  .option('--setup <command>', 'command run once in the sandbox with network before it is sealed, e.g. "npm ci"')
+  .option('--allow-network', 'keep the network on in the sandbox for the whole run')
+  .option('--yolo', 'allow running commands on the host without asking (needed with --sandbox none in print mode)')
+  .option('-C, --cwd <dir>', 'repository to work in', process.cwd())
+  .option('--verbose', 'in text mode, show tool calls and progress on stderr')
+  .showHelpAfterError()
+  .action(async (task: string | undefined, flags: RunFlags) => {
+    const { runCommand } = await import('./run-command.js');
+    process.exitCode = await runCommand(task, flags);
+  });
+
+const sandbox = program.command('sandbox').description('manage the Docker sandbox');
+sandbox
+  .command('build')
+  .description('build the sandbox image (offline from Debian packages when no registry is reachable)')
+  .option('--image <image>', 'image name to build')
+  .option('--offline', 'build from Debian packages with debootstrap instead of sandbox/Dockerfile')
+  .option('--force', 'rebuild even if the image exists')
+  .action(async (flags: { image?: string; offline?: boolean; force?: boolean }) => {
+    const { sandboxBuild } = await import('./sandbox-command.js');
+    process.exitCode = await sandboxBuild(flags);
+  });
+sandbox
+  .command('status')
+  .description('show whether the Docker engine is reachable and the image is present')
+  .option('--image <image>', 'image name to check')
+  .action(async (flags: { image?: string }) => {
+    const { sandboxStatus } = await import('./sandbox-command.js');
+    process.exitCode = await sandboxStatus(flags);
+  });
+
+program.exitOverride((error) => {
+  // Help and version are not failures; anything else commander rejects is bad usage.
+  process.exit(error.exitCode === 0 ? ExitCode.success : ExitCode.usage);
+});
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`agent: ${error.message}\n`);
+    process.exitCode = ExitCode.usage;
+  } else {
+    process.stderr.write(`agent: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = ExitCode.error;
+  }
+}

@@ -1,0 +1,94 @@
+import type { AgentEvent, EventSink } from '../core/events.js';
+
+export type OutputFormat = 'text' | 'json' | 'stream-json';
+
+export interface PrintViewOptions {
+  format: OutputFormat;
+  /** Stream the assistant's words and show tool activity as it happens (text format only). */
+  live: boolean;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * Headless output: a view over the event stream and nothing more.
+ * - stream-json: every event as one JSON line, ending with the result line;
+ * - json: the result object alone;
+ * - text: the final answer (errors on stderr); with `live`, progress as it happens.
+ */
+export function createPrintView(options: PrintViewOptions): EventSink {
+  const { stdout, stderr } = options;
+  if (options.format === 'stream-json') return (event) => stdout.write(`${JSON.stringify(event)}\n`);
+  if (options.format === 'json') {
+    return (event) => {
+      if (event.type === 'result') stdout.write(`${JSON.stringify(event)}\n`);
+    };
+  }
+  return options.live ? liveTextView(stdout, stderr) : finalTextView(stdout, stderr);
+}
+
+function finalTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): EventSink {
+  return (event) => {
+    if (event.type === 'retry') stderr.write(`agent: ${event.reason}; retrying in ${event.delay_ms} ms\n`);
+    if (event.type !== 'result') return;
+    if (event.text) stdout.write(event.text.endsWith('\n') ? event.text : `${event.text}\n`);
+    if (event.is_error) stderr.write(`agent: ${describeFailure(event)}\n`);
+  };
+}
+
+function liveTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): EventSink {
+  let midLine = false;
+  const endLine = () => {
+    if (midLine) stdout.write('\n');
+    midLine = false;
+  };
+  return (event: AgentEvent) => {
+    switch (event.type) {
+      case 'assistant_delta':
+        stdout.write(event.text);
+        midLine = !event.text.endsWith('\n');
+        break;
+      case 'assistant_message':
+        endLine();
+        break;
+      case 'tool_call_start':
+        stderr.write(`  → ${event.name} ${summariseArguments(event.arguments)}\n`);
+        break;
+      case 'tool_call_end':
+        stderr.write(`  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${event.is_error ? `: ${firstLine(event.output)}` : ''}\n`);
+        break;
+      case 'retry':
+        endLine();
+        stderr.write(`  ! ${event.reason}; retrying in ${event.delay_ms} ms (attempt ${event.attempt})\n`);
+        break;
+      case 'compaction':
+        stderr.write(`  ~ context compacted: ${event.tokens_before} → ${event.tokens_after} tokens (${event.strategy})\n`);
+        break;
+      case 'notice':
+        stderr.write(`  ${event.message}\n`);
+        break;
+      case 'result':
+        endLine();
+        stderr.write(
+          event.is_error
+            ? `agent: ${describeFailure(event)}\n`
+            : `— done in ${event.turns} turns, ${(event.duration_ms / 1000).toFixed(1)} s, ` +
+                `${event.usage.input_tokens} in / ${event.usage.output_tokens} out tokens\n`,
+        );
+        break;
+    }
+  };
+}
+
+function describeFailure(event: Extract<AgentEvent, { type: 'result' }>): string {
+  return `${event.status}${event.error ? `: ${event.error}` : ''}`;
+}
+
+function summariseArguments(raw: string): string {
+  const oneLine = raw.replace(/\s+/g, ' ');
+  return oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}

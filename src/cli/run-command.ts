@@ -1,0 +1,132 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import type { ResultEvent, EventSink } from '../core/events.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { runSession } from '../orchestrator/session.js';
+import { buildSystemPrompt } from '../orchestrator/system-prompt.js';
+import { ToolRegistry } from '../../tools/registry.js';
+import { builtinTools } from '../../tools/index.js';
+import { Workspace } from '../../tools/workspace.js';
+import { ExitCode, UsageError } from './exit-codes.js';
+import { createPrintView } from './print-view.js';
+import { connectProvider } from './provider-setup.js';
+import type { RunFlags } from './main.js';
+
+/** `agent [task]`: assemble a session from the flags, run it, map the outcome to an exit code. */
+export async function runCommand(taskArgument: string | undefined, flags: RunFlags): Promise<number> {
+  const task = (taskArgument ?? (await readPipedStdin())).trim();
+  if (!task) throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
+  const cwd = resolveWorkspace(flags.cwd);
+  const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
+
+  const { provider, models, maxOutputTokens } = await connectProvider(flags, process.env);
+  const emit: EventSink = createPrintView({
+    format: flags.outputFormat,
+    live: flags.outputFormat === 'text' && (interactive || Boolean(flags.verbose)),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  const sandbox = await createSandbox(flags, cwd);
+  const controller = new AbortController();
+  const releaseSignals = handleSignals(controller, sandbox);
+  try {
+    const result = await runSession({
+      task,
+      workspace: new Workspace(cwd),
+      system: await buildSystemPrompt({ cwd, sandbox: sandbox.kind, networkBlocked: sandbox.networkBlocked }),
+      provider: provider(emit),
+      models,
+      maxTurns: flags.maxTurns,
+      maxOutputTokens,
+      sandbox,
+      tools: new ToolRegistry(builtinTools),
+      emit,
+      signal: controller.signal,
+    });
+    return exitCodeFor(result);
+  } finally {
+    releaseSignals();
+    await sandbox.dispose();
+  }
+}
+
+function exitCodeFor(result: ResultEvent): number {
+  switch (result.status) {
+    case 'success':
+      return ExitCode.success;
+    case 'max_turns':
+      return ExitCode.maxTurns;
+    case 'interrupted':
+      return ExitCode.interrupted;
+    case 'error':
+      return ExitCode.error;
+  }
+}
+
+function resolveWorkspace(dir: string): string {
+  const cwd = path.resolve(dir);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new UsageError(`--cwd ${dir} is not a directory`);
+  return cwd;
+}
+
+async function readPipedStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function confirmHostExecution(interactive: boolean): Promise<void> {
+  const risk = '--sandbox none runs the model\'s commands directly on this machine, with your permissions and network';
+  if (!interactive) throw new UsageError(`${risk}. Add --yolo to confirm (print mode never asks).`);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${risk}. Continue? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
+  } finally {
+    rl.close();
+  }
+}
+
+async function createSandbox(flags: RunFlags, cwd: string): Promise<Sandbox> {
+  if (flags.sandbox === 'none') {
+    const { HostSandbox } = await import('../sandbox/host.js');
+    return new HostSandbox(cwd);
+  }
+  const { createDockerSandbox } = await import('../sandbox/docker.js');
+  return createDockerSandbox({
+    workspace: cwd,
+    image: flags.sandboxImage,
+    setupCommand: flags.setup,
+    allowNetwork: Boolean(flags.allowNetwork),
+  });
+}
+
+/**
+ * First Ctrl-C (or SIGTERM) interrupts: the running call gets an "interrupted"
+ * result, the session ends, the sandbox is removed. A second Ctrl-C gives up
+ * waiting, removes the sandbox and exits at once.
+ */
+function handleSignals(controller: AbortController, sandbox: Sandbox): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      controller.abort(new Error(`received ${signal}`));
+      return;
+    }
+    void sandbox.dispose().finally(() => process.exit(ExitCode.interrupted));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}

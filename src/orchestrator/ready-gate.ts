@@ -1,0 +1,50 @@
+import type { ExecOptions, ExecResult, Sandbox } from '../sandbox/sandbox.js';
+
+/**
+ * Starts a sandbox in the background and holds commands until it is ready, so
+ * its start-up overlaps the first model call instead of adding to it. A failed
+ * start is reported at the next opportunity rather than swallowed: there is
+ * never a silent fallback to another sandbox.
+ */
+export class ReadyGate implements Sandbox {
+  private readonly ready: Promise<void>;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly inner: Sandbox,
+    onFailure: (error: Error) => void,
+  ) {
+    this.ready = inner.start().catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      onFailure(this.failure);
+      throw this.failure;
+    });
+    // Observed through throwIfFailed/exec; this keeps an early failure from being an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  get kind(): Sandbox['kind'] {
+    return this.inner.kind;
+  }
+
+  get networkBlocked(): boolean {
+    return this.inner.networkBlocked;
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  start(): Promise<void> {
+    return this.ready;
+  }
+
+  async exec(command: string, options: ExecOptions): Promise<ExecResult> {
+    await this.ready;
+    return this.inner.exec(command, options);
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { packageRoot } from '../core/package-root.js';
+
+const promptsDir = path.join(packageRoot, 'prompts');
+
+/** Instruction files a repository can carry for agents, most specific name first. */
+const INSTRUCTION_FILES = ['AGENTS.md', 'CLAUDE.md', 'GEMINI.md'];
+
+export interface SystemPromptOptions {
+  cwd: string;
+  sandbox: 'docker' | 'host';
+  networkBlocked: boolean;
+}
+
+export async function loadPrompt(name: string): Promise<string> {
+  return readFile(path.join(promptsDir, name), 'utf8');
+}
+
+/**
+ * The system prompt is built once per session and never changes afterwards, so
+ * the prompt prefix stays byte-stable and provider caches hit.
+ */
+export async function buildSystemPrompt(options: SystemPromptOptions): Promise<string> {
+  const template = await loadPrompt('system.md');
+  const filled = template
+    .replace('{{sandbox}}', options.sandbox === 'docker' ? 'an isolated Docker container' : 'on the host machine')
+    .replace(
+      '{{network}}',
+      options.networkBlocked
+        ? 'The network is blocked by policy: installing packages or fetching URLs fails. Work with what is in the repository.'
+        : 'The network may be available.',
+    )
+    .replace('{{cwd}}', options.cwd)
+    .replace('{{platform}}', `${process.platform} ${process.arch}`);
+  const instructions = await readInstructions(options.cwd);
+  return instructions ? `${filled}\n${instructions}` : filled;
+}
+
+/** The repository's own instruction file, included verbatim. */
+async function readInstructions(cwd: string): Promise<string | null> {
+  for (const name of INSTRUCTION_FILES) {
+    try {
+      const text = await readFile(path.join(cwd, name), 'utf8');
+      return `# Project instructions (${name})\nThe repository's maintainers wrote these for agents. Follow them.\n\n${text.trim()}\n`;
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}

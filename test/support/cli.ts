@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AgentEvent, ResultEvent } from '../../src/core/events.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const agentBin = path.join(repoRoot, 'bin', 'agent');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Parsed stream-json lines (empty for other formats). */
+  events: AgentEvent[];
+  result: ResultEvent | undefined;
+}
+
+export interface CliOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  stdin?: string;
+  /** Called with the child once it is running (to send signals, for example). */
+  onSpawn?: (child: ReturnType<typeof spawn>) => void;
+}
+
+/** Runs the built CLI (`bin/agent`) as a user would, with a clean, explicit environment. */
+export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
+  for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [agentBin, ...args], { cwd: options.cwd, env, stdio: 'pipe' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdin.end(options.stdin ?? '');
+    child.on('error', reject);
+    options.onSpawn?.(child);
+    child.on('close', (code) => {
+      const events = parseEventLines(stdout);
+      resolve({ code, stdout, stderr, events, result: events.findLast((e) => e.type === 'result') as ResultEvent });
+    });
+  });
+}
+
+function parseEventLines(stdout: string): AgentEvent[] {
+  const events: AgentEvent[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      events.push(JSON.parse(line) as AgentEvent);
+    } catch {
+      // not an event line (text or json output formats)
+    }
+  }
+  return events;
+}
