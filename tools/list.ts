@@ -35,7 +35,9 @@ export const listTool: Tool<typeof schema> = {
     });
     if (!info.isDirectory())
       throw new ToolError(`${args.path} is a file, not a directory; use read to see it`);
-    const matches = args.pattern ? picomatch(args.pattern, { dot: true, basename: true }) : () => true;
+    const matches = args.pattern
+      ? picomatch(args.pattern, { dot: true, basename: !args.pattern.includes('/') })
+      : () => true;
     const files: string[] = [];
     for await (const file of walkFiles(ctx.workspace.root, directory, ctx.signal)) {
       if (matches(path.relative(directory, file.absolute).split(path.sep).join('/')))

@@ -20,7 +20,9 @@ export function capHeadTail(text: string, limits: HeadTailLimits = TERMINAL_LIMI
   if (headEnd >= tailStart) return text;
   const omitted = text.slice(headEnd, tailStart);
   const lines = countNewlines(omitted);
-  const note = `[... ${plural(lines, 'line')} (${formatBytes(Buffer.byteLength(omitted))}) cut from the middle of the output ...]`;
+  const size = formatBytes(Buffer.byteLength(omitted));
+  const amount = lines > 0 ? `${plural(lines, 'line')} (${size})` : size;
+  const note = `[... ${amount} cut from the middle of the output ...]`;
   const head = text.slice(0, headEnd);
   return `${head}${head.endsWith('\n') ? '' : '\n'}${note}\n${text.slice(tailStart)}`;
 }

@@ -17,7 +17,7 @@ const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMP
  */
 export class HostSandbox implements Sandbox {
   readonly kind = 'host';
-  readonly networkBlocked = false;
+  readonly networkBlocked: boolean = false;
 
   private readonly root: string;
 
