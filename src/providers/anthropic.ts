@@ -1,0 +1,170 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { Message, ToolCall } from '../core/messages.js';
+import type { Usage } from '../core/usage.js';
+import { toProviderError, truncatedStream } from './errors.js';
+import type { ModelRequest, ModelResponse, Provider, StreamHandlers, ToolSpec } from './provider.js';
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  /** Unset means api.anthropic.com. */
+  baseUrl?: string;
+}
+
+type Role = 'user' | 'assistant';
+type Block = Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam | Anthropic.ToolResultBlockParam;
+
+const CACHE_BREAKPOINT: Anthropic.CacheControlEphemeral = { type: 'ephemeral' };
+
+function parseInput(raw: string): unknown {
+  try {
+    return JSON.parse(raw || '{}');
+  } catch {
+    // The API only accepts objects here; the malformed text already got its error result from the registry.
+    return {};
+  }
+}
+
+function toBlocks(message: Message): { role: Role; blocks: Block[] } {
+  if (message.role === 'tool') {
+    const result: Block = { type: 'tool_result', tool_use_id: message.toolCallId, content: message.content };
+    return { role: 'user', blocks: [message.isError ? { ...result, is_error: true } : result] };
+  }
+  // The API rejects empty text blocks.
+  const text: Block[] = message.content ? [{ type: 'text', text: message.content }] : [];
+  if (message.role === 'user') return { role: 'user', blocks: text };
+  const toolUses: Block[] = message.toolCalls.map((call) => ({
+    type: 'tool_use',
+    id: call.id,
+    name: call.name,
+    input: parseInput(call.arguments),
+  }));
+  return { role: 'assistant', blocks: [...text, ...toolUses] };
+}
+
+/**
+ * Consecutive messages of one role become one wire message, so a batch of tool
+ * results (and any user text after them) travels as a single user turn.
+ * The last block carries a cache breakpoint so the next turn reads the whole
+ * conversation so far from the prompt cache.
+ */
+function toWireMessages(messages: Message[]): Anthropic.MessageParam[] {
+  const wire: { role: Role; content: Block[] }[] = [];
+  for (const { role, blocks } of messages.map(toBlocks)) {
+    if (blocks.length === 0) continue;
+    const previous = wire.at(-1);
+    if (previous?.role === role) previous.content.push(...blocks);
+    else wire.push({ role, content: [...blocks] });
+  }
+  const last = wire.at(-1);
+  const lastBlock = last?.content.at(-1);
+  if (last && lastBlock)
+    last.content[last.content.length - 1] = { ...lastBlock, cache_control: CACHE_BREAKPOINT };
+  return wire;
+}
+
+function toWireTools(tools: ToolSpec[]): Anthropic.Tool[] {
+  return tools.map((tool, index) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.parameters as Anthropic.Tool.InputSchema,
+    ...(index === tools.length - 1 && { cache_control: CACHE_BREAKPOINT }),
+  }));
+}
+
+/** Anthropic counts cached prompt tokens apart from input_tokens; the neutral Usage includes them. */
+function toUsage(usage: Anthropic.Usage | Anthropic.MessageDeltaUsage, previous: Usage): Usage {
+  const cacheReadTokens = usage.cache_read_input_tokens ?? previous.cacheReadTokens;
+  const cacheWriteTokens = usage.cache_creation_input_tokens ?? previous.cacheWriteTokens;
+  const uncached =
+    usage.input_tokens ?? previous.inputTokens - previous.cacheReadTokens - previous.cacheWriteTokens;
+  return {
+    inputTokens: uncached + cacheReadTokens + cacheWriteTokens,
+    outputTokens: usage.output_tokens,
+    cacheReadTokens,
+    cacheWriteTokens,
+  };
+}
+
+function toStopReason(stopReason: string | null): ModelResponse['stopReason'] {
+  if (stopReason === 'tool_use') return 'tool_use';
+  if (stopReason === 'max_tokens') return 'max_tokens';
+  return stopReason === 'end_turn' || stopReason === 'stop_sequence' ? 'end' : 'other';
+}
+
+type OpenBlock = { type: 'text'; text: string } | { type: 'tool_use'; call: ToolCall };
+
+export class AnthropicProvider implements Provider {
+  readonly name = 'anthropic';
+  private client?: Promise<Anthropic>;
+
+  constructor(private readonly options: AnthropicProviderOptions) {}
+
+  private sdk(): Promise<Anthropic> {
+    this.client ??= import('@anthropic-ai/sdk').then(
+      // retry.ts owns retrying, so the SDK must not retry behind its back.
+      ({ default: AnthropicClient }) =>
+        new AnthropicClient({ apiKey: this.options.apiKey, baseURL: this.options.baseUrl, maxRetries: 0 }),
+    );
+    return this.client;
+  }
+
+  async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+    const { signal } = request;
+    try {
+      const client = await this.sdk();
+      const stream = await client.messages.create(
+        {
+          model: request.model,
+          max_tokens: request.maxOutputTokens,
+          ...(request.system && {
+            system: [{ type: 'text', text: request.system, cache_control: CACHE_BREAKPOINT }],
+          }),
+          messages: toWireMessages(request.messages),
+          ...(request.tools.length > 0 && { tools: toWireTools(request.tools) }),
+          stream: true,
+        },
+        { signal },
+      );
+
+      const blocks: OpenBlock[] = [];
+      let usage: Usage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+      let stopReason: string | null = null;
+      let complete = false;
+      for await (const event of stream) {
+        if (event.type === 'message_start') usage = toUsage(event.message.usage, usage);
+        else if (event.type === 'content_block_start') {
+          const block = event.content_block;
+          if (block.type === 'text') blocks[event.index] = { type: 'text', text: block.text };
+          else if (block.type === 'tool_use')
+            blocks[event.index] = {
+              type: 'tool_use',
+              call: { id: block.id, name: block.name, arguments: '' },
+            };
+        } else if (event.type === 'content_block_delta') {
+          const block = blocks[event.index];
+          if (event.delta.type === 'text_delta' && block?.type === 'text') {
+            block.text += event.delta.text;
+            handlers.onTextDelta?.(event.delta.text);
+          } else if (event.delta.type === 'input_json_delta' && block?.type === 'tool_use') {
+            block.call.arguments += event.delta.partial_json;
+          }
+        } else if (event.type === 'message_delta') {
+          stopReason = event.delta.stop_reason;
+          usage = toUsage(event.usage, usage);
+        } else if (event.type === 'message_stop') complete = true;
+      }
+      // The SDK ends iteration quietly on abort, and a cut connection can end it before message_stop.
+      if (signal?.aborted) throw toProviderError(signal.reason, signal);
+      if (!complete) throw truncatedStream(this.name);
+
+      const present = blocks.filter((block) => block !== undefined);
+      const text = present.map((block) => (block.type === 'text' ? block.text : '')).join('');
+      const toolCalls = present.flatMap((block) =>
+        block.type === 'tool_use' ? [{ ...block.call, arguments: block.call.arguments || '{}' }] : [],
+      );
+      return { text, toolCalls, usage, stopReason: toStopReason(stopReason) };
+    } catch (error) {
+      throw toProviderError(error, signal);
+    }
+  }
+}

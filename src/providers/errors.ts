@@ -1,0 +1,78 @@
+import { ProviderError, type ProviderErrorKind } from './provider.js';
+
+/** A setup problem the user must fix (missing key, unknown provider); its message says exactly how. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The fields both official SDKs put on their errors; read structurally because the SDKs load lazily. */
+interface SdkErrorShape {
+  status?: unknown;
+  headers?: { get(name: string): string | null };
+  type?: unknown;
+  code?: unknown;
+  error?: { type?: unknown; code?: unknown; error?: { type?: unknown } };
+  message?: unknown;
+}
+
+const CONTEXT_LENGTH =
+  /context_length_exceeded|maximum context length|prompt is too long|context window|too many (input )?tokens/i;
+
+/** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */
+export function retryAfterMs(headers: SdkErrorShape['headers'], now = Date.now()): number | undefined {
+  const millis = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(millis) && millis >= 0) return millis;
+  const header = headers?.get('retry-after');
+  if (!header) return undefined;
+  const seconds = Number.parseFloat(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function kindForStatus(status: number): ProviderErrorKind {
+  if (status === 429) return 'rate_limit';
+  if (status === 529 || status === 503) return 'overloaded';
+  if (status >= 500 || status === 408) return 'server';
+  if (status === 401 || status === 403) return 'auth';
+  return 'bad_request';
+}
+
+/** Errors reported inside an already-open stream carry no HTTP status, only the error type. */
+function kindForStreamErrorType(type: unknown): ProviderErrorKind {
+  if (type === 'overloaded_error') return 'overloaded';
+  if (type === 'rate_limit_error') return 'rate_limit';
+  if (type === 'invalid_request_error') return 'bad_request';
+  if (type === 'authentication_error' || type === 'permission_error') return 'auth';
+  return 'server';
+}
+
+const isAbort = (error: unknown): boolean =>
+  error instanceof Error && (error.name === 'AbortError' || error.constructor.name === 'APIUserAbortError');
+
+/**
+ * Maps anything an SDK call or its stream throws to a ProviderError. Errors
+ * without an HTTP status and without an API error body (socket resets, streams
+ * cut short) are connection failures, which are retryable.
+ */
+export function toProviderError(error: unknown, signal?: AbortSignal): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (signal?.aborted || isAbort(error)) return new ProviderError('Request aborted', 'aborted');
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const status = typeof shape.status === 'number' ? shape.status : undefined;
+  const code = shape.code ?? shape.error?.code;
+  if (code === 'context_length_exceeded' || (CONTEXT_LENGTH.test(message) && (status ?? 400) < 500)) {
+    return new ProviderError(message, 'context_length', status);
+  }
+  if (status !== undefined) {
+    return new ProviderError(message, kindForStatus(status), status, retryAfterMs(shape.headers));
+  }
+  const streamErrorType = shape.type ?? shape.error?.type ?? shape.error?.error?.type;
+  if (streamErrorType) return new ProviderError(message, kindForStreamErrorType(streamErrorType));
+  return new ProviderError(`Connection failed: ${message}`, 'connection');
+}
+
+/** Thrown when a stream closes without its protocol's end marker: the response is incomplete. */
+export const truncatedStream = (provider: string): ProviderError =>
+  new ProviderError(`${provider} stream ended before the response was complete`, 'connection');

@@ -1,0 +1,123 @@
+import type OpenAI from 'openai';
+import type { Message, ToolCall } from '../core/messages.js';
+import { emptyUsage, type Usage } from '../core/usage.js';
+import { toProviderError, truncatedStream } from './errors.js';
+import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
+
+export interface OpenAIProviderOptions {
+  apiKey: string;
+  /** Unset means api.openai.com. */
+  baseUrl?: string;
+}
+
+function toWireMessages(system: string, messages: Message[]): OpenAI.ChatCompletionMessageParam[] {
+  const wire: OpenAI.ChatCompletionMessageParam[] = system ? [{ role: 'system', content: system }] : [];
+  for (const message of messages) {
+    if (message.role === 'user') wire.push({ role: 'user', content: message.content });
+    else if (message.role === 'tool')
+      wire.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.content });
+    else
+      wire.push({
+        role: 'assistant',
+        content: message.content || null,
+        ...(message.toolCalls.length > 0 && {
+          tool_calls: message.toolCalls.map((call) => ({
+            id: call.id,
+            type: 'function' as const,
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        }),
+      });
+  }
+  return wire;
+}
+
+function toUsage(usage: OpenAI.CompletionUsage): Usage {
+  return {
+    ...emptyUsage(),
+    inputTokens: usage.prompt_tokens,
+    outputTokens: usage.completion_tokens,
+    cacheReadTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+  };
+}
+
+function toStopReason(finishReason: string, hasToolCalls: boolean): ModelResponse['stopReason'] {
+  // Some OpenAI-compatible servers report 'stop' alongside tool calls.
+  if (hasToolCalls || finishReason === 'tool_calls') return 'tool_use';
+  if (finishReason === 'length') return 'max_tokens';
+  return finishReason === 'stop' ? 'end' : 'other';
+}
+
+/** OpenAI Chat Completions, and any OpenAI-compatible server (Ollama, vLLM, llama.cpp) by base URL. */
+export class OpenAIProvider implements Provider {
+  readonly name = 'openai';
+  private client?: Promise<OpenAI>;
+
+  constructor(private readonly options: OpenAIProviderOptions) {}
+
+  private sdk(): Promise<OpenAI> {
+    this.client ??= import('openai').then(
+      // retry.ts owns retrying, so the SDK must not retry behind its back.
+      ({ default: OpenAIClient }) =>
+        new OpenAIClient({ apiKey: this.options.apiKey, baseURL: this.options.baseUrl, maxRetries: 0 }),
+    );
+    return this.client;
+  }
+
+  async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+    const { signal } = request;
+    try {
+      const client = await this.sdk();
+      const stream = await client.chat.completions.create(
+        {
+          model: request.model,
+          messages: toWireMessages(request.system, request.messages),
+          ...(request.tools.length > 0 && {
+            tools: request.tools.map((tool) => ({
+              type: 'function' as const,
+              function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+            })),
+          }),
+          // api.openai.com wants the newer field; local OpenAI-compatible servers understand max_tokens.
+          ...(this.options.baseUrl
+            ? { max_tokens: request.maxOutputTokens }
+            : { max_completion_tokens: request.maxOutputTokens }),
+          stream: true,
+          stream_options: { include_usage: true },
+        },
+        { signal },
+      );
+
+      let text = '';
+      const calls: { id: string; name: string; arguments: string }[] = [];
+      let finishReason: string | undefined;
+      let usage = emptyUsage();
+      for await (const chunk of stream) {
+        if (chunk.usage) usage = toUsage(chunk.usage);
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        if (choice.delta.content) {
+          text += choice.delta.content;
+          handlers.onTextDelta?.(choice.delta.content);
+        }
+        for (const delta of choice.delta.tool_calls ?? []) {
+          const call = (calls[delta.index] ??= { id: '', name: '', arguments: '' });
+          if (delta.id) call.id = delta.id;
+          if (delta.function?.name) call.name = delta.function.name;
+          if (delta.function?.arguments) call.arguments += delta.function.arguments;
+        }
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+      // The SDK ends iteration quietly on abort, and a cut connection can end it without a finish reason.
+      if (signal?.aborted) throw toProviderError(signal.reason, signal);
+      if (!finishReason) throw truncatedStream(this.name);
+
+      const toolCalls: ToolCall[] = calls
+        .filter((call) => call !== undefined)
+        .map((call) => ({ ...call, arguments: call.arguments || '{}' }));
+      return { text, toolCalls, usage, stopReason: toStopReason(finishReason, toolCalls.length > 0) };
+    } catch (error) {
+      throw toProviderError(error, signal);
+    }
+  }
+}

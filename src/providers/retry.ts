@@ -1,0 +1,71 @@
+import {
+  ProviderError,
+  type ModelRequest,
+  type ModelResponse,
+  type Provider,
+  type StreamHandlers,
+} from './provider.js';
+
+export interface RetryOptions {
+  /** Total attempts including the first. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** A server asking for a longer wait than this is not waited for: the error surfaces instead. */
+  maxRetryAfterMs?: number;
+  /** Called before each wait, so the caller can tell the user (the orchestrator's `retry` event). */
+  onRetry?: (attempt: number, delayMs: number, reason: string) => void;
+  /** Source of jitter in [0, 1); injectable so delays can be reproduced. */
+  random?: () => number;
+}
+
+const DEFAULTS = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+
+/** Exponential backoff with "equal jitter": half the step is fixed, half random, so retries spread out but never collapse to zero. */
+export function backoffDelay(
+  retry: number,
+  baseDelayMs: number,
+  maxDelayMs: number,
+  random = Math.random,
+): number {
+  const step = Math.min(maxDelayMs, baseDelayMs * 2 ** (retry - 1));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(new ProviderError('Request aborted', 'aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', aborted);
+      resolve();
+    }, ms);
+    if (signal?.aborted) aborted();
+    else signal?.addEventListener('abort', aborted, { once: true });
+  });
+}
+
+/** Wraps a provider so transient failures (rate limits, overload, 5xx, dropped connections) are retried. */
+export function withRetries(provider: Provider, options: RetryOptions = {}): Provider {
+  const { maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } = { ...DEFAULTS, ...options };
+  return {
+    name: provider.name,
+    async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await provider.complete(request, handlers);
+        } catch (error) {
+          const retryable = error instanceof ProviderError && error.retryable && !request.signal?.aborted;
+          if (!retryable || attempt >= maxAttempts) throw error;
+          if (error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfterMs) throw error;
+          const delayMs =
+            error.retryAfterMs ?? backoffDelay(attempt, baseDelayMs, maxDelayMs, options.random);
+          options.onRetry?.(attempt, delayMs, `${error.kind}: ${error.message}`);
+          await sleep(delayMs, request.signal);
+        }
+      }
+    },
+  };
+}

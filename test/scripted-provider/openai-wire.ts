@@ -1,0 +1,179 @@
+import type { Message, ToolCall } from '../../src/core/messages.js';
+import { fragments } from './chunking.js';
+import type { ResolvedAnswer, SseEvent, WireFormat } from './types.js';
+
+/** OpenAI Chat Completions, as documented and as the official SDK parses it. */
+
+interface WireMessage {
+  role: string;
+  content?: string | { type: string; text?: string }[] | null;
+  tool_calls?: { id: string; function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
+}
+
+const textOf = (content: WireMessage['content']): string =>
+  typeof content === 'string' ? content : (content ?? []).map((part) => part.text ?? '').join('');
+
+function toNeutral(wire: WireMessage[]): { system: string; messages: Message[] } {
+  const system: string[] = [];
+  const messages: Message[] = [];
+  const toolNames = new Map<string, string>();
+  for (const message of wire) {
+    if (message.role === 'system' || message.role === 'developer') system.push(textOf(message.content));
+    else if (message.role === 'user') messages.push({ role: 'user', content: textOf(message.content) });
+    else if (message.role === 'assistant') {
+      const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      }));
+      for (const call of toolCalls) toolNames.set(call.id, call.name);
+      messages.push({ role: 'assistant', content: textOf(message.content), toolCalls });
+    } else if (message.role === 'tool') {
+      const id = message.tool_call_id ?? '';
+      const content = textOf(message.content);
+      messages.push({ role: 'tool', toolCallId: id, name: toolNames.get(id) ?? '', content, isError: false });
+    }
+  }
+  return { system: system.join('\n\n'), messages };
+}
+
+const finishReason = (answer: ResolvedAnswer): string =>
+  answer.toolCalls.length > 0 ? 'tool_calls' : 'stop';
+
+function usageBody(answer: ResolvedAnswer) {
+  const { inputTokens, outputTokens, cacheReadTokens } = answer.usage;
+  return {
+    prompt_tokens: inputTokens,
+    completion_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    prompt_tokens_details: { cached_tokens: cacheReadTokens, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+  };
+}
+
+const errorBody = (message: string, type: string, code: string | null) => ({
+  error: { message, type, param: null, code },
+});
+
+export const openaiWire: WireFormat = {
+  parseRequest(body) {
+    const tools = (body.tools as { function: { name: string } }[] | undefined) ?? [];
+    return {
+      model: String(body.model),
+      ...toNeutral((body.messages as WireMessage[] | undefined) ?? []),
+      tools: tools.map((tool) => tool.function.name),
+      stream: body.stream === true,
+    };
+  },
+
+  toolCallId: (n) => `call_scripted${n}`,
+
+  json(answer, model) {
+    return {
+      id: 'chatcmpl-scripted',
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: answer.text || null,
+            refusal: null,
+            ...(answer.toolCalls.length > 0 && {
+              tool_calls: answer.toolCalls.map((call) => ({
+                id: call.id,
+                type: 'function',
+                function: { name: call.name, arguments: call.arguments },
+              })),
+            }),
+          },
+          logprobs: null,
+          finish_reason: finishReason(answer),
+        },
+      ],
+      usage: usageBody(answer),
+    };
+  },
+
+  events(answer, model) {
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null): SseEvent => ({
+      data: {
+        id: 'chatcmpl-scripted',
+        object: 'chat.completion.chunk',
+        created: Math.floor(Date.now() / 1000),
+        model,
+        system_fingerprint: null,
+        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        usage: null,
+      },
+    });
+    const events: SseEvent[] = [chunk({ role: 'assistant', content: '', refusal: null })];
+    for (const text of fragments(answer.text)) events.push(chunk({ content: text }));
+    answer.toolCalls.forEach((call, index) => {
+      events.push(
+        chunk({
+          tool_calls: [
+            { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
+          ],
+        }),
+      );
+      for (const part of fragments(call.arguments)) {
+        events.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+      }
+    });
+    events.push(chunk({}, finishReason(answer)));
+    const usageChunk = chunk({});
+    Object.assign(usageChunk.data as object, { choices: [], usage: usageBody(answer) });
+    events.push(usageChunk, { data: '[DONE]' });
+    return events;
+  },
+
+  error(fault, detail) {
+    switch (fault) {
+      case '429':
+        return {
+          status: 429,
+          body: errorBody(
+            'Rate limit reached for requests. Please try again later.',
+            'requests',
+            'rate_limit_exceeded',
+          ),
+        };
+      case '500':
+        return {
+          status: 500,
+          body: errorBody(
+            'The server had an error while processing your request. Sorry about that!',
+            'server_error',
+            null,
+          ),
+        };
+      case '529':
+        return {
+          status: 503,
+          body: errorBody(
+            'The engine is currently overloaded, please try again later.',
+            'server_error',
+            null,
+          ),
+        };
+      case 'context_length':
+        return {
+          status: 400,
+          body: errorBody(
+            `This model's maximum context length is 128000 tokens. However, your messages resulted in ${detail} tokens. Please reduce the length of the messages.`,
+            'invalid_request_error',
+            'context_length_exceeded',
+          ),
+        };
+      case 'script_error':
+        return {
+          status: 400,
+          body: errorBody(`scripted provider: ${detail}`, 'invalid_request_error', null),
+        };
+    }
+  },
+};

@@ -1,0 +1,169 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { anthropicWire } from './anthropic-wire.js';
+import { estimateTokens } from './chunking.js';
+import { openaiWire } from './openai-wire.js';
+import type {
+  ReceivedTurn,
+  ResolvedAnswer,
+  Script,
+  ScriptedAnswer,
+  ScriptedFault,
+  ScriptedReply,
+  SseEvent,
+  WireError,
+  WireFormat,
+  WireProtocol,
+} from './types.js';
+
+/**
+ * A loopback model server speaking the real OpenAI Chat Completions and
+ * Anthropic Messages wire protocols, so the official SDKs run unmodified
+ * against it. A script decides every reply from the conversation received.
+ */
+
+export interface ScriptedProvider {
+  /** http://127.0.0.1:PORT */
+  baseUrl: string;
+  /** Base URL for the OpenAI SDK (it appends /chat/completions). */
+  openaiBaseUrl: string;
+  /** Base URL for the Anthropic SDK (it appends /v1/messages). */
+  anthropicBaseUrl: string;
+  requests: ReceivedTurn[];
+  close(): Promise<void>;
+}
+
+const wires: Record<WireProtocol, WireFormat> = { openai: openaiWire, anthropic: anthropicWire };
+
+/** Reported in context-length errors: comfortably above either protocol's stated maximum. */
+const OVERSIZED_PROMPT_TOKENS = '250000';
+
+const isFault = (reply: ScriptedReply): reply is ScriptedFault => 'fault' in reply;
+
+function protocolFor(url: string): WireProtocol | undefined {
+  const path = new URL(url, 'http://localhost').pathname;
+  if (path.endsWith('/chat/completions')) return 'openai';
+  if (path.endsWith('/messages')) return 'anthropic';
+  return undefined;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}
+
+const sendError = (response: ServerResponse, error: WireError): void =>
+  sendJson(response, error.status, error.body, error.headers);
+
+const formatSse = ({ event, data }: SseEvent): string =>
+  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+
+const write = (response: ServerResponse, text: string): Promise<void> =>
+  new Promise((resolve, reject) => response.write(text, (error) => (error ? reject(error) : resolve())));
+
+export async function startScriptedProvider(
+  script: Script,
+  options: { port?: number } = {},
+): Promise<ScriptedProvider> {
+  const requests: ReceivedTurn[] = [];
+  let toolCallsIssued = 0;
+
+  function resolveAnswer(answer: ScriptedAnswer, rawBody: string, wire: WireFormat): ResolvedAnswer {
+    const text = answer.text ?? '';
+    const toolCalls = (answer.toolCalls ?? []).map((call) => ({
+      id: wire.toolCallId(++toolCallsIssued),
+      name: call.name,
+      arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+    }));
+    const output = text + toolCalls.map((call) => call.name + call.arguments).join('');
+    return {
+      text,
+      toolCalls,
+      usage: {
+        inputTokens: estimateTokens(rawBody),
+        outputTokens: Math.max(1, estimateTokens(output)),
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        ...answer.usage,
+      },
+    };
+  }
+
+  async function respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const protocol = protocolFor(request.url ?? '/');
+    if (request.method !== 'POST' || !protocol) {
+      sendJson(response, 404, { error: { message: `no route for ${request.method} ${request.url}` } });
+      return;
+    }
+    const wire = wires[protocol];
+    const rawBody = await readBody(request);
+    const body = JSON.parse(rawBody) as Record<string, unknown>;
+    const turn: ReceivedTurn = {
+      index: requests.length,
+      protocol,
+      ...wire.parseRequest(body),
+      body,
+      headers: request.headers,
+    };
+    requests.push(turn);
+
+    let reply;
+    try {
+      reply = await script(turn);
+    } catch (error) {
+      sendError(response, wire.error('script_error', error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    if (isFault(reply) && reply.fault !== 'drop') {
+      const error = wire.error(reply.fault, OVERSIZED_PROMPT_TOKENS);
+      const retryAfter: Record<string, string> =
+        reply.fault === '429' ? { 'retry-after': String(reply.retryAfterSeconds ?? 1) } : {};
+      sendError(response, { ...error, headers: { ...error.headers, ...retryAfter } });
+      return;
+    }
+    const dropAfter = isFault(reply) ? (reply.afterChunks ?? 2) : undefined;
+    const answer = resolveAnswer(reply, rawBody, wire);
+    if (!turn.stream) {
+      if (dropAfter !== undefined) request.socket.destroy();
+      else sendJson(response, 200, wire.json(answer, turn.model));
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    for (const event of wire.events(answer, turn.model).slice(0, dropAfter))
+      await write(response, formatSse(event));
+    if (dropAfter !== undefined) request.socket.destroy();
+    else response.end();
+  }
+
+  const server = createServer((request, response) => {
+    respond(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end(`scripted provider failed: ${String(error)}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    openaiBaseUrl: `${baseUrl}/v1`,
+    anthropicBaseUrl: baseUrl,
+    requests,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Message } from '../../src/core/messages.js';
+import type { Usage } from '../../src/core/usage.js';
+
+export type WireProtocol = 'openai' | 'anthropic';
+
+/** One request as the scripted provider received it, converted to the neutral model. */
+export interface ReceivedTurn {
+  /** 0-based position among all requests this server received. */
+  index: number;
+  protocol: WireProtocol;
+  model: string;
+  system: string;
+  messages: Message[];
+  /** Names of the tools offered in this request. */
+  tools: string[];
+  stream: boolean;
+  /** The parsed JSON body exactly as sent. */
+  body: Record<string, unknown>;
+  headers: IncomingHttpHeaders;
+}
+
+export interface ScriptedToolCall {
+  name: string;
+  /** An object is serialised; a string is sent verbatim (so it may be malformed JSON). */
+  arguments: Record<string, unknown> | string;
+}
+
+export interface ScriptedAnswer {
+  text?: string;
+  toolCalls?: ScriptedToolCall[];
+  /** Overrides the chars/4 estimate field by field. */
+  usage?: Partial<Usage>;
+}
+
+export type ScriptedFault =
+  | { fault: '429'; retryAfterSeconds?: number }
+  | { fault: '500' }
+  | { fault: '529' }
+  /** Streams the first chunks of the answer, then destroys the socket. */
+  | ({ fault: 'drop'; afterChunks?: number } & ScriptedAnswer)
+  | { fault: 'context_length' };
+
+export type ScriptedReply = ScriptedAnswer | ScriptedFault;
+
+export type Script = (turn: ReceivedTurn) => ScriptedReply | Promise<ScriptedReply>;
+
+/** A fault rendered in one protocol's real error shape. */
+export interface WireError {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+export interface SseEvent {
+  event?: string;
+  data: unknown;
+}
+
+/** The answer resolved to what goes on the wire: ids assigned, arguments as text, usage complete. */
+export interface ResolvedAnswer {
+  text: string;
+  toolCalls: { id: string; name: string; arguments: string }[];
+  usage: Usage;
+}
+
+/** What one wire protocol needs to provide to the server. */
+export interface WireFormat {
+  parseRequest(
+    body: Record<string, unknown>,
+  ): Pick<ReceivedTurn, 'model' | 'system' | 'messages' | 'tools' | 'stream'>;
+  toolCallId(n: number): string;
+  json(answer: ResolvedAnswer, model: string): unknown;
+  events(answer: ResolvedAnswer, model: string): SseEvent[];
+  error(fault: Exclude<ScriptedFault['fault'], 'drop'> | 'script_error', detail: string): WireError;
+}
