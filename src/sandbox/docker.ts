@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type Docker from 'dockerode';
+import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
+import { connectDocker } from './docker-engine.js';
+import { dockerExec, type RawExecResult } from './docker-exec.js';
+import { containerSpec } from './container-spec.js';
+import { requireImage } from './image.js';
+import { readLimitCounters, type LimitCounters } from './limit-counters.js';
+import { NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
+import { commandArgv, EXEC_MARKER, killTreeArgv } from './process-tree.js';
+import { reapOrphanContainers, removeContainer } from './reaper.js';
+import { DEFAULT_LIMITS, sandboxImage, type SandboxLimits } from './sandbox-config.js';
+
+export interface DockerSandboxOptions {
+  /** The repository root; bind-mounted read-write at /workspace. */
+  workspace: string;
+  /** Labels the container; defaults to a random id. */
+  sessionId?: string;
+  /** Defaults to AGENT_SANDBOX_IMAGE, then agent-sandbox:latest. */
+  image?: string;
+  limits?: Partial<SandboxLimits>;
+  /** Run once with the network on before any other command, for example `npm ci`. */
+  setupCommand?: string;
+  setupTimeoutMs?: number;
+  onSetupOutput?: (chunk: string) => void;
+  /** Keep the network on for the whole run (--allow-network). */
+  allowNetwork?: boolean;
+  /** "uid:gid" commands run as; defaults to the host user's, so created files are theirs. */
+  user?: string;
+}
+
+const DEFAULT_SETUP_TIMEOUT_MS = 10 * 60_000;
+// After killing a command's tree, how long to wait for its output to close before giving up on it.
+const KILL_GRACE_MS = 1000;
+
+export class SandboxSetupError extends Error {
+  override name = 'SandboxSetupError';
+}
+
+/**
+ * One container per session: created by start() (meant to overlap the first
+ * model call), reused by every exec, removed by dispose(). Network is off
+ * except during the setup command, escalated commands, or with allowNetwork.
+ */
+export class DockerSandbox implements Sandbox {
+  readonly kind = 'docker';
+  readonly networkBlocked: boolean;
+  private readonly options: DockerSandboxOptions;
+  private created?: Promise<{ docker: Docker; container: Docker.Container }>;
+  private ready?: Promise<void>;
+  private disposed?: Promise<void>;
+  private network?: NetworkSwitch;
+  private counters: LimitCounters = { oomKills: 0, pidsRefusals: 0 };
+  private execCount = 0;
+
+  constructor(options: DockerSandboxOptions) {
+    this.options = options;
+    this.networkBlocked = !options.allowNetwork;
+  }
+
+  /** The session's container id once created (for diagnostics and tests). */
+  async containerId(): Promise<string> {
+    const { container } = await this.created!;
+    return container.id;
+  }
+
+  start(): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('sandbox already disposed'));
+    this.created ??= this.create();
+    this.ready ??= this.created.then(({ docker, container }) => this.prepare(docker, container));
+    return this.ready;
+  }
+
+  async exec(command: string, options: ExecOptions): Promise<ExecResult> {
+    await this.start();
+    const { container } = await this.created!;
+    return this.execIn(container, command, options);
+  }
+
+  dispose(): Promise<void> {
+    this.disposed ??= this.remove();
+    return this.disposed;
+  }
+
+  private async execIn(
+    container: Docker.Container,
+    command: string,
+    options: ExecOptions,
+  ): Promise<ExecResult> {
+    const startedAt = performance.now();
+    const execId = `${process.pid}-${++this.execCount}`;
+    let stoppedBy: 'timeout' | 'interrupt' | undefined;
+    const detach = new AbortController();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const stop = (reason: 'timeout' | 'interrupt') => {
+      if (stoppedBy) return;
+      stoppedBy = reason;
+      graceTimer = setTimeout(() => detach.abort(), KILL_GRACE_MS);
+      void dockerExec(container, killTreeArgv(execId)).catch(() => detach.abort());
+    };
+    const deadline = setTimeout(() => stop('timeout'), options.timeoutMs);
+    const onAbort = () => stop('interrupt');
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort);
+    const run = () =>
+      dockerExec(container, commandArgv(command, execId), {
+        env: [`${EXEC_MARKER}=${execId}`],
+        onOutput: options.onOutput,
+        detach: detach.signal,
+      });
+    let raw: RawExecResult;
+    try {
+      raw = options.network && this.network ? await this.network.withNetwork(run) : await run();
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(graceTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    const durationMs = performance.now() - startedAt;
+    if (stoppedBy) {
+      return {
+        exitCode: null,
+        output: raw.output,
+        timedOut: stoppedBy === 'timeout',
+        ...(stoppedBy === 'interrupt' && { killedBy: 'interrupt' as const }),
+        durationMs,
+      };
+    }
+    const killedBy = raw.exitCode === 0 ? undefined : await this.limitHit(container);
+    return {
+      exitCode: killedBy === 'memory' && raw.exitCode === 137 ? null : raw.exitCode,
+      output: raw.output,
+      timedOut: false,
+      ...(killedBy && { killedBy }),
+      durationMs,
+    };
+  }
+
+  private async create(): Promise<{ docker: Docker; container: Docker.Container }> {
+    const docker = await connectDocker();
+    const image = sandboxImage(this.options.image);
+    await Promise.all([requireImage(docker, image), reapOrphanContainers(docker)]);
+    const container = await docker.createContainer(
+      containerSpec({
+        image,
+        workspaceRoot: this.options.workspace,
+        sessionId: this.options.sessionId ?? randomUUID(),
+        user: this.options.user ?? hostUser(),
+        limits: { ...DEFAULT_LIMITS, ...this.options.limits },
+      }),
+    );
+    return { docker, container };
+  }
+
+  private async prepare(docker: Docker, container: Docker.Container): Promise<void> {
+    if (this.disposed) throw new Error('sandbox disposed while starting');
+    if (!this.options.allowNetwork) {
+      await docker.getNetwork(SANDBOX_NETWORK).disconnect({ Container: container.id });
+      this.network = new NetworkSwitch(docker, container.id);
+    }
+    await container.start();
+    if (this.options.setupCommand) await this.runSetup(container, this.options.setupCommand);
+  }
+
+  private async runSetup(container: Docker.Container, setupCommand: string): Promise<void> {
+    const setupOptions: ExecOptions = {
+      timeoutMs: this.options.setupTimeoutMs ?? DEFAULT_SETUP_TIMEOUT_MS,
+      onOutput: this.options.onSetupOutput,
+      network: true,
+    };
+    const result = await this.execIn(container, setupCommand, setupOptions);
+    if (result.exitCode !== 0) {
+      const tail = result.output.slice(-2000);
+      const why = result.timedOut ? 'timed out' : `failed with exit code ${result.exitCode}`;
+      throw new SandboxSetupError(`Sandbox setup command \`${setupCommand}\` ${why}:\n${tail}`);
+    }
+  }
+
+  private async limitHit(container: Docker.Container): Promise<ExecResult['killedBy']> {
+    const before = this.counters;
+    this.counters = await readLimitCounters(container);
+    if (this.counters.oomKills > before.oomKills) return 'memory';
+    if (this.counters.pidsRefusals > before.pidsRefusals) return 'pids';
+    return undefined;
+  }
+
+  private async remove(): Promise<void> {
+    const created = await this.created?.catch(() => undefined);
+    if (created) await removeContainer(created.container);
+  }
+}
+
+function hostUser(): string {
+  return `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+}
+
+export function createDockerSandbox(options: DockerSandboxOptions): DockerSandbox {
+  return new DockerSandbox(options);
+}
