@@ -1,0 +1,80 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HostSandbox } from '../src/sandbox/host.js';
+
+/** Alive and not a zombie waiting to be reaped (PID 1 in a container may never reap it). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+  return state !== 'Z';
+}
+
+function sandbox() {
+  const root = mkdtempSync(path.join(tmpdir(), 'agent-host-'));
+  return { root, host: new HostSandbox(root) };
+}
+
+/** The host process tree needs a moment after the group is signalled; poll instead of sleeping a fixed time. */
+async function waitUntilGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !isRunning(pid);
+}
+
+describe('HostSandbox', () => {
+  it('runs bash in the workspace root with stdout and stderr combined and streamed', async () => {
+    const { root, host } = sandbox();
+    const chunks: string[] = [];
+    const result = await host.exec('pwd; echo err >&2; exit 4', {
+      timeoutMs: 10_000,
+      onOutput: (c) => chunks.push(c),
+    });
+    expect(result).toMatchObject({ exitCode: 4, output: `${root}\nerr\n`, timedOut: false });
+    expect(chunks.join('')).toBe(result.output);
+    expect(host.networkBlocked).toBe(false);
+  });
+
+  it('closes stdin so commands that read it do not hang', async () => {
+    const { host } = sandbox();
+    expect(await host.exec('cat; echo done', { timeoutMs: 30_000 })).toMatchObject({
+      exitCode: 0,
+      output: 'done\n',
+    });
+  });
+
+  it('kills the whole process tree on timeout, grandchildren included', async () => {
+    const { root, host } = sandbox();
+    const result = await host.exec('sleep 100 & echo $! > bg.pid; sleep 100; wait', { timeoutMs: 500 });
+    expect(result).toMatchObject({ exitCode: null, timedOut: true });
+    expect(await waitUntilGone(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8')))).toBe(true);
+  });
+
+  it('kills the tree when interrupted and says so', async () => {
+    const { root, host } = sandbox();
+    const controller = new AbortController();
+    const running = host.exec('sleep 100 & echo $! > bg.pid; echo started; wait', {
+      timeoutMs: 60_000,
+      signal: controller.signal,
+      onOutput: () => controller.abort(),
+    });
+    expect(await running).toMatchObject({
+      exitCode: null,
+      timedOut: false,
+      killedBy: 'interrupt',
+      output: 'started\n',
+    });
+    expect(await waitUntilGone(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8')))).toBe(true);
+  });
+
+  it('returns when the command ends, stopping background processes it left running', async () => {
+    const { host } = sandbox();
+    const result = await host.exec('sleep 100 & echo $!', { timeoutMs: 60_000 });
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+    expect(await waitUntilGone(Number(result.output.trim()))).toBe(true);
+  });
+});
