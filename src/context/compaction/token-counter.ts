@@ -1,0 +1,120 @@
+import type { Message } from '../../core/messages.js';
+
+/** Counts prompt tokens the way one provider's model will. */
+export interface TokenCounter {
+  /** True when counts come from the model's own tokenizer rather than an estimate. */
+  readonly exact: boolean;
+  count(text: string): number;
+  /**
+   * Feeds back what the provider reported for a prompt this counter measured at
+   * `estimated` tokens, so later estimates are scaled by the observed ratio.
+   * Exact counters ignore it.
+   */
+  calibrate(estimated: number, actualInputTokens: number): void;
+}
+
+export interface PromptParts {
+  system: string;
+  messages: readonly Message[];
+  /** Tokens of the tool definitions sent with every request (measured by the caller). */
+  toolSpecsTokens?: number;
+}
+
+/** Role markers and separators each message costs on top of its text (OpenAI documents 3-4). */
+const MESSAGE_OVERHEAD = 4;
+/** Id, name and JSON framing of one tool call. */
+const TOOL_CALL_OVERHEAD = 8;
+
+const messageTokens = new WeakMap<TokenCounter, WeakMap<Message, number>>();
+
+/** Tokens of one message; memoised per counter, since messages are never mutated. */
+export function countMessage(counter: TokenCounter, message: Message): number {
+  let cache = messageTokens.get(counter);
+  if (!cache) {
+    cache = new WeakMap();
+    messageTokens.set(counter, cache);
+  }
+  const cached = cache.get(message);
+  if (cached !== undefined) return cached;
+  let tokens = MESSAGE_OVERHEAD + counter.count(message.content);
+  if (message.role === 'assistant') {
+    for (const call of message.toolCalls) {
+      tokens += TOOL_CALL_OVERHEAD + counter.count(call.name) + counter.count(call.arguments);
+    }
+  }
+  cache.set(message, tokens);
+  return tokens;
+}
+
+export function countMessages(counter: TokenCounter, messages: readonly Message[]): number {
+  let total = 0;
+  for (const message of messages) total += countMessage(counter, message);
+  return total;
+}
+
+/** The whole prompt: system prompt, tool definitions and conversation. */
+export function countPrompt(counter: TokenCounter, prompt: PromptParts): number {
+  return (
+    counter.count(prompt.system) + (prompt.toolSpecsTokens ?? 0) + countMessages(counter, prompt.messages)
+  );
+}
+
+/** Plain ASCII text (English, code) averages a little over 3 characters per token across current tokenizers; erring low keeps prompts under the window. */
+const ASCII_CHARS_PER_TOKEN = 3.2;
+/** Scale factors outside this range mean the measurement was wrong, not the estimate. */
+const MIN_SCALE = 0.5;
+const MAX_SCALE = 3;
+
+/** A character-based estimate, corrected by what the provider reports. */
+export class EstimatingTokenCounter implements TokenCounter {
+  readonly exact = false;
+  private scale = 1;
+
+  count(text: string): number {
+    let ascii = 0;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 128) ascii++;
+    // Non-ASCII text (CJK, emoji, accents) costs about a token per character.
+    const raw = ascii / ASCII_CHARS_PER_TOKEN + (text.length - ascii);
+    return Math.ceil(raw * this.scale);
+  }
+
+  calibrate(estimated: number, actualInputTokens: number): void {
+    if (estimated <= 0 || actualInputTokens <= 0) return;
+    this.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (this.scale * actualInputTokens) / estimated));
+  }
+}
+
+type Encoder = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+
+/** OpenAI's own byte-pair encoding, so counts match what the API bills. */
+class BpeTokenCounter implements TokenCounter {
+  readonly exact = true;
+  // Text such as "<|endoftext|>" in a file is ordinary text to the API, not a control token.
+  private readonly options = { disallowedSpecial: new Set<string>() };
+
+  constructor(private readonly encode: Encoder) {}
+
+  count(text: string): number {
+    return this.encode(text, this.options);
+  }
+
+  calibrate(): void {}
+}
+
+const OPENAI_MODEL = /^(gpt-|chatgpt-|o\d|codex-)/;
+
+/**
+ * The best counter for a model: exact for OpenAI's models (the tokenizer is
+ * loaded on first use), a calibrated estimate for everyone else — including
+ * other models served behind OpenAI-compatible endpoints.
+ */
+export async function createTokenCounter(model: string): Promise<TokenCounter> {
+  if (!OPENAI_MODEL.test(model)) return new EstimatingTokenCounter();
+  const { modelToEncodingMap } = await import('gpt-tokenizer/mapping');
+  const encoding = (modelToEncodingMap as Record<string, string | undefined>)[model];
+  const tokenizer =
+    encoding === 'cl100k_base'
+      ? await import('gpt-tokenizer/encoding/cl100k_base')
+      : await import('gpt-tokenizer/encoding/o200k_base');
+  return new BpeTokenCounter(tokenizer.countTokens);
+}
