@@ -1,0 +1,247 @@
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../src/sandbox/sandbox.js';
+import { editTool } from '../tools/edit/edit.js';
+import { ToolRegistry } from '../tools/registry.js';
+import type { ToolResult } from '../tools/tool.js';
+import { Workspace } from '../tools/workspace.js';
+
+let root: string;
+let workspace: Workspace;
+const registry = new ToolRegistry([editTool]);
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'edit-test-'));
+  workspace = new Workspace(root);
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function edit(args: Record<string, unknown>): Promise<ToolResult> {
+  return registry.invoke(
+    { id: 'call-1', name: 'edit', arguments: JSON.stringify(args) },
+    {
+      workspace,
+      // edit never runs commands, so no sandbox is started
+      sandbox: {} as Sandbox,
+      signal: new AbortController().signal,
+      onOutput: () => {},
+    },
+  );
+}
+
+/** Writes a file and records it as read, as the read tool would. */
+async function seen(name: string, content: string | Buffer): Promise<string> {
+  const file = path.join(root, name);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content);
+  workspace.recordRead(workspace.resolve(name), await readFile(file));
+  return file;
+}
+
+const text = (file: string) => readFile(file, 'utf8');
+
+describe('edit: exact matches', () => {
+  it('replaces a unique exact match and shows a diff with line numbers', async () => {
+    const file = await seen('a.ts', 'const a = 1;\nconst b = 2;\nconst c = 3;\n');
+    const result = await edit({ path: 'a.ts', old_string: 'const b = 2;', new_string: 'const b = 20;' });
+    expect(result.isError).toBe(false);
+    expect(await text(file)).toBe('const a = 1;\nconst b = 20;\nconst c = 3;\n');
+    expect(result.output).toContain('-    2 const b = 2;');
+    expect(result.output).toContain('+    2 const b = 20;');
+  });
+
+  it('refuses an ambiguous match, listing the line numbers of each place', async () => {
+    const file = await seen('a.ts', 'x();\ny();\nx();\nz();\nx();\n');
+    const result = await edit({ path: 'a.ts', old_string: 'x();', new_string: 'w();' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('3 places');
+    expect(result.output).toContain('line 1, line 3, line 5');
+    expect(result.output).toContain('replace_all');
+    expect(await text(file)).toBe('x();\ny();\nx();\nz();\nx();\n');
+  });
+
+  it('replaces every occurrence with replace_all and says how many', async () => {
+    const file = await seen('a.ts', 'x();\ny();\nx();\n');
+    const result = await edit({ path: 'a.ts', old_string: 'x()', new_string: 'w()', replace_all: true });
+    expect(result.output).toContain('2 occurrences');
+    expect(await text(file)).toBe('w();\ny();\nw();\n');
+  });
+
+  it('refuses identical old and new strings', async () => {
+    await seen('a.ts', 'x\n');
+    const result = await edit({ path: 'a.ts', old_string: 'x', new_string: 'x' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('identical');
+  });
+
+  it('picks the exact block over a near-duplicate', async () => {
+    const file = await seen('a.ts', 'if (a) {\n  run(1);\n}\nif (a) {\n  run(2);\n}\n');
+    await edit({ path: 'a.ts', old_string: 'if (a) {\n  run(2);\n}', new_string: 'if (a) {\n  run(3);\n}' });
+    expect(await text(file)).toBe('if (a) {\n  run(1);\n}\nif (a) {\n  run(3);\n}\n');
+  });
+});
+
+describe('edit: tolerant matches', () => {
+  it('re-applies the file indentation when the model gives the block at another depth', async () => {
+    const file = await seen(
+      'a.py',
+      'class A:\n    def f(self):\n        if x:\n            return 1\n        return 2\n',
+    );
+    const result = await edit({
+      path: 'a.py',
+      old_string: 'if x:\n    return 1',
+      new_string: 'if x:\n    log()\n    return 1',
+    });
+    expect(result.isError).toBe(false);
+    expect(result.output).toContain('re-indented');
+    expect(await text(file)).toBe(
+      'class A:\n    def f(self):\n        if x:\n            log()\n            return 1\n        return 2\n',
+    );
+  });
+
+  it('converts spaces in new_string to the tabs the file uses', async () => {
+    const file = await seen('a.go', 'func f() {\n\tif x {\n\t\ty()\n\t}\n}\n');
+    await edit({
+      path: 'a.go',
+      old_string: '    if x {\n        y()\n    }',
+      new_string: '    if x {\n        y()\n        z()\n    }',
+    });
+    expect(await text(file)).toBe('func f() {\n\tif x {\n\t\ty()\n\t\tz()\n\t}\n}\n');
+  });
+
+  it('matches despite trailing whitespace and keeps it on lines the edit leaves alone', async () => {
+    const file = await seen('a.js', 'a();  \nb();\t\nc();\n');
+    await edit({ path: 'a.js', old_string: 'a();\nb();', new_string: 'a();\nB();' });
+    expect(await text(file)).toBe('a();  \nB();\nc();\n');
+  });
+
+  it('refuses a tolerant match that fits several places', async () => {
+    const file = await seen('a.ts', 'function f() {\n  go();\n}\nfunction g() {\n    go();\n}\n');
+    const result = await edit({ path: 'a.ts', old_string: '\tgo();', new_string: '\tstop();' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('2 places');
+    expect(result.output).toContain('line 2, line 5');
+    expect(await text(file)).toBe('function f() {\n  go();\n}\nfunction g() {\n    go();\n}\n');
+  });
+
+  it('shows the closest region with line numbers and the differing line on a miss', async () => {
+    await seen('a.ts', 'one();\ntwo();\nfunction total(items) {\n  return items.length;\n}\nthree();\n');
+    const result = await edit({
+      path: 'a.ts',
+      old_string: 'function total(items) {\n  return items.size;\n}',
+      new_string: 'x',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('lines 3-5');
+    expect(result.output).toContain('     4 |   return items.length;');
+    expect(result.output).toContain(
+      'line 4: the file has "  return items.length;" where old_string has "  return items.size;"',
+    );
+  });
+});
+
+describe('edit: file format', () => {
+  it('matches LF strings in a CRLF file and writes CRLF back', async () => {
+    const file = await seen('a.txt', 'one\r\ntwo\r\nthree\r\n');
+    await edit({ path: 'a.txt', old_string: 'one\ntwo\n', new_string: 'one\n2\n' });
+    expect(await text(file)).toBe('one\r\n2\r\nthree\r\n');
+  });
+
+  it('keeps the UTF-8 byte order mark', async () => {
+    const file = await seen(
+      'a.txt',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('héllo wörld\n')]),
+    );
+    await edit({ path: 'a.txt', old_string: 'wörld', new_string: 'wélt 🌍' });
+    const bytes = await readFile(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.subarray(3).toString('utf8')).toBe('héllo wélt 🌍\n');
+  });
+
+  it('keeps the final newline when the edit removes the last line break', async () => {
+    const file = await seen('a.txt', 'a\nb\n');
+    await edit({ path: 'a.txt', old_string: 'b\n', new_string: 'c' });
+    expect(await text(file)).toBe('a\nc\n');
+  });
+
+  it('refuses binary files', async () => {
+    await seen('a.bin', Buffer.from([0x41, 0x00, 0x42]));
+    const result = await edit({ path: 'a.bin', old_string: 'A', new_string: 'B' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('binary');
+  });
+
+  it('writes atomically: keeps the file mode and leaves no temporary file', async () => {
+    const file = await seen('run.sh', '#!/bin/sh\necho hi\n');
+    await chmod(file, 0o755);
+    await edit({ path: 'run.sh', old_string: 'echo hi', new_string: 'echo bye' });
+    expect((await stat(file)).mode & 0o777).toBe(0o755);
+    expect(await readdir(root)).toEqual(['run.sh']);
+  });
+});
+
+describe('edit: read-before-edit and paths', () => {
+  it('refuses a file that was not read in this session', async () => {
+    const file = path.join(root, 'a.ts');
+    await writeFile(file, 'x\n');
+    const result = await edit({ path: 'a.ts', old_string: 'x', new_string: 'y' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('has not been read');
+    expect(await text(file)).toBe('x\n');
+  });
+
+  it('refuses a file changed on disk since it was read', async () => {
+    const file = await seen('a.ts', 'x\n');
+    await writeFile(file, 'x\nmore\n');
+    const result = await edit({ path: 'a.ts', old_string: 'x', new_string: 'y' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('changed on disk');
+  });
+
+  it('allows successive edits without reading again', async () => {
+    const file = await seen('a.ts', 'a\nb\n');
+    expect((await edit({ path: 'a.ts', old_string: 'a', new_string: 'A' })).isError).toBe(false);
+    expect((await edit({ path: 'a.ts', old_string: 'b', new_string: 'B' })).isError).toBe(false);
+    expect(await text(file)).toBe('A\nB\n');
+  });
+
+  it('creates a new file (and its directories) from an empty old_string, then allows editing it', async () => {
+    const result = await edit({ path: 'src/new.ts', old_string: '', new_string: 'export {};\n' });
+    expect(result.output).toContain('Created src/new.ts');
+    expect(await text(path.join(root, 'src/new.ts'))).toBe('export {};\n');
+    expect(
+      (await edit({ path: 'src/new.ts', old_string: 'export {};', new_string: 'export const a = 1;' }))
+        .isError,
+    ).toBe(false);
+  });
+
+  it('refuses an empty old_string on a file with content', async () => {
+    await seen('a.ts', 'x\n');
+    const result = await edit({ path: 'a.ts', old_string: '', new_string: 'y' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('already has content');
+  });
+
+  it('refuses a missing file when old_string is not empty', async () => {
+    const result = await edit({ path: 'nope.ts', old_string: 'x', new_string: 'y' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('does not exist');
+  });
+
+  it('refuses paths outside the workspace, also through symlinks', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'edit-outside-'));
+    await writeFile(path.join(outside, 'secret.txt'), 'x\n');
+    await symlink(outside, path.join(root, 'link'));
+    const escaped = await edit({ path: '../secret.txt', old_string: '', new_string: 'y' });
+    const linked = await edit({ path: 'link/secret.txt', old_string: 'x', new_string: 'y' });
+    expect(escaped.isError && linked.isError).toBe(true);
+    expect(escaped.output).toContain('outside the workspace');
+    expect(await text(path.join(outside, 'secret.txt'))).toBe('x\n');
+    await rm(outside, { recursive: true, force: true });
+  });
+});

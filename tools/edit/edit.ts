@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { fail, ok, ToolError, type Tool } from '../tool.js';
+import type { Workspace } from '../workspace.js';
+import { applyEdit } from './apply-edit.js';
+import { shortDiff } from './diff.js';
+import { decodeText, encodeText } from './text-format.js';
+
+const schema = z.object({
+  path: z.string().describe('File to change, relative to the repository root.'),
+  old_string: z
+    .string()
+    .describe(
+      'Text to replace, copied from the file including enough surrounding lines to be unique. Empty to create a new file.',
+    ),
+  new_string: z.string().describe('Text to put in its place.'),
+  replace_all: z
+    .boolean()
+    .optional()
+    .describe('Replace every occurrence of old_string instead of requiring exactly one.'),
+});
+
+export const editTool: Tool<typeof schema> = {
+  name: 'edit',
+  description:
+    'Replace old_string with new_string in a file you have read. old_string must match exactly one place ' +
+    '(whitespace and indentation differences are tolerated; the file keeps its own indentation, line endings and encoding). ' +
+    'Set replace_all to change every occurrence. An empty old_string creates a new file with new_string as its content.',
+  schema,
+  readOnly: false,
+  async run(args, ctx) {
+    const absolute = ctx.workspace.resolve(args.path);
+    const shown = ctx.workspace.relative(absolute);
+    const existing = await readExisting(absolute, shown);
+    if (existing === null) return create(absolute, shown, args, ctx.workspace);
+    if (existing.length > 0) {
+      const stale = ctx.workspace.staleReason(absolute, existing);
+      if (stale) return fail(`Edit refused: ${stale}.`);
+    }
+    const decoded = decodeText(existing, shown);
+    const outcome = applyEdit(decoded.text, args.old_string, args.new_string, args.replace_all ?? false);
+    if (!outcome.ok) return fail(`Edit of ${shown} refused: ${outcome.message}`);
+    const bytes = encodeText({ text: outcome.content, bom: decoded.bom });
+    await writeAtomically(await realpath(absolute), bytes);
+    ctx.workspace.recordRead(absolute, bytes);
+    const count = outcome.replacements > 1 ? `${outcome.replacements} occurrences` : '1 occurrence';
+    const note = outcome.note ? ` (${outcome.note})` : '';
+    return ok(`Edited ${shown}: replaced ${count}${note}.\n${shortDiff(outcome.before, outcome.changes)}`);
+  },
+};
+
+/** The file's bytes, or null when it does not exist yet. */
+async function readExisting(absolute: string, shown: string): Promise<Buffer | null> {
+  try {
+    if ((await stat(absolute)).isDirectory()) throw new ToolError(`${shown} is a directory, not a file`);
+    return await readFile(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function create(absolute: string, shown: string, args: z.infer<typeof schema>, workspace: Workspace) {
+  if (args.old_string !== '') {
+    return fail(
+      `${shown} does not exist. To create it, call edit with an empty old_string and the full content as new_string.`,
+    );
+  }
+  await mkdir(path.dirname(absolute), { recursive: true });
+  const bytes = Buffer.from(args.new_string, 'utf8');
+  await writeAtomically(absolute, bytes);
+  workspace.recordRead(absolute, bytes);
+  const lines = args.new_string === '' ? 0 : args.new_string.replace(/\n$/, '').split('\n').length;
+  return ok(`Created ${shown} (${lines} line${lines === 1 ? '' : 's'}).`);
+}
+
+/** Writes beside the target and renames over it, so readers never see half a file; keeps the file's mode. */
+async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
+  const mode = await stat(target).then(
+    (info) => info.mode & 0o7777,
+    () => null,
+  );
+  const temporary = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
+  try {
+    await writeFile(temporary, bytes, { flag: 'wx' });
+    if (mode !== null) await chmod(temporary, mode);
+    await rename(temporary, target);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}

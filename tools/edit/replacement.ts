@@ -1,0 +1,82 @@
+import { detectStyle, leadingWhitespace, reindent, type IndentStyle } from './indentation.js';
+
+/** Beyond this many old×new line pairs, lines are re-indented without pairing unchanged ones. */
+const PAIRING_LIMIT = 4_000_000;
+
+/**
+ * The lines that replace a tolerantly matched block. Lines new_string keeps from old_string come out
+ * exactly as the file has them (its indentation, its trailing whitespace); every other line is moved
+ * from the model's indentation onto the file's.
+ */
+export function replacementLines(
+  fileBlock: string[],
+  oldLines: string[],
+  newLines: string[],
+  fileStyle: IndentStyle | null,
+): string[] {
+  const kept = keptLines(oldLines, newLines);
+  const shift = indentShift(fileBlock, oldLines, newLines, fileStyle);
+  return newLines.map((line, i) => {
+    const oldIndex = kept.get(i);
+    if (oldIndex !== undefined) return fileBlock[oldIndex]!;
+    if (line.trim() === '' || !shift) return line.trim() === '' ? '' : line;
+    return shift(leadingWhitespace(line)) + line.slice(leadingWhitespace(line).length);
+  });
+}
+
+/** Maps indices of new lines to the old line they repeat unchanged (longest common subsequence). */
+function keptLines(oldLines: string[], newLines: string[]): Map<number, number> {
+  const kept = new Map<number, number>();
+  const n = oldLines.length;
+  const m = newLines.length;
+  if (n * m > PAIRING_LIMIT) return kept;
+  const key = (line: string) => leadingWhitespace(line) + line.trim();
+  const oldKeys = oldLines.map(key);
+  const newKeys = newLines.map(key);
+  const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    for (let j = m - 1; j >= 0; j--) {
+      table[i]![j] =
+        oldKeys[i] === newKeys[j]
+          ? table[i + 1]![j + 1]! + 1
+          : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+    }
+  }
+  for (let i = 0, j = 0; i < n && j < m;) {
+    if (oldKeys[i] === newKeys[j] && oldKeys[i]!.trim() !== '') {
+      kept.set(j, i);
+      i++;
+      j++;
+    } else if (table[i + 1]![j]! >= table[i]![j + 1]!) i++;
+    else j++;
+  }
+  return kept;
+}
+
+/** Converts a model indentation to the file's, or null when the block already sits at the file's indentation. */
+function indentShift(
+  fileBlock: string[],
+  oldLines: string[],
+  newLines: string[],
+  fileStyle: IndentStyle | null,
+): ((indent: string) => string) | null {
+  const pairs = oldLines.map(
+    (line, i) => [leadingWhitespace(fileBlock[i]!), leadingWhitespace(line), line] as const,
+  );
+  const meaningful = pairs.filter(([, , line]) => line.trim() !== '');
+  if (meaningful.every(([fileIndent, oldIndent]) => fileIndent === oldIndent)) return null;
+  const [fileReference, modelReference] = meaningful[0]!;
+  const file = fileStyle ?? detectStyle(fileBlock) ?? { char: ' ', unit: 4 };
+  const modelLines = [...oldLines, ...newLines];
+  const model = detectStyle(modelLines) ?? file;
+  const modelStyle = model.char === file.char && !hasLevelSteps(modelLines) ? file : model;
+  return (indent) => reindent(indent, modelReference, fileReference, modelStyle, file);
+}
+
+/** Whether the model's lines show at least one change of indentation to learn its unit from. */
+function hasLevelSteps(lines: string[]): boolean {
+  const widths = new Set(
+    lines.filter((line) => line.trim() !== '').map((line) => leadingWhitespace(line).length),
+  );
+  return widths.size > 1;
+}
