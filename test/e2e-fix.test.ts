@@ -10,7 +10,10 @@ import { fixerScript } from './support/fixer-script.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
 let server: ScriptedProvider | undefined;
-afterEach(async () => server?.close());
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 
 async function runAgainst(protocol: WireProtocol, script: Script, cwd: string, extra: string[] = []) {
   server = await startScriptedProvider(script);

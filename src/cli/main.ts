@@ -21,6 +21,7 @@ export interface RunFlags {
   baseUrl?: string;
   maxTurns: number;
   maxOutputTokens?: number;
+  contextWindow?: number;
   sandbox: 'docker' | 'none';
   sandboxImage?: string;
   setup?: string;
@@ -47,6 +48,7 @@ const program = new Command()
   .option('--base-url <url>', 'API endpoint, e.g. http://localhost:11434/v1 for Ollama')
   .option('--max-turns <n>', 'stop after this many model turns', positiveInt, 50)
   .option('--max-output-tokens <n>', 'cap on tokens per model reply', positiveInt)
+  .option('--context-window <n>', "the model's context window in tokens (for models agent does not know)", positiveInt)
   .addOption(
     new Option('--sandbox <kind>', 'where commands run: docker (isolated, no network) or none (the host)')
       .choices(['docker', 'none'])
