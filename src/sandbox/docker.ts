@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { connectDocker } from './docker-engine.js';
-import { dockerExec, type RawExecResult } from './docker-exec.js';
+import type { CommandOutcome, CommandRunner } from './command-runner.js';
+import { DockerExecRunner } from './docker-exec-runner.js';
+import { ExecServer } from './exec-server.js';
 import { containerSpec } from './container-spec.js';
 import { requireImage } from './image.js';
 import { readLimitCounters, type LimitCounters } from './limit-counters.js';
 import { NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
-import { commandArgv, EXEC_MARKER, killTreeArgv } from './process-tree.js';
 import { reapOrphanContainers, removeContainer } from './reaper.js';
-import { DEFAULT_LIMITS, sandboxImage, type SandboxLimits } from './sandbox-config.js';
+import { DEFAULT_LIMITS, sandboxImage, WORKSPACE_MOUNT, type SandboxLimits } from './sandbox-config.js';
 
 export interface DockerSandboxOptions {
   /** The repository root; bind-mounted read-write at /workspace. */
@@ -30,8 +31,6 @@ export interface DockerSandboxOptions {
 }
 
 const DEFAULT_SETUP_TIMEOUT_MS = 10 * 60_000;
-// After killing a command's tree, how long to wait for its output to close before giving up on it.
-const KILL_GRACE_MS = 1000;
 
 export class SandboxSetupError extends Error {
   override name = 'SandboxSetupError';
@@ -52,6 +51,7 @@ export class DockerSandbox implements Sandbox {
   private network?: NetworkSwitch;
   private counters: LimitCounters = { oomKills: 0, pidsRefusals: 0 };
   private execCount = 0;
+  private runner?: Promise<CommandRunner>;
 
   constructor(options: DockerSandboxOptions) {
     this.options = options;
@@ -88,52 +88,55 @@ export class DockerSandbox implements Sandbox {
     options: ExecOptions,
   ): Promise<ExecResult> {
     const startedAt = performance.now();
+    const runner = await this.commandRunner(container);
     const execId = `${process.pid}-${++this.execCount}`;
     let stoppedBy: 'timeout' | 'interrupt' | undefined;
-    const detach = new AbortController();
-    let graceTimer: NodeJS.Timeout | undefined;
     const stop = (reason: 'timeout' | 'interrupt') => {
       if (stoppedBy) return;
       stoppedBy = reason;
-      graceTimer = setTimeout(() => detach.abort(), KILL_GRACE_MS);
-      void dockerExec(container, killTreeArgv(execId)).catch(() => detach.abort());
+      runner.kill(execId);
     };
     const deadline = setTimeout(() => stop('timeout'), options.timeoutMs);
     const onAbort = () => stop('interrupt');
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort);
-    const run = () =>
-      dockerExec(container, commandArgv(command, execId), {
-        env: [`${EXEC_MARKER}=${execId}`],
-        onOutput: options.onOutput,
-        detach: detach.signal,
-      });
-    let raw: RawExecResult;
+    const run = () => runner.run({ execId, command, cwd: WORKSPACE_MOUNT, onOutput: options.onOutput });
+    let outcome: CommandOutcome;
     try {
-      raw = options.network && this.network ? await this.network.withNetwork(run) : await run();
+      outcome = options.network && this.network ? await this.network.withNetwork(run) : await run();
     } finally {
       clearTimeout(deadline);
-      clearTimeout(graceTimer);
       options.signal?.removeEventListener('abort', onAbort);
     }
     const durationMs = performance.now() - startedAt;
     if (stoppedBy) {
       return {
         exitCode: null,
-        output: raw.output,
+        output: outcome.output,
         timedOut: stoppedBy === 'timeout',
         ...(stoppedBy === 'interrupt' && { killedBy: 'interrupt' as const }),
         durationMs,
       };
     }
-    const killedBy = raw.exitCode === 0 ? undefined : await this.limitHit(container);
+    const killedBy =
+      outcome.exitCode === 0
+        ? undefined
+        : this.limitHit(outcome.counters ?? (await readLimitCounters(container)));
     return {
-      exitCode: killedBy === 'memory' && raw.exitCode === 137 ? null : raw.exitCode,
-      output: raw.output,
+      exitCode: killedBy === 'memory' && outcome.exitCode === 137 ? null : outcome.exitCode,
+      output: outcome.output,
       timedOut: false,
       ...(killedBy && { killedBy }),
       durationMs,
     };
+  }
+
+  /** The command server, restarted if it died (the OOM killer may pick it); per-command `docker exec` without Node. */
+  private async commandRunner(container: Docker.Container): Promise<CommandRunner> {
+    const runner = await this.runner;
+    if (runner && !(runner instanceof ExecServer && !runner.running)) return runner;
+    this.runner = ExecServer.start(container).then((server) => server ?? new DockerExecRunner(container));
+    return this.runner;
   }
 
   private async create(): Promise<{ docker: Docker; container: Docker.Container }> {
@@ -159,6 +162,7 @@ export class DockerSandbox implements Sandbox {
       this.network = new NetworkSwitch(docker, container.id);
     }
     await container.start();
+    await this.commandRunner(container);
     if (this.options.setupCommand) await this.runSetup(container, this.options.setupCommand);
   }
 
@@ -176,11 +180,12 @@ export class DockerSandbox implements Sandbox {
     }
   }
 
-  private async limitHit(container: Docker.Container): Promise<ExecResult['killedBy']> {
+  /** Which limit, if any, the container hit since the last command (the counters only grow). */
+  private limitHit(counters: LimitCounters): ExecResult['killedBy'] {
     const before = this.counters;
-    this.counters = await readLimitCounters(container);
-    if (this.counters.oomKills > before.oomKills) return 'memory';
-    if (this.counters.pidsRefusals > before.pidsRefusals) return 'pids';
+    this.counters = counters;
+    if (counters.oomKills > before.oomKills) return 'memory';
+    if (counters.pidsRefusals > before.pidsRefusals) return 'pids';
     return undefined;
   }
 
