@@ -1,0 +1,128 @@
+import { Bm25Index } from './bm25.js';
+import { chunkRanges, type ChunkRange } from './chunker.js';
+import { languageOf } from './languages.js';
+import { MerkleTree, type ChangedFile, type TreeSnapshot } from './merkle.js';
+import { parseTags, type Definition, type Reference } from './parser.js';
+import { containsSecret } from './secrets.js';
+import { termsOf } from './tokenize.js';
+
+export type ExclusionReason = 'binary' | 'large' | 'secret';
+
+export interface IndexedChunk extends ChunkRange {
+  /** Search terms of the chunk, space-separated (compact to persist). */
+  terms: string;
+}
+
+export interface FileRecord {
+  language?: string;
+  excluded?: ExclusionReason;
+  definitions: Definition[];
+  references: Reference[];
+  chunks: IndexedChunk[];
+}
+
+export interface SyncStats {
+  filesStatted: number;
+  /** Files read and (re)indexed because their content changed. */
+  filesParsed: number;
+  filesRemoved: number;
+  rootHash: string;
+  durationMs: number;
+}
+
+export interface IndexSnapshot {
+  version: number;
+  tree: TreeSnapshot;
+  records: Record<string, FileRecord>;
+}
+
+/** Bump when parsing or record shape changes, so old caches are rebuilt rather than misread. */
+const SNAPSHOT_VERSION = 1;
+/** Parsing yields to the event loop this often, so a background build never stalls the session. */
+const FILES_PER_SLICE = 100;
+
+/** Per-file definitions, references and search chunks of one repository, kept in step with the disk. */
+export class RepoIndex {
+  readonly records = new Map<string, FileRecord>();
+  readonly search = new Bm25Index();
+  /** Changes whenever any record does; derived structures cache against it. */
+  generation = 0;
+  private tree: MerkleTree;
+
+  constructor(private readonly root: string) {
+    this.tree = new MerkleTree(root);
+  }
+
+  restore(snapshot: IndexSnapshot | undefined): void {
+    if (snapshot?.version !== SNAPSHOT_VERSION) return;
+    this.tree = MerkleTree.fromSnapshot(this.root, snapshot.tree);
+    for (const [file, record] of Object.entries(snapshot.records)) this.put(file, record);
+    this.generation++;
+  }
+
+  snapshot(): IndexSnapshot {
+    return {
+      version: SNAPSHOT_VERSION,
+      tree: this.tree.snapshot(),
+      records: Object.fromEntries(this.records),
+    };
+  }
+
+  async sync(): Promise<SyncStats> {
+    const started = performance.now();
+    const diff = this.tree.sync();
+    for (const file of diff.removed) this.drop(file);
+    for (let i = 0; i < diff.changed.length; i++) {
+      if (i > 0 && i % FILES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const changed = diff.changed[i]!;
+      this.put(changed.path, await indexFile(changed));
+    }
+    if (diff.changed.length > 0 || diff.removed.length > 0) this.generation++;
+    return {
+      filesStatted: diff.filesStatted,
+      filesParsed: diff.changed.length,
+      filesRemoved: diff.removed.length,
+      rootHash: this.tree.rootHash,
+      durationMs: performance.now() - started,
+    };
+  }
+
+  /** Records of files the tools may show: indexed, not excluded. */
+  *visible(): Iterable<[string, FileRecord]> {
+    for (const entry of this.records) if (!entry[1].excluded) yield entry;
+  }
+
+  private put(file: string, record: FileRecord): void {
+    this.drop(file);
+    this.records.set(file, record);
+    if (record.excluded) return;
+    record.chunks.forEach((chunk, i) =>
+      this.search.add(`${file}#${i}`, chunk.terms === '' ? [] : chunk.terms.split(' ')),
+    );
+  }
+
+  private drop(file: string): void {
+    const record = this.records.get(file);
+    if (!record) return;
+    record.chunks.forEach((_, i) => this.search.remove(`${file}#${i}`));
+    this.records.delete(file);
+  }
+}
+
+const BINARY_SNIFF_BYTES = 8000;
+
+async function indexFile(file: ChangedFile): Promise<FileRecord> {
+  const empty = { definitions: [], references: [], chunks: [] };
+  if (!file.content) return { ...empty, excluded: 'large' };
+  if (file.content.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { ...empty, excluded: 'binary' };
+  const text = file.content.toString('utf8');
+  if (containsSecret(text)) return { ...empty, excluded: 'secret' };
+  const language = languageOf(file.path);
+  const tags = language ? await parseTags(language, text) : { definitions: [], references: [] };
+  const lines = text.split('\n');
+  const chunks = chunkRanges(lines, tags.definitions).map((range) => ({
+    ...range,
+    terms: termsOf(lines.slice(range.startLine - 1, range.endLine).join('\n')).join(' '),
+  }));
+  return { ...(language ? { language: language.id } : {}), ...tags, chunks };
+}

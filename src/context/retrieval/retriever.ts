@@ -1,0 +1,158 @@
+import { realpathSync } from 'node:fs';
+import { searchCode, type SearchHit } from './code-search.js';
+import { defaultCacheDir, indexFileFor, loadJson, saveJson } from './index-store.js';
+import { buildReferenceGraph, type ReferenceGraph } from './reference-graph.js';
+import { RepoIndex, type IndexSnapshot, type SyncStats } from './repo-index.js';
+import {
+  estimateTokens,
+  rankRepository,
+  renderRepoMap,
+  type RankedFile,
+  type RepoMapFocus,
+} from './repo-map.js';
+import { lookupSymbol, outlineOf, type OutlineEntry, type SymbolsResult } from './symbol-lookup.js';
+
+export type { SearchHit } from './code-search.js';
+export type { SyncStats } from './repo-index.js';
+export type { OutlineEntry, SymbolsResult } from './symbol-lookup.js';
+
+export interface RetrieverOptions {
+  root: string;
+  /** Defaults to the user's cache directory (see defaultCacheDir). */
+  cacheDir?: string;
+}
+
+export interface RepoMapRequest extends RepoMapFocus {
+  budgetTokens: number;
+  /** Defaults to an estimate of four characters per token. */
+  countTokens?: (text: string) => number;
+}
+
+export interface SymbolsQuery {
+  name?: string;
+  path?: string;
+}
+
+export type SymbolsAnswer =
+  ({ kind: 'symbol' } & SymbolsResult) | { kind: 'outline'; path: string; outline: OutlineEntry[] };
+
+/** What the orchestrator and the tools use to find code: repo map, symbols and search over one repository. */
+export interface Retriever {
+  readonly root: string;
+  /** Resolves when the background build (started at creation) is done. */
+  ready(): Promise<void>;
+  /** Brings the index in line with the disk, re-parsing only changed files. */
+  sync(): Promise<SyncStats>;
+  repoMap(request: RepoMapRequest): Promise<string>;
+  /** Files ranked for the focus, best first (what the repo map shows, unrendered). */
+  rankFiles(focus: RepoMapFocus): Promise<RankedFile[]>;
+  /** With a name: its definitions and references. With only a path: that file's outline. */
+  symbols(query: SymbolsQuery): Promise<SymbolsAnswer>;
+  search(query: string, limit: number): Promise<SearchHit[]>;
+  /** Waits for pending work and writes the index to the cache. */
+  dispose(): Promise<void>;
+}
+
+/** Writes to the cache are batched: one save at most this often while files keep changing. */
+const SAVE_DELAY_MS = 2000;
+
+export function createRetriever(options: RetrieverOptions): Retriever {
+  return new IndexedRetriever(options);
+}
+
+class IndexedRetriever implements Retriever {
+  readonly root: string;
+  private readonly index: RepoIndex;
+  private readonly cacheFile: string;
+  private readonly building: Promise<void>;
+  /** Syncs run one at a time; each waits for the one before. */
+  private syncing: Promise<unknown>;
+  private graph?: { generation: number; graph: ReferenceGraph };
+  private saveTimer?: NodeJS.Timeout;
+  private savedGeneration = 0;
+
+  constructor(options: RetrieverOptions) {
+    this.root = realpathSync(options.root);
+    this.index = new RepoIndex(this.root);
+    this.cacheFile = indexFileFor(this.root, options.cacheDir ?? defaultCacheDir());
+    this.building = this.build();
+    this.syncing = this.building;
+    this.building.catch(() => {}); // surfaced by ready()
+  }
+
+  ready(): Promise<void> {
+    return this.building;
+  }
+
+  sync(): Promise<SyncStats> {
+    const run = this.syncing.then(() => this.index.sync());
+    this.syncing = run.catch(() => {});
+    return run.then((stats) => {
+      if (stats.filesParsed > 0 || stats.filesRemoved > 0) this.scheduleSave();
+      return stats;
+    });
+  }
+
+  async repoMap(request: RepoMapRequest): Promise<string> {
+    const ranked = await this.rankFiles(request);
+    return renderRepoMap(ranked, request.budgetTokens, request.countTokens ?? estimateTokens);
+  }
+
+  async rankFiles(focus: RepoMapFocus): Promise<RankedFile[]> {
+    await this.sync();
+    return rankRepository(this.index.records, this.referenceGraph(), focus);
+  }
+
+  async symbols(query: SymbolsQuery): Promise<SymbolsAnswer> {
+    await this.sync();
+    if (query.name !== undefined) {
+      return { kind: 'symbol', ...lookupSymbol(this.index, this.root, query.name, query.path) };
+    }
+    if (query.path === undefined) throw new Error('symbols needs a name, a path, or both');
+    const outline = outlineOf(this.index, query.path);
+    if (!outline)
+      throw new Error(`${query.path} is not in the index (missing, ignored, binary, too large or secret)`);
+    return { kind: 'outline', path: query.path, outline };
+  }
+
+  async search(query: string, limit: number): Promise<SearchHit[]> {
+    await this.sync();
+    return searchCode(this.index, this.root, query, limit);
+  }
+
+  async dispose(): Promise<void> {
+    clearTimeout(this.saveTimer);
+    await this.syncing;
+    await this.save();
+  }
+
+  private async build(): Promise<void> {
+    this.index.restore(await loadJson<IndexSnapshot>(this.cacheFile));
+    this.savedGeneration = this.index.generation;
+    await this.index.sync();
+    await this.save();
+  }
+
+  private referenceGraph(): ReferenceGraph {
+    if (this.graph?.generation !== this.index.generation) {
+      this.graph = { generation: this.index.generation, graph: buildReferenceGraph(this.index.visible()) };
+    }
+    return this.graph.graph;
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save().catch(() => {}); // the cache is an optimisation; the next start rebuilds what is missing
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  private async save(): Promise<void> {
+    if (this.savedGeneration === this.index.generation) return;
+    const generation = this.index.generation;
+    await saveJson(this.cacheFile, this.index.snapshot());
+    this.savedGeneration = generation;
+  }
+}
