@@ -15,7 +15,12 @@ function toWireMessages(system: string, messages: Message[]): OpenAI.ChatComplet
   for (const message of messages) {
     if (message.role === 'user') wire.push({ role: 'user', content: message.content });
     else if (message.role === 'tool')
-      wire.push({ role: 'tool', tool_call_id: message.toolCallId, content: message.content });
+      // Chat Completions has no error flag on tool results, so the text has to say it.
+      wire.push({
+        role: 'tool',
+        tool_call_id: message.toolCallId,
+        content: message.isError ? `Error: ${message.content}` : message.content,
+      });
     else
       wire.push({
         role: 'assistant',

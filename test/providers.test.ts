@@ -1,0 +1,356 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from '../src/core/messages.js';
+import { AnthropicProvider } from '../src/providers/anthropic.js';
+import { ConfigError } from '../src/providers/errors.js';
+import { createProvider, pickProvider } from '../src/providers/factory.js';
+import { modelInfo, UNKNOWN_MODEL_LIMITS } from '../src/providers/models.js';
+import { OpenAIProvider } from '../src/providers/openai.js';
+import { ProviderError, type ModelRequest, type Provider } from '../src/providers/provider.js';
+import { backoffDelay, withRetries, type RetryOptions } from '../src/providers/retry.js';
+import { scriptSequence } from './scripted-provider/script.js';
+import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import type { Script, WireProtocol } from './scripted-provider/types.js';
+
+let server: ScriptedProvider;
+afterEach(() => server?.close());
+
+async function connect(protocol: WireProtocol, script: Script): Promise<Provider> {
+  server = await startScriptedProvider(script);
+  return protocol === 'openai'
+    ? new OpenAIProvider({ apiKey: 'test', baseUrl: server.openaiBaseUrl })
+    : new AnthropicProvider({ apiKey: 'test', baseUrl: server.anthropicBaseUrl });
+}
+
+const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
+  model: 'test-model',
+  system: 'You are terse.',
+  messages: [{ role: 'user', content: 'fix the bug' }],
+  tools: [
+    {
+      name: 'read',
+      description: 'Read a file',
+      parameters: { type: 'object', properties: { path: { type: 'string' } } },
+    },
+    { name: 'search', description: 'Search the repo', parameters: { type: 'object', properties: {} } },
+  ],
+  maxOutputTokens: 1000,
+  ...overrides,
+});
+
+const failure = (promise: Promise<unknown>): Promise<ProviderError> =>
+  promise.then(
+    () => expect.fail('expected the call to fail'),
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(ProviderError);
+      return error as ProviderError;
+    },
+  );
+
+const answer = {
+  text: 'Reading both.',
+  toolCalls: [
+    { name: 'read', arguments: { path: 'src/a.ts' } },
+    { name: 'search', arguments: { query: 'add(' } },
+  ],
+};
+
+/** One round of two tool calls, one of which failed. */
+const toolRound: Message[] = [
+  { role: 'user', content: 'fix the bug' },
+  {
+    role: 'assistant',
+    content: 'Looking.',
+    toolCalls: [
+      { id: 'call_1', name: 'read', arguments: '{"path":"a.ts"}' },
+      { id: 'call_2', name: 'search', arguments: '{"query":"x"}' },
+    ],
+  },
+  { role: 'tool', toolCallId: 'call_1', name: 'read', content: 'const a = 1;', isError: false },
+  { role: 'tool', toolCallId: 'call_2', name: 'search', content: 'invalid regex', isError: true },
+];
+
+const fastRetries = (retries: [number, number, string][]): RetryOptions => ({
+  baseDelayMs: 1,
+  onRetry: (attempt, delayMs, reason) => retries.push([attempt, delayMs, reason]),
+});
+
+describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the official SDK', (protocol) => {
+  it('streams text and several tool calls of one turn, with usage incl. cached tokens', async () => {
+    const usage = {
+      inputTokens: 1500,
+      outputTokens: 30,
+      cacheReadTokens: 1200,
+      cacheWriteTokens: protocol === 'anthropic' ? 200 : 0,
+    };
+    const provider = await connect(protocol, () => ({ ...answer, usage }));
+    const deltas: string[] = [];
+
+    const response = await provider.complete(request(), { onTextDelta: (text) => deltas.push(text) });
+
+    expect(response.text).toBe('Reading both.');
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe('Reading both.');
+    expect(response.toolCalls.map((call) => [call.name, JSON.parse(call.arguments)])).toEqual([
+      ['read', { path: 'src/a.ts' }],
+      ['search', { query: 'add(' }],
+    ]);
+    expect(new Set(response.toolCalls.map((call) => call.id)).size).toBe(2);
+    expect(response.stopReason).toBe('tool_use');
+    expect(response.usage).toEqual(usage);
+  });
+
+  it('sends the conversation so the model sees exactly what happened, tool results and errors included', async () => {
+    const provider = await connect(protocol, () => ({ text: 'Done.' }));
+
+    const response = await provider.complete(request({ messages: toolRound }), {});
+
+    expect(response).toMatchObject({ text: 'Done.', toolCalls: [], stopReason: 'end' });
+    const turn = server.requests[0]!;
+    expect(turn.system).toBe('You are terse.');
+    expect(turn.tools).toEqual(['read', 'search']);
+    // Chat Completions has no error flag on tool results, so the text says it.
+    const expected =
+      protocol === 'openai'
+        ? toolRound.map((m) =>
+            m.role === 'tool' && m.isError ? { ...m, isError: false, content: `Error: ${m.content}` } : m,
+          )
+        : toolRound;
+    expect(turn.messages).toEqual(expected);
+  });
+
+  it('passes malformed tool arguments through raw and turns empty ones into {}', async () => {
+    const provider = await connect(protocol, () => ({
+      toolCalls: [
+        { name: 'read', arguments: '{"path": "a.ts", ' },
+        { name: 'search', arguments: '' },
+      ],
+    }));
+    const response = await provider.complete(request(), {});
+    expect(response.toolCalls.map((call) => call.arguments)).toEqual(['{"path": "a.ts", ', '{}']);
+  });
+
+  it('honours retry-after on a 429, then succeeds', async () => {
+    const retries: [number, number, string][] = [];
+    const provider = withRetries(
+      await connect(
+        protocol,
+        scriptSequence({ fault: '429', retryAfterSeconds: 0.05 }, { text: 'after the wait' }),
+      ),
+      fastRetries(retries),
+    );
+    const response = await provider.complete(request(), {});
+    expect(response.text).toBe('after the wait');
+    expect(retries).toEqual([[1, 50, expect.stringMatching(/^rate_limit/)]]);
+  });
+
+  it.each([
+    ['500', 'server'],
+    ['529', 'overloaded'],
+  ] as const)('retries a %s as %s, then succeeds', async (fault, kind) => {
+    const retries: [number, number, string][] = [];
+    const provider = withRetries(
+      await connect(protocol, scriptSequence({ fault }, { fault }, { text: 'ok' })),
+      fastRetries(retries),
+    );
+    expect((await provider.complete(request(), {})).text).toBe('ok');
+    expect(retries.map(([attempt, , reason]) => [attempt, reason.split(':')[0]])).toEqual([
+      [1, kind],
+      [2, kind],
+    ]);
+  });
+
+  it('never returns the partial response of a dropped stream: it fails retryably, and the retry gets the whole answer', async () => {
+    const dropped = {
+      fault: 'drop',
+      afterChunks: 4,
+      text: 'half of a reply that must not be used',
+      toolCalls: answer.toolCalls,
+    } as const;
+    const bare = await connect(protocol, () => dropped);
+    const error = await failure(bare.complete(request(), {}));
+    expect(error.kind).toBe('connection');
+    expect(error.retryable).toBe(true);
+    await server.close();
+
+    const retries: [number, number, string][] = [];
+    const provider = withRetries(
+      await connect(protocol, scriptSequence(dropped, answer)),
+      fastRetries(retries),
+    );
+    const response = await provider.complete(request(), {});
+    expect(response.text).toBe('Reading both.');
+    expect(response.toolCalls.map((call) => call.name)).toEqual(['read', 'search']);
+    expect(retries).toHaveLength(1);
+  });
+
+  it('surfaces a context-length error as context_length without retrying it', async () => {
+    const retries: [number, number, string][] = [];
+    const provider = withRetries(
+      await connect(protocol, () => ({ fault: 'context_length' })),
+      fastRetries(retries),
+    );
+    const error = await failure(provider.complete(request(), {}));
+    expect(error.kind).toBe('context_length');
+    expect(error.status).toBe(400);
+    expect(retries).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives up after the configured number of attempts with the last error', async () => {
+    const provider = withRetries(await connect(protocol, () => ({ fault: '500' })), {
+      baseDelayMs: 1,
+      maxAttempts: 3,
+    });
+    expect((await failure(provider.complete(request(), {}))).kind).toBe('server');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('stops with kind aborted when the user interrupts mid-stream', async () => {
+    const provider = await connect(protocol, () => ({ text: 'a long answer that gets interrupted' }));
+    const controller = new AbortController();
+    const error = await failure(
+      provider.complete(request({ signal: controller.signal }), { onTextDelta: () => controller.abort() }),
+    );
+    expect(error.kind).toBe('aborted');
+  });
+
+  it('stops waiting for a retry when the user interrupts', async () => {
+    const controller = new AbortController();
+    const provider = withRetries(await connect(protocol, () => ({ fault: '429', retryAfterSeconds: 30 })), {
+      onRetry: () => controller.abort(),
+    });
+    expect((await failure(provider.complete(request({ signal: controller.signal }), {}))).kind).toBe(
+      'aborted',
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('Anthropic prompt caching', () => {
+  it('puts cache breakpoints on the system prompt, the tools and the last message, and batches tool results', async () => {
+    const provider = await connect('anthropic', () => ({ text: 'ok' }));
+    await provider.complete(request({ messages: toolRound }), {});
+    const body = server.requests[0]!.body as {
+      system: { cache_control?: unknown }[];
+      tools: { cache_control?: unknown }[];
+      messages: { role: string; content: { type: string; cache_control?: unknown }[] }[];
+    };
+    const ephemeral = { type: 'ephemeral' };
+    expect(body.system[0]!.cache_control).toEqual(ephemeral);
+    expect(body.tools.map((tool) => tool.cache_control)).toEqual([undefined, ephemeral]);
+    expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(body.messages[2]!.content.map((block) => [block.type, block.cache_control])).toEqual([
+      ['tool_result', undefined],
+      ['tool_result', ephemeral],
+    ]);
+  });
+});
+
+describe('OpenAI request shape', () => {
+  it('asks for usage in the stream and offers tools as functions', async () => {
+    const provider = await connect('openai', () => ({ text: 'ok' }));
+    await provider.complete(request(), {});
+    expect(server.requests[0]!.body).toMatchObject({
+      stream: true,
+      stream_options: { include_usage: true },
+      tools: [
+        { type: 'function', function: { name: 'read', description: 'Read a file' } },
+        { type: 'function' },
+      ],
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', content: 'fix the bug' },
+      ],
+    });
+  });
+});
+
+describe('createProvider', () => {
+  it('names exactly what to set when no key is configured', async () => {
+    await expect(createProvider({ provider: 'openai', env: {} })).rejects.toThrow(
+      new ConfigError(
+        'No API key for openai: set OPENAI_API_KEY, or pass --base-url for a local OpenAI-compatible server (keys are optional there)',
+      ),
+    );
+    await expect(createProvider({ provider: 'anthropic', env: {} })).rejects.toThrow(/set ANTHROPIC_API_KEY/);
+  });
+
+  it('talks to a local OpenAI-compatible server without any key', async () => {
+    server = await startScriptedProvider(() => ({ text: 'local answer' }));
+    const { provider, model } = await createProvider({ baseUrl: server.openaiBaseUrl, env: {} });
+    expect((await provider.complete(request({ model }), {})).text).toBe('local answer');
+    expect(server.requests[0]!.protocol).toBe('openai');
+  });
+
+  it('lets flags win over the environment, and falls back to default models', async () => {
+    server = await startScriptedProvider(() => ({ text: 'ok' }));
+    const configured = await createProvider({
+      provider: 'anthropic',
+      baseUrl: server.anthropicBaseUrl,
+      apiKey: 'from-flag',
+      env: { ANTHROPIC_API_KEY: 'from-env', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' },
+    });
+    expect(configured).toMatchObject({
+      name: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      baseUrl: server.anthropicBaseUrl,
+    });
+    await configured.provider.complete(request({ model: configured.model }), {});
+    // Which auth header carries the key is the SDK's business; only the flag's key may be sent.
+    const headers = JSON.stringify(server.requests[0]!.headers);
+    expect(headers).toContain('from-flag');
+    expect(headers).not.toContain('from-env');
+  });
+
+  it('picks the provider from the model name, then from what the environment configures', () => {
+    expect(pickProvider({ env: { ANTHROPIC_API_KEY: 'k' } })).toBe('anthropic');
+    expect(pickProvider({ env: { ANTHROPIC_API_KEY: 'k', OPENAI_API_KEY: 'k' } })).toBe('openai');
+    expect(pickProvider({ env: { OPENAI_API_KEY: 'k' }, model: 'claude-haiku-4-5' })).toBe('anthropic');
+    expect(pickProvider({ env: { ANTHROPIC_API_KEY: 'k' }, model: 'gpt-4.1-mini' })).toBe('openai');
+    expect(pickProvider({ env: { ANTHROPIC_API_KEY: 'k' }, baseUrl: 'http://localhost:11434/v1' })).toBe(
+      'openai',
+    );
+    expect(pickProvider({ env: {} })).toBe('openai');
+  });
+});
+
+describe('model registry', () => {
+  it('knows recent models, their dated snapshots, vendor prefixes and local tags', () => {
+    expect(modelInfo('claude-sonnet-4-5-20250929')).toMatchObject({
+      family: 'anthropic',
+      contextWindow: 200_000,
+      known: true,
+    });
+    expect(modelInfo('gpt-4o-mini-2024-07-18')).toMatchObject({ family: 'openai', contextWindow: 128_000 });
+    expect(modelInfo('gpt-4.1')).toMatchObject({ contextWindow: 1_047_576, maxOutputTokens: 32_768 });
+    expect(modelInfo('openai/gpt-5-mini')).toMatchObject({ family: 'openai', contextWindow: 400_000 });
+    expect(modelInfo('qwen2.5-coder:7b')).toMatchObject({
+      family: 'open',
+      contextWindow: 32_768,
+      known: true,
+    });
+  });
+
+  it('gives unknown models conservative limits, and overrides win', () => {
+    expect(modelInfo('my-finetune')).toMatchObject({ ...UNKNOWN_MODEL_LIMITS, known: false });
+    expect(modelInfo('gpt-5x-experimental').known).toBe(false);
+    expect(modelInfo('my-finetune', { contextWindow: 65_536 })).toMatchObject({
+      contextWindow: 65_536,
+      maxOutputTokens: 4_096,
+    });
+  });
+});
+
+describe('backoff', () => {
+  it('doubles per retry, keeps half the step fixed, and never exceeds the cap', () => {
+    const low = () => 0;
+    const high = () => 1;
+    expect([1, 2, 3, 4].map((retry) => backoffDelay(retry, 500, 30_000, low))).toEqual([
+      250, 500, 1000, 2000,
+    ]);
+    expect([1, 2, 3, 4].map((retry) => backoffDelay(retry, 500, 30_000, high))).toEqual([
+      500, 1000, 2000, 4000,
+    ]);
+    expect(backoffDelay(20, 500, 30_000, high)).toBe(30_000);
+  });
+});
