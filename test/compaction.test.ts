@@ -224,6 +224,32 @@ describe('summarising the middle', () => {
     expectPaired(second.messages);
   });
 
+  it('drops a failure once a later run of the same command passes, however noisy other commands are', async () => {
+    const compactor = new Compactor({ counter, window: 4_000, recentTurns: 2 });
+    const conversation = longSession();
+    for (let i = 0; i < 10; i++) {
+      const lint = Array.from({ length: 20 }, (_, j) => `  ${j}:1  error  'x${i}_${j}' is never used`).join(
+        '\n',
+      );
+      conversation.call('terminal', { command: 'npm run lint' }, `${lint}\n[exit code 1]`, true);
+    }
+    const first = await compactor.compact(conversation.state(), {
+      reason: 'threshold',
+      summarize: async () => '',
+    });
+    expect(first.messages[1]?.content).toContain(ASSERTION);
+
+    const later = new Conversation();
+    later.messages.splice(0, later.messages.length, ...first.messages);
+    later.call('terminal', { command: 'npm test' }, ' Tests  301 passed (301)\n[exit code 0]');
+    for (let i = 0; i < 40; i++) later.read(`src/late${i}.ts`, fileBody(`l${i}`, 2));
+    const second = await compactor.compact(later.state(), { reason: 'threshold', summarize: async () => '' });
+
+    expect(second.strategy).toBe('summary');
+    expect(second.messages[1]?.content).not.toContain(ASSERTION);
+    expect(second.messages[1]?.content).toContain("'x9_0' is never used");
+  });
+
   it('still compacts with the harness facts when the model cannot summarise', async () => {
     const compactor = new Compactor({ counter, window: 4_000, recentTurns: 2 });
     const summarize: Summarize = () => Promise.reject(new Error('overloaded'));
@@ -309,13 +335,15 @@ describe('token counting', () => {
     expect(gpt.exact).toBe(true);
     expect(gpt.count('hello world')).toBe(2);
     expect(gpt.count('a <|endoftext|> b')).toBeGreaterThan(3);
-    const legacy = await createTokenCounter('gpt-4');
-    expect(legacy.count('hello world')).toBe(2);
+    const routed = await createTokenCounter('openai/gpt-5-mini');
+    expect(routed.exact).toBe(true);
+    expect(routed.count('const answer = 42;')).toBe(gpt.count('const answer = 42;'));
   });
 
   it('estimates for other models and scales later estimates by what the provider reported', async () => {
     const claude = await createTokenCounter('claude-sonnet-4-5');
     expect(claude.exact).toBe(false);
+    expect((await createTokenCounter('qwen2.5-coder:7b')).exact).toBe(false);
     const text = fileBody('calibration');
     const estimated = claude.count(text);
     expect(estimated).toBeGreaterThan(text.length / 5);

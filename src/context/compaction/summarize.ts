@@ -1,8 +1,20 @@
 import type { Message } from '../../core/messages.js';
-import { filesTouched, isSummary, isUserWritten, type ToolKinds } from './conversation.js';
+import {
+  callsById,
+  describeCall,
+  filesTouched,
+  isSummary,
+  isUserWritten,
+  type ToolKinds,
+} from './conversation.js';
 import { failureSignal } from './masking.js';
 import type { Rewrite } from './masking.js';
-import { parseCarriedFacts, summaryMessageText, type CarriedFacts } from './summary-message.js';
+import {
+  parseCarriedFacts,
+  summaryMessageText,
+  type CarriedFacts,
+  type CommandFailures,
+} from './summary-message.js';
 import { countMessages, type TokenCounter } from './token-counter.js';
 
 /** Asks the model to summarise the given turns following the instructions; returns its text. */
@@ -16,8 +28,8 @@ export interface Middle {
   counter: TokenCounter;
 }
 
-/** Failure lines carried across compactions; the newest win, since they say what is failing now. */
-const CARRIED_FAILURE_LINES = 30;
+/** Commands whose failures are carried across compactions; the most recently run win. */
+const CARRIED_COMMANDS = 8;
 
 /**
  * Replaces the turns between the task and the recent turns with one summary
@@ -57,9 +69,6 @@ export async function summarizeMiddle(
 /** Earlier summaries' facts merged with what the summarised turns read, edited and saw fail. */
 function carriedFacts(summarised: readonly Message[], kinds: ToolKinds): CarriedFacts {
   const earlier = summarised.filter(isSummary).map((message) => parseCarriedFacts(message.content));
-  const newFailures = summarised.flatMap((message) =>
-    message.role === 'tool' ? failureSignal(message, kinds) : [],
-  );
   return {
     filesRead: distinct([
       ...earlier.flatMap((facts) => facts.filesRead),
@@ -69,18 +78,36 @@ function carriedFacts(summarised: readonly Message[], kinds: ToolKinds): Carried
       ...earlier.flatMap((facts) => facts.filesEdited),
       ...filesTouched(summarised, kinds.edit),
     ]),
-    failureLines: newestDistinct(
-      [...earlier.flatMap((facts) => facts.failureLines), ...newFailures],
-      CARRIED_FAILURE_LINES,
+    failures: latestFailures(
+      earlier.flatMap((facts) => facts.failures),
+      summarised,
+      kinds,
     ),
   };
 }
 
-function distinct(items: string[]): string[] {
-  return [...new Set(items)];
+/**
+ * The failure lines of each command's latest run. A later run of the same
+ * command replaces the earlier one, so a test that was fixed drops out, and
+ * noisy commands cannot push a failing test out of the summary.
+ */
+function latestFailures(
+  earlier: CommandFailures[],
+  summarised: readonly Message[],
+  kinds: ToolKinds,
+): CommandFailures[] {
+  const latest = new Map(earlier.map(({ source, lines }) => [source, lines]));
+  const calls = callsById(summarised);
+  for (const message of summarised) {
+    if (message.role !== 'tool') continue;
+    const source = describeCall(calls.get(message.toolCallId), message.name);
+    latest.delete(source);
+    const lines = failureSignal(message, kinds);
+    if (lines.length) latest.set(source, lines);
+  }
+  return [...latest].slice(-CARRIED_COMMANDS).map(([source, lines]) => ({ source, lines }));
 }
 
-/** The last `cap` distinct items, each at its latest position. */
-function newestDistinct(items: string[], cap: number): string[] {
-  return distinct(items.toReversed()).slice(0, cap).toReversed();
+function distinct(items: string[]): string[] {
+  return [...new Set(items)];
 }

@@ -1,4 +1,5 @@
 import type { Message } from '../../core/messages.js';
+import { modelInfo } from '../../providers/models.js';
 
 /** Counts prompt tokens the way one provider's model will. */
 export interface TokenCounter {
@@ -101,20 +102,13 @@ class BpeTokenCounter implements TokenCounter {
   calibrate(): void {}
 }
 
-const OPENAI_MODEL = /^(gpt-|chatgpt-|o\d|codex-)/;
-
 /**
- * The best counter for a model: exact for OpenAI's models (the tokenizer is
- * loaded on first use), a calibrated estimate for everyone else — including
- * other models served behind OpenAI-compatible endpoints.
+ * The best counter for a model: exact for OpenAI's models in the registry (all
+ * use o200k_base; the tokenizer is loaded on first use), a calibrated estimate
+ * for everyone else — including models behind OpenAI-compatible endpoints.
  */
 export async function createTokenCounter(model: string): Promise<TokenCounter> {
-  if (!OPENAI_MODEL.test(model)) return new EstimatingTokenCounter();
-  const { modelToEncodingMap } = await import('gpt-tokenizer/mapping');
-  const encoding = (modelToEncodingMap as Record<string, string | undefined>)[model];
-  const tokenizer =
-    encoding === 'cl100k_base'
-      ? await import('gpt-tokenizer/encoding/cl100k_base')
-      : await import('gpt-tokenizer/encoding/o200k_base');
-  return new BpeTokenCounter(tokenizer.countTokens);
+  if (modelInfo(model).family !== 'openai') return new EstimatingTokenCounter();
+  const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
+  return new BpeTokenCounter(countTokens);
 }
