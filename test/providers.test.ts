@@ -334,6 +334,7 @@ describe('model registry', () => {
   it('gives unknown models conservative limits, and overrides win', () => {
     expect(modelInfo('my-finetune')).toMatchObject({ ...UNKNOWN_MODEL_LIMITS, known: false });
     expect(modelInfo('gpt-5x-experimental').known).toBe(false);
+    expect(modelInfo('gpt-5.9').known).toBe(false);
     expect(modelInfo('my-finetune', { contextWindow: 65_536 })).toMatchObject({
       contextWindow: 65_536,
       maxOutputTokens: 4_096,

@@ -4,6 +4,9 @@ import type { Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers, ToolSpec } from './provider.js';
 
+/** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
 export interface AnthropicProviderOptions {
   apiKey: string;
   /** Unset means api.anthropic.com. */
@@ -103,7 +106,11 @@ export class AnthropicProvider implements Provider {
     this.client ??= import('@anthropic-ai/sdk').then(
       // retry.ts owns retrying, so the SDK must not retry behind its back.
       ({ default: AnthropicClient }) =>
-        new AnthropicClient({ apiKey: this.options.apiKey, baseURL: this.options.baseUrl, maxRetries: 0 }),
+        new AnthropicClient({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.baseUrl ?? DEFAULT_BASE_URL,
+          maxRetries: 0,
+        }),
     );
     return this.client;
   }

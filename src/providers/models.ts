@@ -29,7 +29,7 @@ const open = (contextWindow: number, maxOutputTokens: number): Limits => ({
   maxOutputTokens,
 });
 
-/** Keys are id prefixes: dated snapshots ("gpt-4o-2024-08-06") and local tags ("qwen2.5-coder:7b") match their family. */
+/** Keys are id prefixes: dated snapshots ("gpt-4o-2024-08-06") and local tags ("qwen2.5-coder:7b") match their family; a new minor version ("gpt-5.9") does not, since its limits are unknown. */
 const KNOWN: Record<string, Limits> = {
   'gpt-5': openai(400_000, 128_000),
   'gpt-5.1': openai(400_000, 128_000),
@@ -64,7 +64,7 @@ function lookup(id: string): Limits | undefined {
   const bare = id.slice(id.lastIndexOf('/') + 1).toLowerCase();
   const key = Object.keys(KNOWN)
     .filter(
-      (prefix) => bare === prefix || (/^[-:.@]/.test(bare.slice(prefix.length)) && bare.startsWith(prefix)),
+      (prefix) => bare === prefix || (/^[-:@]/.test(bare.slice(prefix.length)) && bare.startsWith(prefix)),
     )
     .sort((a, b) => b.length - a.length)[0];
   return key === undefined ? undefined : KNOWN[key];

@@ -4,6 +4,9 @@ import { emptyUsage, type Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
 
+/** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
 export interface OpenAIProviderOptions {
   apiKey: string;
   /** Unset means api.openai.com. */
@@ -64,7 +67,11 @@ export class OpenAIProvider implements Provider {
     this.client ??= import('openai').then(
       // retry.ts owns retrying, so the SDK must not retry behind its back.
       ({ default: OpenAIClient }) =>
-        new OpenAIClient({ apiKey: this.options.apiKey, baseURL: this.options.baseUrl, maxRetries: 0 }),
+        new OpenAIClient({
+          apiKey: this.options.apiKey,
+          baseURL: this.options.baseUrl ?? DEFAULT_BASE_URL,
+          maxRetries: 0,
+        }),
     );
     return this.client;
   }
