@@ -82,6 +82,21 @@ describe.each(backends)('search backend: %s', (_name, backend) => {
     ]);
   });
 
+  it('counts every match while keeping only the first ones, however long the output', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `hit ${i} ${'.'.repeat(40)}`).join('\n');
+    const many = makeGitRepo({ 'a.txt': lines, 'b.txt': lines });
+    const outcome = await backend({
+      root: many,
+      target: '.',
+      query: 'hit',
+      regex: false,
+      limit: 3,
+      signal: new AbortController().signal,
+    });
+    expect(outcome!.total).toBe(40_000);
+    expect(outcome!.matches.map((m) => `${m.path}:${m.line}`)).toEqual(['a.txt:1', 'a.txt:2', 'a.txt:3']);
+  });
+
   it('rejects an invalid regular expression', async () => {
     await expect(search('foo(', { regex: true })).rejects.toThrow(
       /regex parse error|invalid regular expression|unmatched \(/i,

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { walkFiles } from './gitignore.js';
 import { ToolError } from './tool.js';
@@ -117,9 +116,18 @@ class MatchCollector {
     this.limit = limit;
   }
 
+  get full(): boolean {
+    return this.matches.length >= this.limit;
+  }
+
   add(match: SearchMatch): void {
     this.total++;
-    if (this.matches.length < this.limit) this.matches.push(match);
+    if (!this.full) this.matches.push(match);
+  }
+
+  /** Matches beyond the limit are only counted. */
+  countMore(count: number): void {
+    this.total += count;
   }
 
   outcome(): SearchOutcome {
@@ -129,6 +137,58 @@ class MatchCollector {
 
 /** Both rg --null and git grep -z print `path\0` and then `line:text` or `line\0text`. */
 const MATCH_LINE = /^([^\0]+)\0(\d+)[:\0](.*)$/s;
+
+/**
+ * Splits grep output into lines and parses them until the collector is full;
+ * after that it only counts lines, which keeps very broad searches fast.
+ */
+class GrepOutputParser {
+  private pending = Buffer.alloc(0);
+  private readonly collector: MatchCollector;
+
+  constructor(collector: MatchCollector) {
+    this.collector = collector;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.collector.full) {
+      this.collector.countMore(countByte(chunk, NEWLINE));
+      return;
+    }
+    let data = Buffer.concat([this.pending, chunk]);
+    for (let end = data.indexOf(NEWLINE); end !== -1 && !this.collector.full; end = data.indexOf(NEWLINE)) {
+      this.parse(data.subarray(0, end).toString('utf8'));
+      data = data.subarray(end + 1);
+    }
+    if (this.collector.full) {
+      this.collector.countMore(countByte(data, NEWLINE));
+      this.pending = Buffer.alloc(0);
+    } else this.pending = data;
+  }
+
+  end(): void {
+    if (this.pending.length > 0) this.parse(this.pending.toString('utf8'));
+    this.pending = Buffer.alloc(0);
+  }
+
+  private parse(line: string): void {
+    const parsed = MATCH_LINE.exec(line);
+    if (!parsed) return;
+    this.collector.add({
+      path: parsed[1]!.replace(/^\.\//, ''),
+      line: Number(parsed[2]),
+      text: parsed[3]!.replace(/\r$/, ''),
+    });
+  }
+}
+
+const NEWLINE = 0x0a;
+
+function countByte(data: Buffer, byte: number): number {
+  let count = 0;
+  for (let i = data.indexOf(byte); i !== -1; i = data.indexOf(byte, i + 1)) count++;
+  return count;
+}
 
 interface ProcessRun {
   code: number | null;
@@ -147,15 +207,9 @@ function collectMatches(command: string, args: string[], request: SearchRequest)
     const collector = new MatchCollector(request.limit);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
-      const parsed = MATCH_LINE.exec(line);
-      if (parsed)
-        collector.add({
-          path: parsed[1]!.replace(/^\.\//, ''),
-          line: Number(parsed[2]),
-          text: parsed[3]!.replace(/\r$/, ''),
-        });
-    });
+    const parser = new GrepOutputParser(collector);
+    child.stdout.on('data', (chunk: Buffer) => parser.write(chunk));
+    child.stdout.on('end', () => parser.end());
     child.on('error', (error: NodeJS.ErrnoException) =>
       error.code === 'ENOENT' ? resolve(null) : reject(error),
     );
