@@ -98,7 +98,7 @@ describe('edit: tolerant matches', () => {
       new_string: 'if x:\n    log()\n    return 1',
     });
     expect(result.isError).toBe(false);
-    expect(result.output).toContain('re-indented');
+    expect(result.output).toContain("follow the file's indentation");
     expect(await text(file)).toBe(
       'class A:\n    def f(self):\n        if x:\n            log()\n            return 1\n        return 2\n',
     );

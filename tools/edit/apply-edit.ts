@@ -2,8 +2,9 @@ import { describeMiss } from './closest.js';
 import type { LineChange } from './diff.js';
 import { detectStyle } from './indentation.js';
 import { LINE_LEVELS, findExact, findFlexible, findLines, type Span } from './match.js';
-import { replacementLines } from './replacement.js';
-import { lineEndingOf, toLf, withLineEnding } from './text-format.js';
+import { RECOVERIES } from './recoveries.js';
+import { fragmentReplacement, replacementLines } from './replacement.js';
+import { lineEndingOf, toLf, withLineEnding, type LineEnding } from './text-format.js';
 
 export type EditRefusal = 'identical' | 'not-empty' | 'no-match' | 'ambiguous';
 
@@ -53,9 +54,32 @@ export function applyEdit(
     return applied(text, ending, [{ start: 0, end: 0, text: replacement }], null);
   }
 
+  const found = locate(text, ending, old, replacement, replaceAll);
+  if (found) return found;
+  for (const recover of RECOVERIES) {
+    const recovered = recover(old, replacement);
+    const retried = recovered && locate(text, ending, recovered.old, recovered.replacement, replaceAll);
+    if (!retried) continue;
+    if (!retried.ok) return retried;
+    return { ...retried, note: [recovered.note, retried.note].filter(Boolean).join('; ') };
+  }
+  return refuse(
+    'no-match',
+    `old_string was not found in the file, not even ignoring whitespace.\n${describeMiss(text.split('\n'), blockOf(old).lines)}`,
+  );
+}
+
+/** The outcome of the first strategy that finds old_string, or null when none does. */
+function locate(
+  text: string,
+  ending: LineEnding,
+  old: string,
+  replacement: string,
+  replaceAll: boolean,
+): EditOutcome | null {
   const exact = findExact(text, old);
+  if (exact.length > 1 && !replaceAll) return ambiguous(text, exact, 'exactly');
   if (exact.length > 0) {
-    if (exact.length > 1 && !replaceAll) return ambiguous(text, exact, 'exactly');
     return applied(
       text,
       ending,
@@ -65,18 +89,17 @@ export function applyEdit(
   }
 
   const fileLines = text.split('\n');
+  const fileStyle = detectStyle(fileLines);
   const oldBlock = blockOf(old);
   if (oldBlock.lines.length > 0) {
     const newLines = trimLike(blockOf(replacement), oldBlock);
-    const fileStyle = detectStyle(fileLines);
     const offsets = lineOffsets(text);
     for (const level of LINE_LEVELS) {
       const starts = findLines(fileLines, oldBlock.lines, level);
       if (starts.length === 0) continue;
       const spans = starts.map((first) => lineSpan(offsets, fileLines, first, oldBlock.lines.length));
       if (newLines.length === 0) spans.forEach((span) => swallowLineBreak(text, span));
-      if (starts.length > 1 && !replaceAll)
-        return ambiguous(text, spans, `when ${level.note.replace(/^matched /, '')}`);
+      if (starts.length > 1 && !replaceAll) return ambiguous(text, spans, `when ignoring ${level.ignoring}`);
       const replacements = starts.map((first, i) => ({
         ...spans[i]!,
         text: replacementLines(
@@ -86,27 +109,21 @@ export function applyEdit(
           fileStyle,
         ).join('\n'),
       }));
-      return applied(text, ending, replacements, level.note);
+      return applied(text, ending, replacements, `matched ignoring ${level.ignoring}${REINDENTED}`);
     }
   }
 
   const flexible = findFlexible(text, old);
-  if (flexible.length > 1 && !replaceAll) return ambiguous(text, flexible, 'when whitespace is ignored');
-  if (flexible.length > 0) {
-    const replacements = flexible.map((span) => ({ ...span, text: replacement }));
-    return applied(
-      text,
-      ending,
-      replacements,
-      'matched with different whitespace; new_string was used as given',
-    );
-  }
-
-  return refuse(
-    'no-match',
-    `old_string was not found in the file, not even ignoring whitespace.\n${describeMiss(fileLines, oldBlock.lines)}`,
-  );
+  if (flexible.length > 1 && !replaceAll) return ambiguous(text, flexible, 'when ignoring whitespace');
+  if (flexible.length === 0) return null;
+  const replacements = flexible.map((span) => ({
+    ...span,
+    text: fragmentReplacement(text.slice(span.start, span.end), old, replacement, fileStyle),
+  }));
+  return applied(text, ending, replacements, `matched ignoring whitespace${REINDENTED}`);
 }
+
+const REINDENTED = "; new lines follow the file's indentation";
 
 /** old_string as lines, without its final newline and surrounding blank lines (which models add or drop freely). */
 function blockOf(text: string): { lines: string[]; leading: number; trailing: number } {
@@ -159,7 +176,7 @@ function lineAt(offsets: number[], offset: number): number {
 
 function applied(
   text: string,
-  ending: ReturnType<typeof lineEndingOf>,
+  ending: LineEnding,
   replacements: Replacement[],
   note: string | null,
 ): EditOutcome {

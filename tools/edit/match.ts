@@ -8,9 +8,8 @@ export interface Span {
 
 /** A line-tolerance level: how lines are compared, and whether relative indentation must agree. */
 export interface LineLevel {
-  name: string;
-  /** Told to the model so it knows its old_string was not exact. */
-  note: string;
+  /** What the comparison disregards, told to the model so it knows its old_string was not exact. */
+  ignoring: string;
   key: (line: string) => string;
   sameShape: boolean;
 }
@@ -37,24 +36,9 @@ const canonical = (line: string): string =>
 
 /** Decreasing strictness; the first level that finds anything decides (unique → apply, several → ambiguous). */
 export const LINE_LEVELS: LineLevel[] = [
-  {
-    name: 'trailing-whitespace',
-    note: 'matched after ignoring trailing whitespace',
-    key: (line) => line.trimEnd(),
-    sameShape: false,
-  },
-  {
-    name: 'indentation',
-    note: 'matched ignoring indentation; new_string was re-indented to the file',
-    key: (line) => line.trim(),
-    sameShape: true,
-  },
-  {
-    name: 'whitespace-and-unicode',
-    note: 'matched ignoring whitespace and Unicode look-alikes; new_string was re-indented to the file',
-    key: canonical,
-    sameShape: false,
-  },
+  { ignoring: 'trailing whitespace', key: (line) => line.trimEnd(), sameShape: false },
+  { ignoring: 'indentation', key: (line) => line.trim(), sameShape: true },
+  { ignoring: 'whitespace and Unicode look-alikes', key: canonical, sameShape: false },
 ];
 
 /** Every non-overlapping exact occurrence. */

@@ -80,3 +80,35 @@ function hasLevelSteps(lines: string[]): boolean {
   );
   return widths.size > 1;
 }
+
+/**
+ * The text replacing a whitespace-flexible match, which may start and end mid-line. new_string loses
+ * the surrounding whitespace old_string had (the match does not include it); when both span the same
+ * number of lines, the lines after the first move onto the file's indentation like a block does.
+ */
+export function fragmentReplacement(
+  matched: string,
+  old: string,
+  replacement: string,
+  fileStyle: IndentStyle | null,
+): string {
+  const inner = stripLike(replacement, old);
+  const fileBlock = matched.split('\n');
+  const oldLines = old.trim().split('\n');
+  const newLines = inner.split('\n');
+  if (oldLines.length < 2 || newLines.length < 2 || fileBlock.length !== oldLines.length) return inner;
+  const rest = replacementLines(fileBlock.slice(1), oldLines.slice(1), newLines.slice(1), fileStyle);
+  return [newLines[0]!, ...rest].join('\n');
+}
+
+/** `text` without the leading and trailing whitespace `like` has (all of it, when `text` has other whitespace there). */
+function stripLike(text: string, like: string): string {
+  const lead = /^\s*/.exec(like)![0];
+  const trail = /\s*$/.exec(like)![0];
+  const head = text.startsWith(lead) ? text.slice(lead.length) : text.trimStart();
+  return trail && head.endsWith(trail)
+    ? head.slice(0, head.length - trail.length)
+    : trail
+      ? head.trimEnd()
+      : head;
+}

@@ -1,0 +1,50 @@
+/** old_string and new_string after undoing a known way models garble them. */
+export interface Recovered {
+  old: string;
+  replacement: string;
+  note: string;
+}
+
+/** Line-number gutters the read tool (`cat -n` style) and edit's own miss report put before each line. */
+const GUTTERS = [/^ *(\d+)\t/, /^ *(\d+) \| /];
+
+/** Models sometimes copy the read tool's line numbers into old_string; drop them when every line has one, in order. */
+function withoutLineNumbers(old: string, replacement: string): Recovered | null {
+  for (const gutter of GUTTERS) {
+    const numbers = gutterNumbers(old, gutter);
+    if (!numbers || !numbers.every((n, i) => i === 0 || n === numbers[i - 1]! + 1)) continue;
+    const strip = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => line.replace(gutter, ''))
+        .join('\n');
+    return {
+      old: strip(old),
+      replacement: gutterNumbers(replacement, gutter) ? strip(replacement) : replacement,
+      note: 'line-number prefixes copied from read output were removed',
+    };
+  }
+  return null;
+}
+
+function gutterNumbers(text: string, gutter: RegExp): number[] | null {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const numbers = lines.map((line) => gutter.exec(line)?.[1]);
+  return numbers.length > 0 && numbers.every((n) => n !== undefined) ? numbers.map(Number) : null;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', '"': '"', "'": "'", '`': '`', '\\': '\\' };
+
+/** Models sometimes escape their strings twice, sending a literal backslash-n where the file has a line break. */
+function unescaped(old: string, replacement: string): Recovered | null {
+  const unescape = (text: string) => text.replace(/\\([nt"'`\\])/g, (_, ch: string) => ESCAPES[ch]!);
+  if (unescape(old) === old) return null;
+  return {
+    old: unescape(old),
+    replacement: unescape(replacement),
+    note: 'old_string and new_string were escaped twice; their escape sequences were decoded',
+  };
+}
+
+/** Tried in order, only after old_string matched nowhere as given. */
+export const RECOVERIES = [withoutLineNumbers, unescaped];
