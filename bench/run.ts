@@ -4,6 +4,8 @@ import type { BenchSection } from './report.js';
 const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['startup', () => import('./startup.js')],
   ['overhead', () => import('./overhead.js')],
+  ['sandbox', () => import('./sandbox.js')],
+  ['compaction', () => import('./compaction.js')],
 ];
 
 const only = process.argv.slice(2);

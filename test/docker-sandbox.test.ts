@@ -3,16 +3,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectDocker } from '../src/sandbox/docker-engine.js';
 import { DockerSandbox, type DockerSandboxOptions } from '../src/sandbox/docker.js';
 import { LABEL } from '../src/sandbox/sandbox-config.js';
+import { docker } from './support/docker.js';
 
-const docker: Docker | undefined = await connectDocker().catch((error: Error) => {
-  console.warn(`Skipping Docker sandbox tests: ${error.message}`);
-  return undefined;
-});
 
 const workspaces: string[] = [];
 function makeWorkspace(): string {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
@@ -7,6 +7,7 @@ import type { Script, WireProtocol } from './scripted-provider/types.js';
 import { runCli } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 import { fixerScript } from './support/fixer-script.js';
+import { docker } from './support/docker.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
 let server: ScriptedProvider | undefined;
@@ -15,12 +16,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function runAgainst(protocol: WireProtocol, script: Script, cwd: string, extra: string[] = []) {
+async function runAgainst(protocol: WireProtocol, script: Script, cwd: string, sandbox: string[] = ['--sandbox', 'none', '--yolo']) {
   server = await startScriptedProvider(script);
   const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
   const keyVar = protocol === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
   return runCli(
-    ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', baseUrl, '--sandbox', 'none', '--yolo', ...extra, 'fix failing tests'],
+    ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', baseUrl, ...sandbox, 'fix failing tests'],
     { cwd, env: { [keyVar]: 'test-key' } },
   );
 }
@@ -87,5 +88,22 @@ describe.each(protocols)('agent -p "fix failing tests" over %s', (protocol) => {
     // The dropped turn's tool call never ran.
     expect(run.events.some((e) => e.type === 'tool_call_start' && e.name === 'write')).toBe(false);
     expect(run.result?.status).toBe('success');
+  });
+});
+
+describe.skipIf(!docker).each(protocols)('agent -p "fix failing tests" in the Docker sandbox over %s', (protocol) => {
+  it('fixes the failing test with every command run in the container', async () => {
+    const repo = makeGitRepo(failingAddProject);
+    const run = await runAgainst(protocol, fixerScript, repo, ['--sandbox', 'docker']);
+
+    expect(run.code).toBe(0);
+    expect(run.result).toMatchObject({ status: 'success', turns: 6 });
+    expect(testsPass(repo)).toBe(true);
+    expect(run.events[0]).toMatchObject({ type: 'session_start', sandbox: 'docker' });
+    const terminalOutputs = run.events.flatMap((e) => (e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : []));
+    expect(terminalOutputs[0]).toMatch(/AssertionError|Expected values/);
+    expect(terminalOutputs[1]).toContain('all tests passed');
+    // Files the container touched still belong to the user who ran the agent.
+    expect(statSync(path.join(repo, 'src/math.js')).uid).toBe(process.getuid!());
   });
 });

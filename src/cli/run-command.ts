@@ -3,8 +3,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResultEvent, EventSink } from '../core/events.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import { runSession } from '../orchestrator/session.js';
+import { Session } from '../orchestrator/session.js';
 import { buildSystemPrompt } from '../orchestrator/system-prompt.js';
+import { createContextKeeper, repoMapFor } from '../orchestrator/context-setup.js';
+import { createRetriever } from '../context/retrieval/retriever.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import { builtinTools } from '../../tools/index.js';
 import { Workspace } from '../../tools/workspace.js';
@@ -21,7 +23,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
-  const { provider, models, maxOutputTokens } = await connectProvider(flags, process.env);
+  const connected = await connectProvider(flags, process.env);
   const emit: EventSink = createPrintView({
     format: flags.outputFormat,
     live: flags.outputFormat === 'text' && (interactive || Boolean(flags.verbose)),
@@ -29,26 +31,36 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     stderr: process.stderr,
   });
   const sandbox = await createSandbox(flags, cwd);
+  const retriever = createRetriever({ root: cwd });
   const controller = new AbortController();
   const releaseSignals = handleSignals(controller, sandbox);
   try {
-    const result = await runSession({
+    const provider = connected.provider(emit);
+    const system = buildSystemPrompt({
+      cwd,
+      sandbox: sandbox.kind,
+      networkBlocked: sandbox.networkBlocked,
+      repoMap: repoMapFor(retriever, task, connected.model),
+    });
+    const result = await new Session({
       task,
       workspace: new Workspace(cwd),
-      system: await buildSystemPrompt({ cwd, sandbox: sandbox.kind, networkBlocked: sandbox.networkBlocked }),
-      provider: provider(emit),
-      models,
+      system,
+      provider,
+      models: connected.models,
       maxTurns: flags.maxTurns,
-      maxOutputTokens,
+      maxOutputTokens: connected.maxOutputTokens,
       sandbox,
       tools: new ToolRegistry(builtinTools),
       emit,
       signal: controller.signal,
-    });
+      context: await createContextKeeper(connected.model, provider, connected.maxOutputTokens, emit, controller.signal),
+      retriever,
+    }).run();
     return exitCodeFor(result);
   } finally {
     releaseSignals();
-    await sandbox.dispose();
+    await Promise.all([sandbox.dispose(), retriever.dispose()]);
   }
 }
 

@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { AssistantMessage, Message } from '../core/messages.js';
 import type { EventSink, ResultEvent, ResultStatus } from '../core/events.js';
 import { addUsage, emptyUsage, toUsageReport, type Usage } from '../core/usage.js';
-import type { Provider } from '../providers/provider.js';
+import { ProviderError, type ModelResponse, type Provider, type ToolSpec } from '../providers/provider.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ToolRegistry } from '../../tools/registry.js';
-import { Workspace } from '../../tools/workspace.js';
+import type { Workspace } from '../../tools/workspace.js';
 import { ToolExecutor } from './tool-executor.js';
 import { pickModel, type ModelChoice } from './model-router.js';
 import { ReadyGate } from './ready-gate.js';
+import type { ContextKeeper, PromptState } from './context-keeper.js';
 
 export interface SessionOptions {
   task: string;
   workspace: Workspace;
-  system: string;
+  /** May still be in the making (the repo map waits for the index) while the sandbox starts. */
+  system: string | Promise<string>;
   provider: Provider;
   models: ModelChoice;
   maxTurns: number;
@@ -23,100 +26,154 @@ export interface SessionOptions {
   emit: EventSink;
   signal: AbortSignal;
   sessionId?: string;
+  /** Keeps the prompt inside the window; without it the conversation is sent as it grows. */
+  context?: ContextKeeper;
+  /** Offered to tools that search the code index (symbols, codebase_search). */
+  retriever?: Retriever;
 }
 
-/**
- * The ReAct loop: ask the model, run the tools it calls, feed the results
- * back, repeat until it answers without calls or the turn budget is spent.
- * Everything observable goes out through `emit`; the returned result is also
- * the last event.
- */
-export async function runSession(options: SessionOptions): Promise<ResultEvent> {
-  const { emit, signal, workspace } = options;
-  const sessionId = options.sessionId ?? randomUUID();
-  const started = performance.now();
-  let total: Usage = emptyUsage();
-  let turns = 0;
-  let finalText = '';
+/** Times in a row the provider may reject the prompt as too long before the session gives up. */
+const MAX_OVERFLOW_RETRIES = 3;
 
-  const finish = (status: ResultStatus, error?: string): ResultEvent => {
+/**
+ * One agent session: the ReAct loop. Ask the model, run the tools it calls,
+ * feed the results back, repeat until it answers without calls or the turn
+ * budget is spent. Everything observable goes out through `emit`; the result
+ * is both returned and the last event.
+ */
+export class Session {
+  readonly id: string;
+  private readonly messages: Message[];
+  private readonly toolSpecs: ToolSpec[];
+  private readonly toolSpecsTokens: number;
+  private system = '';
+  private total: Usage = emptyUsage();
+  private turns = 0;
+  private finalText = '';
+  private readonly started = performance.now();
+
+  constructor(private readonly options: SessionOptions) {
+    this.id = options.sessionId ?? randomUUID();
+    this.messages = [{ role: 'user', content: options.task }];
+    this.toolSpecs = options.tools.specs();
+    this.toolSpecsTokens = Math.ceil(JSON.stringify(this.toolSpecs).length / 4);
+  }
+
+  /** Compact the conversation before the next model call (the user's /compact). */
+  requestCompaction(): void {
+    this.options.context?.requestCompaction();
+  }
+
+  async run(): Promise<ResultEvent> {
+    const { emit, signal, workspace } = this.options;
+    emit({
+      type: 'session_start',
+      session_id: this.id,
+      cwd: workspace.root,
+      provider: this.options.provider.name,
+      model: this.options.models.main,
+      sandbox: this.options.sandbox.kind,
+      tools: this.options.tools.names,
+    });
+
+    // The sandbox starts while the first model call is in flight; commands wait for it.
+    // If it cannot start, the session stops at once instead of carrying on without it.
+    const sandboxFailed = new AbortController();
+    const sandbox = new ReadyGate(this.options.sandbox, (error) => sandboxFailed.abort(error));
+    const callSignal = AbortSignal.any([signal, sandboxFailed.signal]);
+    this.system = await this.options.system;
+    const executor = new ToolExecutor(
+      this.options.tools,
+      (call) => ({
+        workspace,
+        sandbox,
+        signal,
+        onOutput: (chunk) => emit({ type: 'tool_output', id: call.id, chunk }),
+        ...(this.options.retriever && { retriever: this.options.retriever }),
+      }),
+      emit,
+    );
+
+    try {
+      while (this.turns < this.options.maxTurns) {
+        sandbox.throwIfFailed();
+        this.turns++;
+        const response = await this.modelTurn(callSignal);
+        const assistant: AssistantMessage = { role: 'assistant', content: response.text, toolCalls: response.toolCalls };
+        this.messages.push(assistant);
+        emit({ type: 'assistant_message', text: response.text, tool_calls: response.toolCalls });
+        if (response.text.trim()) this.finalText = response.text;
+        if (response.toolCalls.length === 0) return this.finish('success');
+
+        this.messages.push(...(await executor.run(response.toolCalls, signal)));
+        if (signal.aborted) return this.finish('interrupted', 'interrupted by the user');
+      }
+      return this.finish('max_turns', `stopped after reaching the limit of ${this.options.maxTurns} turns`);
+    } catch (error) {
+      if (signal.aborted) return this.finish('interrupted', 'interrupted by the user');
+      const cause: unknown = sandboxFailed.signal.aborted ? sandboxFailed.signal.reason : error;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      emit({ type: 'error', message });
+      return this.finish('error', message);
+    }
+  }
+
+  /** One model call, fitted to the context window, compacting and retrying if the provider finds it too long. */
+  private async modelTurn(signal: AbortSignal): Promise<ModelResponse> {
+    const { emit, context } = this.options;
+    const model = pickModel(this.options.models, this.messages);
+    emit({ type: 'turn_start', turn: this.turns, model });
+    if (context) this.replaceMessages(await context.beforeTurn(this.promptState()));
+    for (let overflow = 0; ; overflow++) {
+      const estimated = context?.count(this.promptState()) ?? 0;
+      try {
+        const response = await this.options.provider.complete(
+          {
+            model,
+            system: this.system,
+            messages: this.messages,
+            tools: this.toolSpecs,
+            maxOutputTokens: this.options.maxOutputTokens,
+            signal,
+          },
+          { onTextDelta: (text) => emit({ type: 'assistant_delta', text }) },
+        );
+        context?.calibrate(estimated, response.usage.inputTokens);
+        this.total = addUsage(this.total, response.usage);
+        emit({ type: 'usage', turn: toUsageReport(response.usage), total: toUsageReport(this.total) });
+        return response;
+      } catch (error) {
+        const tooLong = error instanceof ProviderError && error.kind === 'context_length';
+        if (!tooLong || !context || overflow >= MAX_OVERFLOW_RETRIES) throw error;
+        emit({ type: 'notice', message: 'The provider reported the prompt as too long; compacting and retrying.' });
+        this.replaceMessages(await context.afterOverflow(this.promptState()));
+      }
+    }
+  }
+
+  private promptState(): PromptState {
+    return { system: this.system, messages: this.messages, toolSpecsTokens: this.toolSpecsTokens };
+  }
+
+  private replaceMessages(next: Message[]): void {
+    if (next !== this.messages) this.messages.splice(0, this.messages.length, ...next);
+  }
+
+  private finish(status: ResultStatus, error?: string): ResultEvent {
     const result: ResultEvent = {
       type: 'result',
       status,
       is_error: status !== 'success',
-      turns,
-      duration_ms: Math.round(performance.now() - started),
-      session_id: sessionId,
-      usage: toUsageReport(total),
-      text: finalText,
+      turns: this.turns,
+      duration_ms: Math.round(performance.now() - this.started),
+      session_id: this.id,
+      usage: toUsageReport(this.total),
+      text: this.finalText,
       ...(error ? { error } : {}),
     };
-    emit(result);
+    this.options.emit(result);
     return result;
-  };
-
-  emit({
-    type: 'session_start',
-    session_id: sessionId,
-    cwd: workspace.root,
-    provider: options.provider.name,
-    model: options.models.main,
-    sandbox: options.sandbox.kind,
-    tools: options.tools.names,
-  });
-
-  // The sandbox starts while the first model call is in flight; commands wait for it.
-  // If it cannot start, the session stops at once instead of carrying on without it.
-  const sandboxFailed = new AbortController();
-  const sandbox = new ReadyGate(options.sandbox, (error) => sandboxFailed.abort(error));
-  const callSignal = AbortSignal.any([signal, sandboxFailed.signal]);
-  const executor = new ToolExecutor(
-    options.tools,
-    (call) => ({
-      workspace,
-      sandbox,
-      signal,
-      onOutput: (chunk) => emit({ type: 'tool_output', id: call.id, chunk }),
-    }),
-    emit,
-  );
-  const messages: Message[] = [{ role: 'user', content: options.task }];
-
-  try {
-    while (turns < options.maxTurns) {
-      sandbox.throwIfFailed();
-      turns++;
-      const model = pickModel(options.models, messages);
-      emit({ type: 'turn_start', turn: turns, model });
-      const response = await options.provider.complete(
-        {
-          model,
-          system: options.system,
-          messages,
-          tools: options.tools.specs(),
-          maxOutputTokens: options.maxOutputTokens,
-          signal: callSignal,
-        },
-        { onTextDelta: (text) => emit({ type: 'assistant_delta', text }) },
-      );
-      total = addUsage(total, response.usage);
-      emit({ type: 'usage', turn: toUsageReport(response.usage), total: toUsageReport(total) });
-
-      const assistant: AssistantMessage = { role: 'assistant', content: response.text, toolCalls: response.toolCalls };
-      messages.push(assistant);
-      emit({ type: 'assistant_message', text: response.text, tool_calls: response.toolCalls });
-      if (response.text.trim()) finalText = response.text;
-      if (response.toolCalls.length === 0) return finish('success');
-
-      messages.push(...(await executor.run(response.toolCalls, signal)));
-      if (signal.aborted) return finish('interrupted', 'interrupted by the user');
-    }
-    return finish('max_turns', `stopped after reaching the limit of ${options.maxTurns} turns`);
-  } catch (error) {
-    if (signal.aborted) return finish('interrupted', 'interrupted by the user');
-    const cause = sandboxFailed.signal.aborted ? sandboxFailed.signal.reason : error;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    emit({ type: 'error', message });
-    return finish('error', message);
   }
 }
+
+export const runSession = (options: SessionOptions): Promise<ResultEvent> => new Session(options).run();

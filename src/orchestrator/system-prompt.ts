@@ -11,6 +11,8 @@ export interface SystemPromptOptions {
   cwd: string;
   sandbox: 'docker' | 'host';
   networkBlocked: boolean;
+  /** The ranked repo map, when the code index is ready in time. */
+  repoMap?: string | Promise<string>;
 }
 
 export async function loadPrompt(name: string): Promise<string> {
@@ -34,7 +36,11 @@ export async function buildSystemPrompt(options: SystemPromptOptions): Promise<s
     .replace('{{cwd}}', options.cwd)
     .replace('{{platform}}', `${process.platform} ${process.arch}`);
   const instructions = await readInstructions(options.cwd);
-  return instructions ? `${filled}\n${instructions}` : filled;
+  const repoMap = (await options.repoMap)?.trim();
+  const map = repoMap
+    ? `# Repository map\nThe most relevant definitions of this repository, ranked for the task (path, then line: signature).\n\n${repoMap}\n`
+    : '';
+  return [filled, instructions, map].filter(Boolean).join('\n');
 }
 
 /** The repository's own instruction file, included verbatim. */

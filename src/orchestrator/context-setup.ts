@@ -1,0 +1,48 @@
+import type { EventSink } from '../core/events.js';
+import { Compactor } from '../context/compaction/compactor.js';
+import { createTokenCounter } from '../context/compaction/token-counter.js';
+import type { Retriever } from '../context/retrieval/retriever.js';
+import type { ModelInfo } from '../providers/models.js';
+import type { Provider } from '../providers/provider.js';
+import { ContextKeeper } from './context-keeper.js';
+import { modelSummarizer } from './model-summarizer.js';
+
+/** The repo map's share of the window: enough to orient the model, small enough to leave room for work. */
+const REPO_MAP_SHARE = 0.04;
+const REPO_MAP_MAX_TOKENS = 2048;
+/**
+ * How long the first model call may wait for the index. A cached index is
+ * ready in milliseconds; a first build of a huge repository is not waited for,
+ * and the model then finds code with its search tools instead.
+ */
+const REPO_MAP_WAIT_MS = 3000;
+
+export async function createContextKeeper(
+  model: ModelInfo,
+  provider: Provider,
+  maxOutputTokens: number,
+  emit: EventSink,
+  signal: AbortSignal,
+): Promise<ContextKeeper> {
+  const counter = await createTokenCounter(model.id);
+  // Room for the reply is reserved: the prompt may use only what the reply leaves.
+  const window = Math.max(1024, model.contextWindow - maxOutputTokens);
+  const compactor = new Compactor({ counter, window });
+  return new ContextKeeper(compactor, counter, modelSummarizer(provider, model.id, maxOutputTokens, signal), emit);
+}
+
+/** The repo map for the task, or '' when the index is not ready in time or the repository has no parsable code. */
+export async function repoMapFor(retriever: Retriever, task: string, model: ModelInfo): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), REPO_MAP_WAIT_MS)));
+  try {
+    const ready = await Promise.race([retriever.ready().then(() => true), timeout]);
+    if (!ready) return '';
+    const budgetTokens = Math.min(REPO_MAP_MAX_TOKENS, Math.floor(model.contextWindow * REPO_MAP_SHARE));
+    return await retriever.repoMap({ focusText: task, budgetTokens });
+  } catch {
+    return '';
+  } finally {
+    clearTimeout(timer);
+  }
+}
