@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../src/core/package-root.js';
@@ -9,9 +9,13 @@ const GENERATED_FILES = 20_000;
 const FILES_PER_DIR = 100;
 const RANKING_TASKS_ON_GENERATED = 20;
 const FIXTURE = path.join(packageRoot, 'test/fixtures/retrieval/ranking');
+const FIXTURE_TASKS = path.join(packageRoot, 'test/fixtures/retrieval/ranking-tasks.json');
 
 /** Tasks on the fixture repository: each names an identifier; its defining file should rank in the top 3. */
-export const FIXTURE_TASKS: Array<{ task: string; definedIn: string }> = [];
+interface RankingTask {
+  task: string;
+  definedIn: string;
+}
 
 export async function run(): Promise<BenchSection> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'agent-bench-retrieval-'));
@@ -39,8 +43,9 @@ export async function run(): Promise<BenchSection> {
     );
     await retriever.dispose();
 
+    const fixtureTasks = JSON.parse(await readFile(FIXTURE_TASKS, 'utf8')) as RankingTask[];
     const fixture = createRetriever({ root: FIXTURE, cacheDir });
-    const fixtureHits = await rankingHits(fixture, FIXTURE_TASKS);
+    const fixtureHits = await rankingHits(fixture, fixtureTasks);
     await fixture.dispose();
 
     return {
@@ -79,7 +84,7 @@ export async function run(): Promise<BenchSection> {
           pass: generatedHits >= 0.9,
         },
       ],
-      notes: [`fixture: ${FIXTURE_TASKS.length} tasks; generated: ${RANKING_TASKS_ON_GENERATED} tasks`],
+      notes: [`fixture: ${fixtureTasks.length} tasks; generated: ${RANKING_TASKS_ON_GENERATED} tasks`],
     };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -87,10 +92,7 @@ export async function run(): Promise<BenchSection> {
 }
 
 /** Share of tasks whose defining file is among the three best-ranked files. */
-async function rankingHits(
-  retriever: Retriever,
-  tasks: Array<{ task: string; definedIn: string }>,
-): Promise<number> {
+async function rankingHits(retriever: Retriever, tasks: RankingTask[]): Promise<number> {
   let hits = 0;
   for (const { task, definedIn } of tasks) {
     const ranked = await retriever.rankFiles({ focusText: task });

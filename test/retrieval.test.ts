@@ -1,0 +1,294 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { languageOf } from '../src/context/retrieval/languages.js';
+import { parseTags } from '../src/context/retrieval/parser.js';
+import { createRetriever, type Retriever } from '../src/context/retrieval/retriever.js';
+import { codebaseSearchTool } from '../tools/codebase-search.js';
+import { symbolsTool } from '../tools/symbols.js';
+import type { ToolContext } from '../tools/tool.js';
+import { Workspace } from '../tools/workspace.js';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures/retrieval');
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+}
+
+function open(root: string, cacheDir = tempDir('agent-cache-')): Retriever {
+  const retriever = createRetriever({ root, cacheDir });
+  cleanups.unshift(() => retriever.dispose());
+  return retriever;
+}
+
+async function tags(file: string, source: string) {
+  const result = await parseTags(languageOf(file)!, source);
+  return {
+    definitions: result.definitions.map((d) => `${d.kind} ${d.name}:${d.line}`),
+    references: new Set(result.references.map((r) => r.name)),
+  };
+}
+
+describe('parsing definitions and references', () => {
+  test('TypeScript', async () => {
+    const { definitions, references } = await tags(
+      'a.ts',
+      'export interface Options { depth: number }\nexport type Id = string;\nexport class Walker {\n  walk(o: Options): Id { return visit(o); }\n}\nexport function visit(o: Options): Id { return String(o.depth); }\nexport const shout = (s: string) => s.toUpperCase();\n',
+    );
+    expect(definitions).toEqual([
+      'interface Options:1',
+      'type Id:2',
+      'class Walker:3',
+      'method walk:4',
+      'function visit:6',
+      'function shout:7',
+    ]);
+    expect(references).toContain('visit');
+    expect(references).toContain('Options');
+  });
+
+  test('JavaScript', async () => {
+    const { definitions, references } = await tags(
+      'a.js',
+      'class Cart {\n  total() { return sum(this.items); }\n}\nfunction sum(xs) { return xs.length; }\n',
+    );
+    expect(definitions).toEqual(['class Cart:1', 'method total:2', 'function sum:4']);
+    expect(references).toContain('sum');
+  });
+
+  test('Python', async () => {
+    const { definitions, references } = await tags(
+      'a.py',
+      'class Store:\n    def get(self, key):\n        return load(key)\n\ndef load(key):\n    return key\n',
+    );
+    expect(definitions).toEqual(['class Store:1', 'method get:2', 'function load:5']);
+    expect(references).toContain('load');
+  });
+
+  test('Go', async () => {
+    const { definitions, references } = await tags(
+      'a.go',
+      'package main\n\ntype Server struct{ Addr string }\n\nfunc (s *Server) Start() error { return listen(s.Addr) }\n\nfunc listen(addr string) error { return nil }\n',
+    );
+    expect(definitions).toEqual(['struct Server:3', 'method Start:5', 'function listen:7']);
+    expect(references).toContain('listen');
+    expect(references).toContain('Server');
+  });
+
+  test('Rust', async () => {
+    const { definitions, references } = await tags(
+      'a.rs',
+      'pub struct Config { depth: u32 }\npub trait Load { fn load(&self); }\nimpl Config {\n    pub fn new() -> Self { build() }\n}\nfn build() -> Config { Config { depth: 1 } }\n',
+    );
+    expect(definitions).toEqual([
+      'struct Config:1',
+      'interface Load:2',
+      'method load:2',
+      'method new:4',
+      'function build:6',
+    ]);
+    expect(references).toContain('build');
+  });
+
+  test('Java', async () => {
+    const { definitions, references } = await tags(
+      'A.java',
+      'class Account {\n  int balance() { return Ledger.sum(); }\n}\ninterface Ledger { }\n',
+    );
+    expect(definitions).toEqual(['class Account:1', 'method balance:2', 'interface Ledger:4']);
+    expect(references).toContain('Ledger');
+  });
+});
+
+describe('repo map', () => {
+  const tasks = JSON.parse(readFileSync(path.join(FIXTURES, 'ranking-tasks.json'), 'utf8')) as Array<{
+    task: string;
+    definedIn: string;
+  }>;
+
+  test('the file defining an identifier named in the task ranks in the top 3', async () => {
+    const retriever = open(path.join(FIXTURES, 'ranking'));
+    for (const { task, definedIn } of tasks) {
+      const top = (await retriever.rankFiles({ focusText: task })).slice(0, 3).map((file) => file.path);
+      expect(top, task).toContain(definedIn);
+    }
+  });
+
+  test('renders definitions with line numbers within the token budget, focus first', async () => {
+    const retriever = open(path.join(FIXTURES, 'ranking'));
+    const map = await retriever.repoMap({ focusText: 'IssueToken returns duplicates', budgetTokens: 120 });
+    expect(map.length / 4).toBeLessThanOrEqual(120);
+    expect(map.split('\n')[0]).toBe('services/auth/token.go');
+    expect(map).toContain('func (s *TokenStore) IssueToken(user string, ttl time.Duration) string {');
+    const small = await retriever.repoMap({ focusText: '', budgetTokens: 20 });
+    expect(small.length).toBeLessThan(map.length);
+  });
+
+  test('without a focus, widely used definitions rank above unused ones', async () => {
+    const retriever = open(path.join(FIXTURES, 'ranking'));
+    const ranked = await retriever.rankFiles({});
+    const position = (file: string) => ranked.findIndex((entry) => entry.path === file);
+    expect(position('src/util/strings.ts')).toBeLessThan(position('src/app.ts'));
+  });
+});
+
+describe('index', () => {
+  test('re-sync parses only the changed file and reports the Merkle root change', async () => {
+    const root = tempDir('agent-repo-');
+    write(root, {
+      'a/one.ts': 'export function one() { return 1; }\n',
+      'a/two.py': 'def two():\n    return 2\n',
+      'b/three.go': 'package b\n\nfunc Three() int { return 3 }\n',
+    });
+    const retriever = open(root);
+    const first = await retriever.sync();
+    expect(first.filesParsed).toBe(0);
+
+    writeFileSync(
+      path.join(root, 'a/two.py'),
+      'def two():\n    return 2\n\ndef renamed_two():\n    return 22\n',
+    );
+    const second = await retriever.sync();
+    expect(second.filesParsed).toBe(1);
+    expect(second.rootHash).not.toBe(first.rootHash);
+    const answer = await retriever.symbols({ name: 'renamed_two' });
+    expect(answer.kind === 'symbol' && answer.definitions.map((d) => `${d.path}:${d.line}`)).toEqual([
+      'a/two.py:4',
+    ]);
+
+    rmSync(path.join(root, 'b/three.go'));
+    const third = await retriever.sync();
+    expect(third).toMatchObject({ filesParsed: 0, filesRemoved: 1 });
+  });
+
+  test('the index is persisted in the cache dir and reused on the next start', async () => {
+    const root = tempDir('agent-repo-');
+    const cacheDir = tempDir('agent-cache-');
+    write(root, { 'src/a.ts': 'export function alpha() {}\n', 'src/b.ts': 'export function beta() {}\n' });
+    const first = createRetriever({ root, cacheDir });
+    await first.ready();
+    await first.dispose();
+
+    const second = open(root, cacheDir);
+    expect((await second.sync()).filesParsed).toBe(0);
+    const answer = await second.symbols({ name: 'beta' });
+    expect(answer.kind === 'symbol' && answer.definitions[0]?.path).toBe('src/b.ts');
+  });
+
+  test('.gitignore (nested too), .agentignore, binaries and secrets are never indexed nor returned', async () => {
+    const root = tempDir('agent-repo-');
+    const awsKey = ['AKIA', 'ABCDEFGHIJKLMNOP'].join('');
+    write(root, {
+      '.gitignore': 'build/\n',
+      '.agentignore': 'generated/\n',
+      'src/.gitignore': 'local-*.ts\n',
+      'src/kept.ts': 'export function keptFunction() { return "needle"; }\n',
+      'src/local-notes.ts': 'export function ignoredNested() { return "needle"; }\n',
+      'build/out.js': 'function ignoredBuild() { return "needle"; }\n',
+      'generated/api.ts': 'export function ignoredGenerated() { return "needle"; }\n',
+      '.env.production': 'API_TOKEN=needle\n',
+      'deploy/id_rsa': 'needle\n',
+      'src/settings.ts': `export const awsKey = "${awsKey}"; // needle\n`,
+      'src/blob.bin': 'needle\0\0binary',
+    });
+    const retriever = open(root);
+    const hits = await retriever.search('needle', 20);
+    expect(hits.map((hit) => hit.path)).toEqual(['src/kept.ts']);
+    for (const name of ['ignoredNested', 'ignoredBuild', 'ignoredGenerated', 'awsKey']) {
+      const answer = await retriever.symbols({ name });
+      expect(answer.kind === 'symbol' && answer.definitions).toEqual([]);
+    }
+    await expect(retriever.symbols({ path: 'src/settings.ts' })).rejects.toThrow(/not in the index/);
+  });
+});
+
+describe('tools', () => {
+  function context(root: string, retriever?: Retriever): ToolContext {
+    return {
+      workspace: new Workspace(root),
+      sandbox: undefined as never, // these tools never run commands
+      signal: new AbortController().signal,
+      onOutput: () => {},
+      ...(retriever ? { retriever } : {}),
+    };
+  }
+
+  function fixtureCopy(): string {
+    const root = tempDir('agent-repo-');
+    cpSync(path.join(FIXTURES, 'ranking'), root, { recursive: true });
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    return root;
+  }
+
+  test('symbols with a name lists definitions and references with their lines', async () => {
+    const root = fixtureCopy();
+    const result = await symbolsTool.run({ name: 'computeBackoff' }, context(root, open(root)));
+    expect(result.isError).toBe(false);
+    expect(result.output).toContain(
+      'src/http/retry.ts:6-8 function: export function computeBackoff(policy: RetryPolicy, attempt: number): number {',
+    );
+    expect(result.output).toContain(
+      'src/http/client.ts:15: await sleep(computeBackoff(this.policy, attempt));',
+    );
+  });
+
+  test('symbols with a path gives the outline, nested members indented', async () => {
+    const root = fixtureCopy();
+    const result = await symbolsTool.run({ path: 'scripts/report.py' }, context(root, open(root)));
+    expect(result.output).toBe(
+      [
+        'scripts/report.py',
+        '4: class InvoiceSummary — class InvoiceSummary:',
+        '  5: method __init__ — def __init__(self, lines):',
+        '  8: method total — def total(self):',
+        '12: function build_report — def build_report(invoices):',
+      ].join('\n'),
+    );
+  });
+
+  test('symbols suggests similar names for an unknown one, and refuses paths outside the workspace', async () => {
+    const root = fixtureCopy();
+    const ctx = context(root, open(root));
+    expect((await symbolsTool.run({ name: 'Backoff' }, ctx)).output).toContain(
+      'Similar names: computeBackoff',
+    );
+    await expect(symbolsTool.run({ path: '../outside.ts' }, ctx)).rejects.toThrow(/outside the workspace/);
+  });
+
+  test('codebase_search ranks the implementing chunk first for a natural-language query', async () => {
+    const root = fixtureCopy();
+    const ctx = context(root, open(root));
+    const result = await codebaseSearchTool.run(
+      { query: 'exponential backoff delay for retry attempts' },
+      ctx,
+    );
+    expect(result.output.split('\n')[0]).toBe('src/http/retry.ts:6-8 (computeBackoff)');
+    const byIdentifier = await codebaseSearchTool.run({ query: 'findUserByEmail' }, ctx);
+    expect(byIdentifier.output.split('\n')[0]).toMatch(
+      /^src\/db\/user-repository\.ts:\d+-\d+ \(findUserByEmail\)$/,
+    );
+  });
+
+  test('the tools explain that the index is unavailable when the session has none', async () => {
+    const root = fixtureCopy();
+    await expect(codebaseSearchTool.run({ query: 'x' }, context(root))).rejects.toThrow(
+      /code index is not available/,
+    );
+  });
+});
