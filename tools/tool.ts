@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Retriever } from '../src/context/retrieval/retriever.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
 import type { Workspace } from './workspace.js';
 
@@ -14,6 +15,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Streams live output (for example a running command) to the event stream. */
   onOutput: (chunk: string) => void;
+  /** Code index of the workspace, for the `symbols` and `codebase_search` tools; absent when indexing is off. */
+  retriever?: Retriever;
 }
 
 /** One capability offered to the model: a name, a schema, and what it does. */
