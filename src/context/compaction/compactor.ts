@@ -125,8 +125,10 @@ export class Compactor {
     const recentTarget = options.reason === 'user' ? this.targetTokens : target;
     const lastTurn = turnStarts(messages).at(-1) ?? messages.length;
     if (excessOver(recentTarget) > 0) apply(this.mask(messages, lastTurn, excessOver(recentTarget)), 'mask');
-    const overThreshold = excessOver(this.thresholdTokens);
-    if (overThreshold > 0) apply(this.mask(messages, messages.length, overThreshold), 'mask');
+    // After a provider rejection our threshold is known to be wrong, so the last turn yields down to the target too.
+    const lastTurnLimit = options.reason === 'context_length' ? target : this.thresholdTokens;
+    const overLimit = excessOver(lastTurnLimit);
+    if (overLimit > 0) apply(this.mask(messages, messages.length, overLimit), 'mask');
 
     const tokensAfter = fixed + countMessages(this.counter, messages);
     const freed = tokensBefore - tokensAfter;
