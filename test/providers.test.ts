@@ -183,6 +183,17 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
     expect(retries).toHaveLength(1);
   });
 
+  it('treats a stream that closes without its end marker as a dropped connection', async () => {
+    const provider = await connect(protocol, () => ({
+      fault: 'drop',
+      afterChunks: 4,
+      endCleanly: true,
+      ...answer,
+    }));
+    const error = await failure(provider.complete(request(), {}));
+    expect(error.kind).toBe('connection');
+  });
+
   it('surfaces a context-length error as context_length without retrying it', async () => {
     const retries: [number, number, string][] = [];
     const provider = withRetries(
@@ -292,7 +303,7 @@ describe('createProvider', () => {
     });
     expect(configured).toMatchObject({
       name: 'anthropic',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-5-5',
       baseUrl: server.anthropicBaseUrl,
     });
     await configured.provider.complete(request({ model: configured.model }), {});
@@ -322,6 +333,10 @@ describe('model registry', () => {
       known: true,
     });
     expect(modelInfo('gpt-4o-mini-2024-07-18')).toMatchObject({ family: 'openai', contextWindow: 128_000 });
+    expect(modelInfo('claude-sonnet-5-5')).toMatchObject({
+      contextWindow: 1_000_000,
+      maxOutputTokens: 128_000,
+    });
     expect(modelInfo('gpt-4.1')).toMatchObject({ contextWindow: 1_047_576, maxOutputTokens: 32_768 });
     expect(modelInfo('openai/gpt-5-mini')).toMatchObject({ family: 'openai', contextWindow: 400_000 });
     expect(modelInfo('qwen2.5-coder:7b')).toMatchObject({

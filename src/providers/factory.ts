@@ -25,7 +25,7 @@ export interface ConfiguredProvider {
 
 export const DEFAULT_MODELS: Record<ProviderName, string> = {
   openai: 'gpt-5',
-  anthropic: 'claude-sonnet-4-5',
+  anthropic: 'claude-sonnet-5-5',
 };
 
 const ENV = {
@@ -58,7 +58,7 @@ function missingKey(name: ProviderName): ConfigError {
     ? new ConfigError(
         'No API key for openai: set OPENAI_API_KEY, or pass --base-url for a local OpenAI-compatible server (keys are optional there)',
       )
-    : new ConfigError('No API key for anthropic: set ANTHROPIC_API_KEY (or pass --api-key)');
+    : new ConfigError('No API key for anthropic: set ANTHROPIC_API_KEY');
 }
 
 export async function createProvider(settings: ProviderSettings): Promise<ConfiguredProvider> {

@@ -142,7 +142,7 @@ export async function startScriptedProvider(
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (const event of wire.events(answer, turn.model).slice(0, dropAfter))
       await write(response, formatSse(event));
-    if (dropAfter !== undefined) request.socket.destroy();
+    if (dropAfter !== undefined && !(isFault(reply) && reply.endCleanly)) request.socket.destroy();
     else response.end();
   }
 

@@ -37,8 +37,11 @@ export type ScriptedFault =
   | { fault: '429'; retryAfterSeconds?: number }
   | { fault: '500' }
   | { fault: '529' }
-  /** Streams the first chunks of the answer, then destroys the socket. */
-  | ({ fault: 'drop'; afterChunks?: number } & ScriptedAnswer)
+  /**
+   * Streams the first chunks of the answer, then destroys the socket, or with
+   * endCleanly closes the response normally, as a proxy that times out might.
+   */
+  | ({ fault: 'drop'; afterChunks?: number; endCleanly?: boolean } & ScriptedAnswer)
   | { fault: 'context_length' };
 
 export type ScriptedReply = ScriptedAnswer | ScriptedFault;
