@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -175,6 +175,38 @@ describe('index', () => {
     rmSync(path.join(root, 'b/three.go'));
     const third = await retriever.sync();
     expect(third).toMatchObject({ filesParsed: 0, filesRemoved: 1 });
+  });
+
+  test('incremental re-syncs after adds, renames, deletions and ignore changes match a fresh build', async () => {
+    const root = tempDir('agent-repo-');
+    write(root, { 'src/a.ts': 'export function alpha() {}\n', 'lib/b.py': 'def beta():\n    pass\n' });
+    const retriever = open(root);
+    await retriever.ready();
+    const definers = async (name: string) => {
+      const answer = await retriever.symbols({ name });
+      return answer.kind === 'symbol' ? answer.definitions.map((d) => d.path) : [];
+    };
+    const expectSameAsFreshBuild = async () => {
+      const stats = await retriever.sync();
+      const fresh = open(root);
+      expect(stats.rootHash).toBe((await fresh.sync()).rootHash);
+    };
+
+    write(root, { 'src/deep/new/c.go': 'package c\n\nfunc Gamma() {}\n' });
+    expect(await definers('Gamma')).toEqual(['src/deep/new/c.go']);
+    await expectSameAsFreshBuild();
+
+    renameSync(path.join(root, 'src/a.ts'), path.join(root, 'src/renamed.ts'));
+    expect(await definers('alpha')).toEqual(['src/renamed.ts']);
+    await expectSameAsFreshBuild();
+
+    rmSync(path.join(root, 'src/deep'), { recursive: true });
+    expect(await definers('Gamma')).toEqual([]);
+    await expectSameAsFreshBuild();
+
+    write(root, { '.gitignore': 'lib/\n' });
+    expect(await definers('beta')).toEqual([]);
+    await expectSameAsFreshBuild();
   });
 
   test('the index is persisted in the cache dir and reused on the next start', async () => {

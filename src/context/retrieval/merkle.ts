@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules.js';
+import type { DirtyPaths } from './dir-watcher.js';
 import { isSecretPath } from './secrets.js';
 
 /** Files above this are tracked but never read. */
@@ -52,10 +53,14 @@ export class MerkleTree {
   /** Rules per directory, rebuilt lazily; not persisted. */
   private readonly rules = new Map<string, IgnoreRules>();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    /** Called as each directory is visited, before it is listed (the watcher hooks in here). */
+    private readonly onDirectory?: (dir: string) => void,
+  ) {}
 
-  static fromSnapshot(root: string, snapshot: TreeSnapshot): MerkleTree {
-    const tree = new MerkleTree(root);
+  static fromSnapshot(root: string, snapshot: TreeSnapshot, onDirectory?: (dir: string) => void): MerkleTree {
+    const tree = new MerkleTree(root, onDirectory);
     tree.files = new Map(Object.entries(snapshot.files));
     tree.dirs = new Map(Object.entries(snapshot.dirs));
     return tree;
@@ -69,23 +74,40 @@ export class MerkleTree {
     return this.dirs.get('')?.hash ?? '';
   }
 
-  get filePaths(): string[] {
-    return [...this.files.keys()];
-  }
-
-  sync(): TreeDiff {
-    const diff: TreeDiff = { changed: [], removed: [], changedDirs: [], filesStatted: 0 };
+  /** Full walk: every indexed directory listed (or reused by mtime) and every file statted. */
+  sync(rulesChanged = false): TreeDiff {
+    const diff = emptyDiff();
     const visitedFiles = new Set<string>();
     const visitedDirs = new Set<string>();
-    this.visit('', false, diff, visitedFiles, visitedDirs);
-    for (const file of this.files.keys()) {
-      if (!visitedFiles.has(file)) {
-        this.files.delete(file);
-        diff.removed.push(file);
-      }
-    }
+    this.visit('', rulesChanged, diff, visitedFiles, visitedDirs);
+    for (const file of this.files.keys()) if (!visitedFiles.has(file)) this.removeFile(file, diff);
     for (const dir of this.dirs.keys()) if (!visitedDirs.has(dir)) this.dirs.delete(dir);
     return diff;
+  }
+
+  /**
+   * Visits only what a watcher saw change, then recomputes the hashes of the
+   * touched directories and their ancestors from the stored child hashes.
+   * Falls back to a full walk when ignore rules changed.
+   */
+  syncPaths(dirty: DirtyPaths): TreeDiff {
+    if ([...dirty.files].some((file) => IGNORE_FILES.includes(path.posix.basename(file))))
+      return this.sync(true);
+    const diff = emptyDiff();
+    const touched = new Set<string>();
+    for (const dir of dirty.dirs) if (this.dirs.has(dir)) this.relist(dir, diff, touched);
+    for (const file of dirty.files) {
+      const parent = parentOf(file);
+      if (touched.has(parent) || !this.files.has(file)) continue;
+      if (this.visitFile(file, diff) === undefined) this.relist(parent, diff, touched);
+      else touched.add(parent);
+    }
+    this.rehash(touched, diff);
+    return diff;
+  }
+
+  get directories(): Set<string> {
+    return new Set(this.dirs.keys());
   }
 
   /** Returns the directory's hash, or undefined when it no longer exists. */
@@ -99,34 +121,87 @@ export class MerkleTree {
     const absolute = path.join(this.root, dir);
     const stats = statOrUndefined(absolute);
     if (!stats?.isDirectory()) return undefined;
+    this.onDirectory?.(dir);
     const previous = this.dirs.get(dir);
-    const rulesChanged = parentRulesChanged || !previous || this.ignoreFilesChanged(dir, previous);
+    const rulesChanged =
+      parentRulesChanged ||
+      !previous ||
+      this.ignoreFilesChanged(dir, previous, previous.mtimeMs !== stats.mtimeMs);
     if (rulesChanged) this.rules.delete(dir);
     const listing =
       !rulesChanged && previous && previous.mtimeMs === stats.mtimeMs ? previous : this.list(dir, absolute);
     visitedDirs.add(dir);
-
-    const hash = createHash('sha1');
-    for (const name of listing.files) {
-      const file = join(dir, name);
-      const fileHash = this.visitFile(file, diff);
-      if (fileHash === undefined) continue;
-      visitedFiles.add(file);
-      hash.update(`f ${name} ${fileHash}\n`);
-    }
-    for (const name of listing.dirs) {
-      const childHash = this.visit(join(dir, name), rulesChanged, diff, visitedFiles, visitedDirs);
-      if (childHash !== undefined) hash.update(`d ${name} ${childHash}\n`);
-    }
-    const node: DirNode = {
-      mtimeMs: stats.mtimeMs,
-      files: listing.files,
-      dirs: listing.dirs,
-      hash: hash.digest('hex'),
-    };
+    const files = listing.files.filter((name) => {
+      const present = this.visitFile(join(dir, name), diff) !== undefined;
+      if (present) visitedFiles.add(join(dir, name));
+      return present;
+    });
+    const dirs = listing.dirs.filter(
+      (name) => this.visit(join(dir, name), rulesChanged, diff, visitedFiles, visitedDirs) !== undefined,
+    );
+    const node: DirNode = { mtimeMs: stats.mtimeMs, files, dirs, hash: this.hashOf(files, dirs, dir) };
     if (previous?.hash !== node.hash) diff.changedDirs.push(dir);
     this.dirs.set(dir, node);
     return node.hash;
+  }
+
+  /** Lists a known directory again: new entries are indexed, vanished ones dropped, unchanged subdirectories kept. */
+  private relist(dir: string, diff: TreeDiff, touched: Set<string>): void {
+    const previous = this.dirs.get(dir);
+    const stats = statOrUndefined(path.join(this.root, dir));
+    if (!previous || !stats?.isDirectory()) return; // its parent's listing reports the removal
+    this.onDirectory?.(dir);
+    const listing = this.list(dir, path.join(this.root, dir));
+    const files = listing.files.filter((name) => this.visitFile(join(dir, name), diff) !== undefined);
+    for (const name of previous.files) if (!files.includes(name)) this.removeFile(join(dir, name), diff);
+    const visitedFiles = new Set<string>();
+    const visitedDirs = new Set<string>();
+    const dirs = listing.dirs.filter(
+      (name) =>
+        this.dirs.has(join(dir, name)) ||
+        this.visit(join(dir, name), false, diff, visitedFiles, visitedDirs) !== undefined,
+    );
+    for (const name of previous.dirs) if (!dirs.includes(name)) this.removeSubtree(join(dir, name), diff);
+    this.dirs.set(dir, { ...previous, mtimeMs: stats.mtimeMs, files, dirs });
+    touched.add(dir);
+  }
+
+  /** Recomputes hashes bottom-up for the touched directories and every ancestor. */
+  private rehash(touched: Set<string>, diff: TreeDiff): void {
+    const pending = new Set<string>();
+    for (let dir of touched) {
+      for (;;) {
+        pending.add(dir);
+        if (dir === '') break;
+        dir = parentOf(dir);
+      }
+    }
+    const deepestFirst = [...pending].sort((a, b) => depthOf(b) - depthOf(a));
+    for (const dir of deepestFirst) {
+      const node = this.dirs.get(dir);
+      if (!node) continue;
+      const hash = this.hashOf(node.files, node.dirs, dir);
+      if (hash !== node.hash) diff.changedDirs.push(dir);
+      this.dirs.set(dir, { ...node, hash });
+    }
+  }
+
+  private hashOf(files: string[], dirs: string[], dir: string): string {
+    const hash = createHash('sha1');
+    for (const name of files) hash.update(`f ${name} ${this.files.get(join(dir, name))?.hash}\n`);
+    for (const name of dirs) hash.update(`d ${name} ${this.dirs.get(join(dir, name))?.hash}\n`);
+    return hash.digest('hex');
+  }
+
+  private removeFile(file: string, diff: TreeDiff): void {
+    if (this.files.delete(file)) diff.removed.push(file);
+  }
+
+  private removeSubtree(dir: string, diff: TreeDiff): void {
+    const prefix = `${dir}/`;
+    for (const file of [...this.files.keys()]) if (file.startsWith(prefix)) this.removeFile(file, diff);
+    for (const known of [...this.dirs.keys()])
+      if (known === dir || known.startsWith(prefix)) this.dirs.delete(known);
   }
 
   private visitFile(file: string, diff: TreeDiff): string | undefined {
@@ -144,12 +219,14 @@ export class MerkleTree {
     return hash;
   }
 
-  private ignoreFilesChanged(dir: string, previous: DirNode): boolean {
-    return previous.files.some((name) => {
-      if (!IGNORE_FILES.includes(name)) return false;
+  /** Whether an ignore file in the directory was edited, or (when its entries changed) added or removed. */
+  private ignoreFilesChanged(dir: string, previous: DirNode, entriesChanged: boolean): boolean {
+    return IGNORE_FILES.some((name) => {
+      const known = previous.files.includes(name) ? this.files.get(join(dir, name)) : undefined;
+      if (!known && !entriesChanged) return false;
       const stats = statOrUndefined(path.join(this.root, dir, name));
-      const known = this.files.get(join(dir, name));
-      return !stats || !known || known.size !== stats.size || known.mtimeMs !== stats.mtimeMs;
+      if (!known || !stats) return known !== undefined || stats !== undefined;
+      return known.size !== stats.size || known.mtimeMs !== stats.mtimeMs;
     });
   }
 
@@ -183,6 +260,14 @@ export class MerkleTree {
     }
     return rules;
   }
+}
+
+function emptyDiff(): TreeDiff {
+  return { changed: [], removed: [], changedDirs: [], filesStatted: 0 };
+}
+
+function depthOf(dir: string): number {
+  return dir === '' ? 0 : dir.split('/').length;
 }
 
 function parentOf(dir: string): string {

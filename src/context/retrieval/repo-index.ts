@@ -1,7 +1,8 @@
 import { Bm25Index } from './bm25.js';
 import { chunkRanges, type ChunkRange } from './chunker.js';
 import { languageOf } from './languages.js';
-import { MerkleTree, type ChangedFile, type TreeSnapshot } from './merkle.js';
+import { DirWatcher } from './dir-watcher.js';
+import { MerkleTree, type ChangedFile, type TreeDiff, type TreeSnapshot } from './merkle.js';
 import { parseTags, type Definition, type Reference } from './parser.js';
 import { containsSecret } from './secrets.js';
 import { termsOf } from './tokenize.js';
@@ -48,14 +49,16 @@ export class RepoIndex {
   /** Changes whenever any record does; derived structures cache against it. */
   generation = 0;
   private tree: MerkleTree;
+  private readonly watcher: DirWatcher;
 
   constructor(private readonly root: string) {
-    this.tree = new MerkleTree(root);
+    this.watcher = new DirWatcher(root);
+    this.tree = new MerkleTree(root, (dir) => this.watcher.watchDir(dir));
   }
 
   restore(snapshot: IndexSnapshot | undefined): void {
     if (snapshot?.version !== SNAPSHOT_VERSION) return;
-    this.tree = MerkleTree.fromSnapshot(this.root, snapshot.tree);
+    this.tree = MerkleTree.fromSnapshot(this.root, snapshot.tree, (dir) => this.watcher.watchDir(dir));
     for (const [file, record] of Object.entries(snapshot.records)) this.put(file, record);
     this.generation++;
   }
@@ -69,8 +72,11 @@ export class RepoIndex {
   }
 
   async sync(): Promise<SyncStats> {
+    // Two event-loop turns guarantee one poll phase, where the watcher hears about writes made just before
+    // this call (the kernel queued their events when the write returned).
+    for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     const started = performance.now();
-    const diff = this.tree.sync();
+    const diff = this.treeDiff();
     for (const file of diff.removed) this.drop(file);
     for (let i = 0; i < diff.changed.length; i++) {
       if (i > 0 && i % FILES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -85,6 +91,20 @@ export class RepoIndex {
       rootHash: this.tree.rootHash,
       durationMs: performance.now() - started,
     };
+  }
+
+  close(): void {
+    this.watcher.close();
+  }
+
+  /** Only what the watcher saw change, or a full walk when it cannot vouch for having seen everything. */
+  private treeDiff(): TreeDiff {
+    const dirty = this.watcher.take();
+    if (dirty) return this.tree.syncPaths(dirty);
+    this.watcher.beginFullWalk();
+    const diff = this.tree.sync();
+    this.watcher.retain(this.tree.directories);
+    return diff;
   }
 
   /** Records of files the tools may show: indexed, not excluded. */

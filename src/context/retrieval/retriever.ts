@@ -123,6 +123,7 @@ class IndexedRetriever implements Retriever {
   async dispose(): Promise<void> {
     clearTimeout(this.saveTimer);
     await this.syncing;
+    this.index.close();
     await this.save();
   }
 
