@@ -26,7 +26,13 @@ export async function run(): Promise<BenchSection> {
     const samples = await measure(protocol);
     const med = median(samples);
     figures.push(
-      { name: `${protocol}: overhead per turn, median`, value: med, unit: 'ms', target: '< 2 ms', pass: med < 2 },
+      {
+        name: `${protocol}: overhead per turn, median`,
+        value: med,
+        unit: 'ms',
+        target: '< 2 ms',
+        pass: med < 2,
+      },
       { name: `${protocol}: overhead per turn, p95`, value: percentile(samples, 95), unit: 'ms' },
     );
   }
@@ -41,7 +47,9 @@ async function measure(protocol: WireProtocol): Promise<number[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'agent-bench-'));
   writeFileSync(path.join(dir, 'a.txt'), 'hello\n'.repeat(20));
   const server = await startScriptedProvider((turn) =>
-    turn.index + 1 >= TURNS ? { text: 'done' } : { toolCalls: [{ name: 'read', arguments: { path: 'a.txt', offset: (turn.index % 5) + 1 } }] },
+    turn.index + 1 >= TURNS
+      ? { text: 'done' }
+      : { toolCalls: [{ name: 'read', arguments: { path: 'a.txt', offset: (turn.index % 5) + 1 } }] },
   );
   const events: { event: AgentEvent; at: number }[] = [];
   try {
@@ -70,5 +78,8 @@ async function measure(protocol: WireProtocol): Promise<number[]> {
   const starts = events.filter((e) => e.event.type === 'turn_start').map((e) => e.at);
   const toolTimes = events.flatMap((e) => (e.event.type === 'tool_call_end' ? [e.event.duration_ms] : []));
   // Skip the first turns: they include JIT warm-up and lazy module loading.
-  return starts.slice(1).map((at, i) => at - starts[i]! - (toolTimes[i] ?? 0)).slice(10);
+  return starts
+    .slice(1)
+    .map((at, i) => at - starts[i]! - (toolTimes[i] ?? 0))
+    .slice(10);
 }

@@ -27,7 +27,9 @@ function print(section: BenchSection): void {
   for (const f of section.figures) {
     const value = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(f.value < 10 ? 2 : 1);
     const verdict = f.pass === undefined ? '' : f.pass ? '  ok' : '  MISSED';
-    console.log(`  ${f.name.padEnd(width)}  ${`${value} ${f.unit}`.padStart(12)}${f.target ? `   target ${f.target}` : ''}${verdict}`);
+    console.log(
+      `  ${f.name.padEnd(width)}  ${`${value} ${f.unit}`.padStart(12)}${f.target ? `   target ${f.target}` : ''}${verdict}`,
+    );
   }
   for (const note of section.notes ?? []) console.log(`  note: ${note}`);
 }

@@ -8,7 +8,6 @@ import { DockerSandbox, type DockerSandboxOptions } from '../src/sandbox/docker.
 import { LABEL } from '../src/sandbox/sandbox-config.js';
 import { docker } from './support/docker.js';
 
-
 const workspaces: string[] = [];
 function makeWorkspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'agent-sandbox-test-'));

@@ -13,12 +13,15 @@ const FAILURE = 'FAIL test/math.test.js > add: AssertionError: expected 5, got -
 const conversationText = (turn: ReceivedTurn): string => turn.messages.map((m) => m.content).join('\n');
 /** Compaction asks the same model for a summary, without tools; the agent's own turns always offer tools. */
 const isSummaryRequest = (turn: ReceivedTurn): boolean => turn.tools.length === 0;
-const agentTurns = (provider: ScriptedProvider): ReceivedTurn[] => provider.requests.filter((t) => !isSummaryRequest(t));
+const agentTurns = (provider: ScriptedProvider): ReceivedTurn[] =>
+  provider.requests.filter((t) => !isSummaryRequest(t));
 /** Answers summary requests like a model would, and everything else with the script. */
 const withSummaries =
   (script: Script): Script =>
   (turn) =>
-    isSummaryRequest(turn) ? { text: '## Task\nFix the failing test.\n## Remaining\nFix add in src/math.js.' } : script(turn);
+    isSummaryRequest(turn)
+      ? { text: '## Task\nFix the failing test.\n## Remaining\nFix add in src/math.js.' }
+      : script(turn);
 
 let server: ScriptedProvider | undefined;
 afterEach(async () => {
@@ -26,98 +29,154 @@ afterEach(async () => {
   server = undefined;
 });
 
-const call = (name: string, args: Record<string, unknown>): ScriptStep => ({ toolCalls: [{ name, arguments: args }] });
+const call = (name: string, args: Record<string, unknown>): ScriptStep => ({
+  toolCalls: [{ name, arguments: args }],
+});
 const hugeFailingRun = (seed: number) =>
   call('terminal', { command: `seq ${seed} 60000; echo '${FAILURE}'; exit 1` });
 
-describe.each(['openai', 'anthropic'] as WireProtocol[])('a long session in a small window over %s', (protocol) => {
-  it('stays under the window, keeps the failure signal, and still completes the task', async () => {
-    const bigFile = Array.from({ length: 6000 }, (_, i) => `line ${i}: ${'lorem ipsum dolor sit amet '.repeat(2)}`).join('\n');
-    const repo = makeGitRepo({ ...failingAddProject, 'docs/big.txt': bigFile });
-    let failureSeenBeforeEdit = false;
-    const overflowAt = new Set<number>();
-    const steps: ScriptStep[] = [
-      hugeFailingRun(1),
-      call('read', { path: 'docs/big.txt' }),
-      call('read', { path: 'docs/big.txt', offset: 2000 }),
-      hugeFailingRun(2),
-      call('read', { path: 'docs/big.txt' }),
-      hugeFailingRun(3),
-      call('read', { path: 'src/math.js' }),
-      (turn) => {
-        failureSeenBeforeEdit = conversationText(turn).includes(FAILURE);
-        return call('edit', { path: 'src/math.js', old_string: 'return a - b;', new_string: 'return a + b;' }) as never;
-      },
-      call('terminal', { command: 'npm test' }),
-      { text: 'Fixed add; npm test passes.' },
-    ];
-    const sequence = withSummaries(scriptSequence(...steps));
-    server = await startScriptedProvider((turn) => {
-      // A provider with a small window: anything larger is rejected as a real one would.
-      if (promptTokens(turn) > WINDOW) {
-        overflowAt.add(turn.index);
-        return { fault: 'context_length' };
-      }
-      return sequence(turn);
-    });
-    const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
-    const r = await runCli(
-      ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', baseUrl, '-m', 'small-local-model',
-        '--context-window', String(WINDOW), '--max-output-tokens', '1000', '--sandbox', 'none', '--yolo', 'fix the failing test'],
-      { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
-    );
-
-    expect(r.result).toMatchObject({ status: 'success' });
-    expect(r.code).toBe(0);
-    expect(overflowAt.size).toBe(0);
-    expect(Math.max(...server.requests.map(promptTokens))).toBeLessThanOrEqual(WINDOW);
-    const compactions = r.events.filter((e) => e.type === 'compaction');
-    expect(compactions.length).toBeGreaterThan(0);
-    for (const c of compactions) expect(c.tokens_after).toBeLessThan(c.tokens_before);
-    expect(failureSeenBeforeEdit).toBe(true);
-    // The task and the instructions are never compacted away.
-    // (Anthropic's adapter joins adjacent user messages, so the task may be followed by the summary in one message.)
-    for (const turn of agentTurns(server)) expect(turn.messages[0]!.content).toMatch(/^fix the failing test/);
-    // Summaries were written by the model from the turns they replace.
-    const summaries = server.requests.filter(isSummaryRequest);
-    expect(summaries.length).toBeGreaterThan(0);
-    expect(summaries.every((t) => /summar/i.test(t.system))).toBe(true);
-    execFileSync('node', ['test/math.test.js'], { cwd: repo });
-  });
-
-  it('compacts and retries when the provider says the prompt is too long, and stops cleanly when nothing can be freed', async () => {
-    const repo = makeGitRepo(failingAddProject);
-    let rejected = 0;
-    server = await startScriptedProvider(
-      withSummaries((turn) => {
-        if (turn.index === 0) return call('terminal', { command: 'seq 1 20000' }) as never;
-        // Reject the first attempt of the second turn, as a provider with a smaller window than advertised would.
-        if (turn.index === 1) {
-          rejected++;
+describe.each(['openai', 'anthropic'] as WireProtocol[])(
+  'a long session in a small window over %s',
+  (protocol) => {
+    it('stays under the window, keeps the failure signal, and still completes the task', async () => {
+      const bigFile = Array.from(
+        { length: 6000 },
+        (_, i) => `line ${i}: ${'lorem ipsum dolor sit amet '.repeat(2)}`,
+      ).join('\n');
+      const repo = makeGitRepo({ ...failingAddProject, 'docs/big.txt': bigFile });
+      let failureSeenBeforeEdit = false;
+      const overflowAt = new Set<number>();
+      const steps: ScriptStep[] = [
+        hugeFailingRun(1),
+        call('read', { path: 'docs/big.txt' }),
+        call('read', { path: 'docs/big.txt', offset: 2000 }),
+        hugeFailingRun(2),
+        call('read', { path: 'docs/big.txt' }),
+        hugeFailingRun(3),
+        call('read', { path: 'src/math.js' }),
+        (turn) => {
+          failureSeenBeforeEdit = conversationText(turn).includes(FAILURE);
+          return call('edit', {
+            path: 'src/math.js',
+            old_string: 'return a - b;',
+            new_string: 'return a + b;',
+          }) as never;
+        },
+        call('terminal', { command: 'npm test' }),
+        { text: 'Fixed add; npm test passes.' },
+      ];
+      const sequence = withSummaries(scriptSequence(...steps));
+      server = await startScriptedProvider((turn) => {
+        // A provider with a small window: anything larger is rejected as a real one would.
+        if (promptTokens(turn) > WINDOW) {
+          overflowAt.add(turn.index);
           return { fault: 'context_length' };
         }
-        return { text: `done after seeing ${turn.messages.length} messages` };
-      }),
-    );
-    const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
-    const args = ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', baseUrl, '--sandbox', 'none', '--yolo'];
-    const r = await runCli([...args, 'count'], { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } });
-    expect(rejected).toBe(1);
-    expect(r.result).toMatchObject({ status: 'success' });
-    expect(r.code).toBe(0);
-    expect(r.events.some((e) => e.type === 'compaction')).toBe(true);
-    const [, rejectedTurn, retriedTurn] = agentTurns(server);
-    expect(promptTokens(retriedTurn!)).toBeLessThan(promptTokens(rejectedTurn!));
+        return sequence(turn);
+      });
+      const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
+      const r = await runCli(
+        [
+          '-p',
+          '--output-format',
+          'stream-json',
+          '--provider',
+          protocol,
+          '--base-url',
+          baseUrl,
+          '-m',
+          'small-local-model',
+          '--context-window',
+          String(WINDOW),
+          '--max-output-tokens',
+          '1000',
+          '--sandbox',
+          'none',
+          '--yolo',
+          'fix the failing test',
+        ],
+        { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
+      );
 
-    // A prompt that is nothing but the task cannot shrink: a clear error, not a loop.
-    await server.close();
-    server = await startScriptedProvider(() => ({ fault: 'context_length' }));
-    const stuck = await runCli(
-      ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl, '--sandbox', 'none', '--yolo', 'x'.repeat(2000)],
-      { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
-    );
-    expect(stuck.code).toBe(1);
-    expect(stuck.result).toMatchObject({ status: 'error', error: expect.stringMatching(/too long/) });
-    expect(server.requests.length).toBeLessThanOrEqual(4);
-  });
-});
+      expect(r.result).toMatchObject({ status: 'success' });
+      expect(r.code).toBe(0);
+      expect(overflowAt.size).toBe(0);
+      expect(Math.max(...server.requests.map(promptTokens))).toBeLessThanOrEqual(WINDOW);
+      const compactions = r.events.filter((e) => e.type === 'compaction');
+      expect(compactions.length).toBeGreaterThan(0);
+      for (const c of compactions) expect(c.tokens_after).toBeLessThan(c.tokens_before);
+      expect(failureSeenBeforeEdit).toBe(true);
+      // The task and the instructions are never compacted away.
+      // (Anthropic's adapter joins adjacent user messages, so the task may be followed by the summary in one message.)
+      for (const turn of agentTurns(server))
+        expect(turn.messages[0]!.content).toMatch(/^fix the failing test/);
+      // Summaries were written by the model from the turns they replace.
+      const summaries = server.requests.filter(isSummaryRequest);
+      expect(summaries.length).toBeGreaterThan(0);
+      expect(summaries.every((t) => /summar/i.test(t.system))).toBe(true);
+      execFileSync('node', ['test/math.test.js'], { cwd: repo });
+    });
+
+    it('compacts and retries when the provider says the prompt is too long, and stops cleanly when nothing can be freed', async () => {
+      const repo = makeGitRepo(failingAddProject);
+      let rejected = 0;
+      server = await startScriptedProvider(
+        withSummaries((turn) => {
+          if (turn.index === 0) return call('terminal', { command: 'seq 1 20000' }) as never;
+          // Reject the first attempt of the second turn, as a provider with a smaller window than advertised would.
+          if (turn.index === 1) {
+            rejected++;
+            return { fault: 'context_length' };
+          }
+          return { text: `done after seeing ${turn.messages.length} messages` };
+        }),
+      );
+      const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
+      const args = [
+        '-p',
+        '--output-format',
+        'stream-json',
+        '--provider',
+        protocol,
+        '--base-url',
+        baseUrl,
+        '--sandbox',
+        'none',
+        '--yolo',
+      ];
+      const r = await runCli([...args, 'count'], {
+        cwd: repo,
+        env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' },
+      });
+      expect(rejected).toBe(1);
+      expect(r.result).toMatchObject({ status: 'success' });
+      expect(r.code).toBe(0);
+      expect(r.events.some((e) => e.type === 'compaction')).toBe(true);
+      const [, rejectedTurn, retriedTurn] = agentTurns(server);
+      expect(promptTokens(retriedTurn!)).toBeLessThan(promptTokens(rejectedTurn!));
+
+      // A prompt that is nothing but the task cannot shrink: a clear error, not a loop.
+      await server.close();
+      server = await startScriptedProvider(() => ({ fault: 'context_length' }));
+      const stuck = await runCli(
+        [
+          '-p',
+          '--output-format',
+          'stream-json',
+          '--provider',
+          protocol,
+          '--base-url',
+          protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl,
+          '--sandbox',
+          'none',
+          '--yolo',
+          'x'.repeat(2000),
+        ],
+        { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
+      );
+      expect(stuck.code).toBe(1);
+      expect(stuck.result).toMatchObject({ status: 'error', error: expect.stringMatching(/too long/) });
+      expect(server.requests.length).toBeLessThanOrEqual(4);
+    });
+  },
+);

@@ -16,12 +16,27 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function runAgainst(protocol: WireProtocol, script: Script, cwd: string, sandbox: string[] = ['--sandbox', 'none', '--yolo']) {
+async function runAgainst(
+  protocol: WireProtocol,
+  script: Script,
+  cwd: string,
+  sandbox: string[] = ['--sandbox', 'none', '--yolo'],
+) {
   server = await startScriptedProvider(script);
   const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
   const keyVar = protocol === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
   return runCli(
-    ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', baseUrl, ...sandbox, 'fix failing tests'],
+    [
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--provider',
+      protocol,
+      '--base-url',
+      baseUrl,
+      ...sandbox,
+      'fix failing tests',
+    ],
     { cwd, env: { [keyVar]: 'test-key' } },
   );
 }
@@ -65,7 +80,9 @@ describe.each(protocols)('agent -p "fix failing tests" over %s', (protocol) => {
     expect(run.result!.session_id).toMatch(/[0-9a-f-]{36}/);
     expect(run.events.some((e) => e.type === 'assistant_delta')).toBe(true);
     // The model saw the failing test output, then the passing one.
-    const terminalOutputs = run.events.flatMap((e) => (e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : []));
+    const terminalOutputs = run.events.flatMap((e) =>
+      e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : [],
+    );
     expect(terminalOutputs[0]).toMatch(/AssertionError|Expected values/);
     expect(terminalOutputs[1]).toContain('all tests passed');
   });
@@ -75,7 +92,15 @@ describe.each(protocols)('agent -p "fix failing tests" over %s', (protocol) => {
     const faults = new Map<number, ReturnType<Script>>([
       [0, { fault: '429', retryAfterSeconds: 1 }],
       [2, { fault: '500' }],
-      [4, { fault: 'drop', afterChunks: 2, text: 'partial text that must never be applied', toolCalls: [{ name: 'write', arguments: { path: 'src/math.js', content: 'broken' } }] }],
+      [
+        4,
+        {
+          fault: 'drop',
+          afterChunks: 2,
+          text: 'partial text that must never be applied',
+          toolCalls: [{ name: 'write', arguments: { path: 'src/math.js', content: 'broken' } }],
+        },
+      ],
       [6, { fault: protocol === 'anthropic' ? '529' : '500' }],
     ]);
     const run = await runAgainst(protocol, (turn) => faults.get(turn.index) ?? fixerScript(turn), repo);
@@ -91,19 +116,24 @@ describe.each(protocols)('agent -p "fix failing tests" over %s', (protocol) => {
   });
 });
 
-describe.skipIf(!docker).each(protocols)('agent -p "fix failing tests" in the Docker sandbox over %s', (protocol) => {
-  it('fixes the failing test with every command run in the container', async () => {
-    const repo = makeGitRepo(failingAddProject);
-    const run = await runAgainst(protocol, fixerScript, repo, ['--sandbox', 'docker']);
+describe.skipIf(!docker).each(protocols)(
+  'agent -p "fix failing tests" in the Docker sandbox over %s',
+  (protocol) => {
+    it('fixes the failing test with every command run in the container', async () => {
+      const repo = makeGitRepo(failingAddProject);
+      const run = await runAgainst(protocol, fixerScript, repo, ['--sandbox', 'docker']);
 
-    expect(run.code).toBe(0);
-    expect(run.result).toMatchObject({ status: 'success', turns: 6 });
-    expect(testsPass(repo)).toBe(true);
-    expect(run.events[0]).toMatchObject({ type: 'session_start', sandbox: 'docker' });
-    const terminalOutputs = run.events.flatMap((e) => (e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : []));
-    expect(terminalOutputs[0]).toMatch(/AssertionError|Expected values/);
-    expect(terminalOutputs[1]).toContain('all tests passed');
-    // Files the container touched still belong to the user who ran the agent.
-    expect(statSync(path.join(repo, 'src/math.js')).uid).toBe(process.getuid!());
-  });
-});
+      expect(run.code).toBe(0);
+      expect(run.result).toMatchObject({ status: 'success', turns: 6 });
+      expect(testsPass(repo)).toBe(true);
+      expect(run.events[0]).toMatchObject({ type: 'session_start', sandbox: 'docker' });
+      const terminalOutputs = run.events.flatMap((e) =>
+        e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : [],
+      );
+      expect(terminalOutputs[0]).toMatch(/AssertionError|Expected values/);
+      expect(terminalOutputs[1]).toContain('all tests passed');
+      // Files the container touched still belong to the user who ran the agent.
+      expect(statSync(path.join(repo, 'src/math.js')).uid).toBe(process.getuid!());
+    });
+  },
+);

@@ -20,11 +20,29 @@ const call = (name: string, args: Record<string, unknown> | string): ScriptStep 
   toolCalls: [{ name, arguments: args }],
 });
 
-async function run(protocol: WireProtocol, steps: ScriptStep[], cwd: string, extra: string[] = []): Promise<CliRun> {
+async function run(
+  protocol: WireProtocol,
+  steps: ScriptStep[],
+  cwd: string,
+  extra: string[] = [],
+): Promise<CliRun> {
   server = await startScriptedProvider(scriptSequence(...steps));
   const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
   return runCli(
-    ['-p', '--output-format', 'stream-json', '--provider', protocol, '--base-url', baseUrl, '--sandbox', 'none', '--yolo', ...extra, 'do the task'],
+    [
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--provider',
+      protocol,
+      '--base-url',
+      baseUrl,
+      '--sandbox',
+      'none',
+      '--yolo',
+      ...extra,
+      'do the task',
+    ],
     { cwd, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
   );
 }
@@ -41,11 +59,19 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
       [
         call('edit', { path: 'src/math.js', old_string: '  return a - b;', new_string: '  return a + b;' }),
         call('read', { path: 'src/math.js' }),
-        call('edit', { path: 'src/math.js', old_string: '  return a - c;\n}', new_string: '  return a + c;\n}' }),
+        call('edit', {
+          path: 'src/math.js',
+          old_string: '  return a - c;\n}',
+          new_string: '  return a + c;\n}',
+        }),
         call('edit', { path: 'src/math.js', old_string: '(a, b) {', new_string: '(x, y) {' }),
         call('edit', '{"path": "src/math.js", "old_string": "return a - b;", '),
         call('edit', { path: 'src/math.js', new_string: 'x' }),
-        call('edit', { path: 'src/math.js', old_string: '      return a - b;', new_string: '      return a + b;' }),
+        call('edit', {
+          path: 'src/math.js',
+          old_string: '      return a - b;',
+          new_string: '      return a + b;',
+        }),
         { text: 'done' },
       ],
       repo,
@@ -76,7 +102,11 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
     const repo = makeGitRepo({ 'notes.txt': 'alpha\r\nbeta\r\ngamma\r\n' });
     const r = await run(
       protocol,
-      [call('read', { path: 'notes.txt' }), call('edit', { path: 'notes.txt', old_string: 'alpha\nbeta', new_string: 'alpha\nBETA\nbeta2' }), { text: 'done' }],
+      [
+        call('read', { path: 'notes.txt' }),
+        call('edit', { path: 'notes.txt', old_string: 'alpha\nbeta', new_string: 'alpha\nBETA\nbeta2' }),
+        { text: 'done' },
+      ],
       repo,
     );
     expect(results(r)[1]!.is_error).toBe(false);
@@ -118,7 +148,11 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
   it('tells the model about a loop instead of running the same call a third time', async () => {
     const repo = makeGitRepo({ 'a.txt': 'needle\n' });
     const search = call('search', { query: 'needle' });
-    const r = await run(protocol, [search, search, call('search', { query: 'needle' }), { text: 'done' }], repo);
+    const r = await run(
+      protocol,
+      [search, search, call('search', { query: 'needle' }), { text: 'done' }],
+      repo,
+    );
     const outputs = results(r).map((e) => e.output);
     expect(outputs[0]).toContain('a.txt:1');
     expect(outputs[1]).toContain('a.txt:1');
@@ -132,7 +166,12 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
       protocol,
       [
         { toolCalls: ['a', 'b', 'c'].map((n) => ({ name: 'read', arguments: { path: `${n}.txt` } })) },
-        (turn) => ({ text: turn.messages.filter((m) => m.role === 'tool').map((m) => m.content).join('|') }),
+        (turn) => ({
+          text: turn.messages
+            .filter((m) => m.role === 'tool')
+            .map((m) => m.content)
+            .join('|'),
+        }),
       ],
       repo,
     );
@@ -147,7 +186,9 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
 describe('stopping conditions and bad usage', () => {
   it('stops at --max-turns with its own status and exit code', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    const listing = (turn: { index: number }) => ({ toolCalls: [{ name: 'list', arguments: { pattern: `*${turn.index}` } }] });
+    const listing = (turn: { index: number }) => ({
+      toolCalls: [{ name: 'list', arguments: { pattern: `*${turn.index}` } }],
+    });
     const r = await run('openai', [listing, listing, listing, listing, listing], repo, ['--max-turns', '3']);
     expect(r.code).toBe(53);
     expect(r.result).toMatchObject({ status: 'max_turns', is_error: true, turns: 3 });
@@ -155,10 +196,14 @@ describe('stopping conditions and bad usage', () => {
 
   it('says exactly what to set when no API key is configured', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    const r = await runCli(['-p', '--provider', 'openai', '--sandbox', 'none', '--yolo', 'task'], { cwd: repo });
+    const r = await runCli(['-p', '--provider', 'openai', '--sandbox', 'none', '--yolo', 'task'], {
+      cwd: repo,
+    });
     expect(r.code).toBe(42);
     expect(r.stderr).toContain('OPENAI_API_KEY');
-    const anthropic = await runCli(['-p', '--provider', 'anthropic', '--sandbox', 'none', '--yolo', 'task'], { cwd: repo });
+    const anthropic = await runCli(['-p', '--provider', 'anthropic', '--sandbox', 'none', '--yolo', 'task'], {
+      cwd: repo,
+    });
     expect(anthropic.code).toBe(42);
     expect(anthropic.stderr).toContain('ANTHROPIC_API_KEY');
   });
@@ -181,9 +226,26 @@ describe('stopping conditions and bad usage', () => {
   it('prints only the result object with --output-format json, and only the answer with text', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
     server = await startScriptedProvider(() => ({ text: 'All good.' }));
-    const args = ['-p', '--provider', 'openai', '--base-url', server.openaiBaseUrl, '--sandbox', 'none', '--yolo'];
-    const json = await runCli([...args, '--output-format', 'json', 'check'], { cwd: repo, env: { OPENAI_API_KEY: 'k' } });
-    expect(JSON.parse(json.stdout)).toMatchObject({ type: 'result', status: 'success', text: 'All good.', turns: 1 });
+    const args = [
+      '-p',
+      '--provider',
+      'openai',
+      '--base-url',
+      server.openaiBaseUrl,
+      '--sandbox',
+      'none',
+      '--yolo',
+    ];
+    const json = await runCli([...args, '--output-format', 'json', 'check'], {
+      cwd: repo,
+      env: { OPENAI_API_KEY: 'k' },
+    });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      type: 'result',
+      status: 'success',
+      text: 'All good.',
+      turns: 1,
+    });
     const text = await runCli([...args, 'check'], { cwd: repo, env: { OPENAI_API_KEY: 'k' } });
     expect(text.stdout).toBe('All good.\n');
     const piped = await runCli(args, { cwd: repo, env: { OPENAI_API_KEY: 'k' }, stdin: 'task from stdin' });
@@ -204,10 +266,24 @@ describe('instructions and interruption', () => {
 
   it('Ctrl-C stops a running command, answers the call, and exits with 130', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    server = await startScriptedProvider(scriptSequence(call('terminal', { command: 'sleep 60' }), { text: 'unreachable' }));
+    server = await startScriptedProvider(
+      scriptSequence(call('terminal', { command: 'sleep 60' }), { text: 'unreachable' }),
+    );
     const started = performance.now();
     const r = await runCli(
-      ['-p', '--output-format', 'stream-json', '--provider', 'openai', '--base-url', server.openaiBaseUrl, '--sandbox', 'none', '--yolo', 'wait'],
+      [
+        '-p',
+        '--output-format',
+        'stream-json',
+        '--provider',
+        'openai',
+        '--base-url',
+        server.openaiBaseUrl,
+        '--sandbox',
+        'none',
+        '--yolo',
+        'wait',
+      ],
       {
         cwd: repo,
         env: { OPENAI_API_KEY: 'k' },

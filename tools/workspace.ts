@@ -23,7 +23,8 @@ export class Workspace {
 
   /** Absolute path for a model-supplied path, or a ToolError explaining why it is refused. */
   resolve(requested: string): string {
-    if (typeof requested !== 'string' || requested.trim() === '') throw new ToolError('path must be a non-empty string');
+    if (typeof requested !== 'string' || requested.trim() === '')
+      throw new ToolError('path must be a non-empty string');
     if (requested.includes('\0')) throw new ToolError('path contains a NUL byte');
     const absolute = path.resolve(this.root, requested);
     if (!this.contains(absolute)) {
@@ -51,8 +52,10 @@ export class Workspace {
   staleReason(absolute: string, current: Buffer | string): string | null {
     const record = this.reads.get(absolute);
     const rel = this.relative(absolute);
-    if (!record) return `${rel} has not been read in this session; read it first so the edit is based on its actual content`;
-    if (record.hash !== hashOf(current)) return `${rel} changed on disk since it was last read; read it again before editing`;
+    if (!record)
+      return `${rel} has not been read in this session; read it first so the edit is based on its actual content`;
+    if (record.hash !== hashOf(current))
+      return `${rel} changed on disk since it was last read; read it again before editing`;
     return null;
   }
 

@@ -33,31 +33,54 @@ export interface RunFlags {
 
 const program = new Command()
   .name('agent')
-  .description('A coding agent for the terminal: it searches, reads, edits and runs your code until the checks pass.')
+  .description(
+    'A coding agent for the terminal: it searches, reads, edits and runs your code until the checks pass.',
+  )
   .version(version, '-v, --version')
-  .argument('[task]', 'what to do, e.g. "fix failing tests" (read from stdin when omitted and stdin is not a terminal)')
+  .argument(
+    '[task]',
+    'what to do, e.g. "fix failing tests" (read from stdin when omitted and stdin is not a terminal)',
+  )
   .option('-p, --print', 'headless: run the task, print the result, never prompt')
   .addOption(
     new Option('--output-format <format>', 'output in print mode')
       .choices(['text', 'json', 'stream-json'])
       .default('text'),
   )
-  .addOption(new Option('--provider <name>', 'model provider (default: from the environment)').choices(['openai', 'anthropic']))
+  .addOption(
+    new Option('--provider <name>', 'model provider (default: from the environment)').choices([
+      'openai',
+      'anthropic',
+    ]),
+  )
   .option('-m, --model <id>', 'model id (any id the provider accepts)')
   .option('--fast-model <id>', 'cheaper model for routine steps (the main model plans and recovers)')
   .option('--base-url <url>', 'API endpoint, e.g. http://localhost:11434/v1 for Ollama')
   .option('--max-turns <n>', 'stop after this many model turns', positiveInt, 50)
   .option('--max-output-tokens <n>', 'cap on tokens per model reply', positiveInt)
-  .option('--context-window <n>', "the model's context window in tokens (for models agent does not know)", positiveInt)
+  .option(
+    '--context-window <n>',
+    "the model's context window in tokens (for models agent does not know)",
+    positiveInt,
+  )
   .addOption(
     new Option('--sandbox <kind>', 'where commands run: docker (isolated, no network) or none (the host)')
       .choices(['docker', 'none'])
       .default('docker'),
   )
-  .option('--sandbox-image <image>', 'Docker image for the sandbox (default: agent-sandbox:latest or $AGENT_SANDBOX_IMAGE)')
-  .option('--setup <command>', 'command run once in the sandbox with network before it is sealed, e.g. "npm ci"')
+  .option(
+    '--sandbox-image <image>',
+    'Docker image for the sandbox (default: agent-sandbox:latest or $AGENT_SANDBOX_IMAGE)',
+  )
+  .option(
+    '--setup <command>',
+    'command run once in the sandbox with network before it is sealed, e.g. "npm ci"',
+  )
   .option('--allow-network', 'keep the network on in the sandbox for the whole run')
-  .option('--yolo', 'allow running commands on the host without asking (needed with --sandbox none in print mode)')
+  .option(
+    '--yolo',
+    'allow running commands on the host without asking (needed with --sandbox none in print mode)',
+  )
   .option('-C, --cwd <dir>', 'repository to work in', process.cwd())
   .option('--verbose', 'in text mode, show tool calls and progress on stderr')
   .showHelpAfterError()

@@ -55,14 +55,18 @@ function liveTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
         stderr.write(`  → ${event.name} ${summariseArguments(event.arguments)}\n`);
         break;
       case 'tool_call_end':
-        stderr.write(`  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${event.is_error ? `: ${firstLine(event.output)}` : ''}\n`);
+        stderr.write(
+          `  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${event.is_error ? `: ${firstLine(event.output)}` : ''}\n`,
+        );
         break;
       case 'retry':
         endLine();
         stderr.write(`  ! ${event.reason}; retrying in ${event.delay_ms} ms (attempt ${event.attempt})\n`);
         break;
       case 'compaction':
-        stderr.write(`  ~ context compacted: ${event.tokens_before} → ${event.tokens_after} tokens (${event.strategy})\n`);
+        stderr.write(
+          `  ~ context compacted: ${event.tokens_before} → ${event.tokens_after} tokens (${event.strategy})\n`,
+        );
         break;
       case 'notice':
         stderr.write(`  ${event.message}\n`);

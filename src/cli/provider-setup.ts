@@ -28,7 +28,10 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
       baseUrl: flags.baseUrl,
       env,
     });
-    const model = modelInfo(configured.model, flags.contextWindow ? { contextWindow: flags.contextWindow } : {});
+    const model = modelInfo(
+      configured.model,
+      flags.contextWindow ? { contextWindow: flags.contextWindow } : {},
+    );
     return {
       provider: (emit) =>
         withRetries(configured.provider, {

@@ -18,7 +18,8 @@ import type { RunFlags } from './main.js';
 /** `agent [task]`: assemble a session from the flags, run it, map the outcome to an exit code. */
 export async function runCommand(taskArgument: string | undefined, flags: RunFlags): Promise<number> {
   const task = (taskArgument ?? (await readPipedStdin())).trim();
-  if (!task) throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
+  if (!task)
+    throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
@@ -54,7 +55,13 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
       tools: new ToolRegistry(builtinTools),
       emit,
       signal: controller.signal,
-      context: await createContextKeeper(connected.model, provider, connected.maxOutputTokens, emit, controller.signal),
+      context: await createContextKeeper(
+        connected.model,
+        provider,
+        connected.maxOutputTokens,
+        emit,
+        controller.signal,
+      ),
       retriever,
     }).run();
     return exitCodeFor(result);
@@ -97,12 +104,14 @@ async function readPipedStdin(): Promise<string> {
 }
 
 async function confirmHostExecution(interactive: boolean): Promise<void> {
-  const risk = '--sandbox none runs the model\'s commands directly on this machine, with your permissions and network';
+  const risk =
+    "--sandbox none runs the model's commands directly on this machine, with your permissions and network";
   if (!interactive) throw new UsageError(`${risk}. Add --yolo to confirm (print mode never asks).`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(`${risk}. Continue? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
+    if (!/^y(es)?$/i.test(answer.trim()))
+      throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
   } finally {
     rl.close();
   }

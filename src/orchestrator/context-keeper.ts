@@ -55,7 +55,8 @@ export class ContextKeeper {
       return (await this.compact(state, 'user')).messages;
     }
     const tokens = this.count(state);
-    if (!this.compactor.shouldCompact(state) || tokens < this.ineffectiveAt * RETRY_GROWTH) return state.messages;
+    if (!this.compactor.shouldCompact(state) || tokens < this.ineffectiveAt * RETRY_GROWTH)
+      return state.messages;
     const outcome = await this.compact(state, 'threshold');
     if (!outcome.freedEnough) this.ineffectiveAt = outcome.tokensAfter;
     return outcome.messages;

@@ -28,13 +28,20 @@ export async function createContextKeeper(
   // Room for the reply is reserved: the prompt may use only what the reply leaves.
   const window = Math.max(1024, model.contextWindow - maxOutputTokens);
   const compactor = new Compactor({ counter, window });
-  return new ContextKeeper(compactor, counter, modelSummarizer(provider, model.id, maxOutputTokens, signal), emit);
+  return new ContextKeeper(
+    compactor,
+    counter,
+    modelSummarizer(provider, model.id, maxOutputTokens, signal),
+    emit,
+  );
 }
 
 /** The repo map for the task, or '' when the index is not ready in time or the repository has no parsable code. */
 export async function repoMapFor(retriever: Retriever, task: string, model: ModelInfo): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), REPO_MAP_WAIT_MS)));
+  const timeout = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), REPO_MAP_WAIT_MS)),
+  );
   try {
     const ready = await Promise.race([retriever.ready().then(() => true), timeout]);
     if (!ready) return '';

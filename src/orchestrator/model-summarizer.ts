@@ -3,7 +3,12 @@ import { transcript } from '../context/compaction/transcript.js';
 import type { Provider } from '../providers/provider.js';
 
 /** Compaction's summaries, written by the session's own model from a plain transcript of the turns. */
-export function modelSummarizer(provider: Provider, model: string, maxOutputTokens: number, signal: AbortSignal): Summarize {
+export function modelSummarizer(
+  provider: Provider,
+  model: string,
+  maxOutputTokens: number,
+  signal: AbortSignal,
+): Summarize {
   return async (messages, instructions) => {
     const response = await provider.complete(
       {

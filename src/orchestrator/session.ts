@@ -99,7 +99,11 @@ export class Session {
         sandbox.throwIfFailed();
         this.turns++;
         const response = await this.modelTurn(callSignal);
-        const assistant: AssistantMessage = { role: 'assistant', content: response.text, toolCalls: response.toolCalls };
+        const assistant: AssistantMessage = {
+          role: 'assistant',
+          content: response.text,
+          toolCalls: response.toolCalls,
+        };
         this.messages.push(assistant);
         emit({ type: 'assistant_message', text: response.text, tool_calls: response.toolCalls });
         if (response.text.trim()) this.finalText = response.text;
@@ -145,7 +149,10 @@ export class Session {
       } catch (error) {
         const tooLong = error instanceof ProviderError && error.kind === 'context_length';
         if (!tooLong || !context || overflow >= MAX_OVERFLOW_RETRIES) throw error;
-        emit({ type: 'notice', message: 'The provider reported the prompt as too long; compacting and retrying.' });
+        emit({
+          type: 'notice',
+          message: 'The provider reported the prompt as too long; compacting and retrying.',
+        });
         this.replaceMessages(await context.afterOverflow(this.promptState()));
       }
     }

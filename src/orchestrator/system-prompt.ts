@@ -26,7 +26,10 @@ export async function loadPrompt(name: string): Promise<string> {
 export async function buildSystemPrompt(options: SystemPromptOptions): Promise<string> {
   const template = await loadPrompt('system.md');
   const filled = template
-    .replace('{{sandbox}}', options.sandbox === 'docker' ? 'an isolated Docker container' : 'on the host machine')
+    .replace(
+      '{{sandbox}}',
+      options.sandbox === 'docker' ? 'an isolated Docker container' : 'on the host machine',
+    )
     .replace(
       '{{network}}',
       options.networkBlocked

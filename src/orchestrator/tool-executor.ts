@@ -52,11 +52,18 @@ export class ToolExecutor {
       output: result.output,
       duration_ms: Math.round(performance.now() - started),
     });
-    return { role: 'tool', toolCallId: call.id, name: call.name, content: result.output, isError: result.isError };
+    return {
+      role: 'tool',
+      toolCallId: call.id,
+      name: call.name,
+      content: result.output,
+      isError: result.isError,
+    };
   }
 
   private async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
-    if (signal.aborted) return { output: `${call.name} was not run: the session was interrupted.`, isError: true };
+    if (signal.aborted)
+      return { output: `${call.name} was not run: the session was interrupted.`, isError: true };
     const loop = this.loops.check(call);
     if (loop) return { output: loop, isError: true };
     return this.registry.invoke(call, this.contextFor(call));

@@ -39,7 +39,13 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
     options.onSpawn?.(child);
     child.on('close', (code) => {
       const events = parseEventLines(stdout);
-      resolve({ code, stdout, stderr, events, result: events.findLast((e) => e.type === 'result') as ResultEvent });
+      resolve({
+        code,
+        stdout,
+        stderr,
+        events,
+        result: events.findLast((e) => e.type === 'result') as ResultEvent,
+      });
     });
   });
 }

@@ -7,7 +7,8 @@ import { connectDocker } from '../../src/sandbox/docker-engine.js';
  * is a failure rather than a skip.
  */
 export const docker: Docker | undefined = await connectDocker().catch((error: Error) => {
-  if (process.env.AGENT_REQUIRE_DOCKER === '1') throw new Error(`Docker is required here but unreachable: ${error.message}`);
+  if (process.env.AGENT_REQUIRE_DOCKER === '1')
+    throw new Error(`Docker is required here but unreachable: ${error.message}`);
   console.warn(`Skipping Docker tests: ${error.message}`);
   return undefined;
 });

@@ -17,13 +17,19 @@ export function fixerScript(turn: ReceivedTurn): ScriptedReply {
   switch (last.name) {
     case 'terminal':
       if (/all tests passed/.test(last.content) && editsMade(turn) > 0) {
-        return { text: 'Fixed `add` in src/math.js: it subtracted instead of adding. `npm test` passes now.' };
+        return {
+          text: 'Fixed `add` in src/math.js: it subtracted instead of adding. `npm test` passes now.',
+        };
       }
       return call('search', { query: 'function add' });
     case 'search':
       return call('read', { path: 'src/math.js' });
     case 'read':
-      return call('edit', { path: 'src/math.js', old_string: '  return a - b;', new_string: '  return a + b;' });
+      return call('edit', {
+        path: 'src/math.js',
+        old_string: '  return a - b;',
+        new_string: '  return a + b;',
+      });
     case 'edit':
       return call('terminal', { command: 'npm test' });
     default:

@@ -20,7 +20,11 @@ export function makeGitRepo(files: Record<string, string>): string {
 
 /** A tiny Node project whose test fails because `add` subtracts. */
 export const failingAddProject: Record<string, string> = {
-  'package.json': JSON.stringify({ name: 'calc', version: '1.0.0', type: 'module', scripts: { test: 'node test/math.test.js' } }, null, 2),
+  'package.json': JSON.stringify(
+    { name: 'calc', version: '1.0.0', type: 'module', scripts: { test: 'node test/math.test.js' } },
+    null,
+    2,
+  ),
   'src/math.js': [
     'export function add(a, b) {',
     '  return a - b;',
