@@ -1,24 +1,46 @@
-import { applyEdit } from '../tools/edit/apply-edit.js';
+import { performance } from 'node:perf_hooks';
+import { applyEdit, type EditOutcome } from '../tools/edit/apply-edit.js';
 import { CATEGORIES, editCorpus, type EditCase } from './edit-corpus.js';
-import type { BenchFigure, BenchSection } from './report.js';
+import { median, type BenchFigure, type BenchSection } from './report.js';
 
 type Verdict = 'correct' | 'refused-wrongly' | 'wrong-result' | 'wrong-place';
+type Matcher = (c: EditCase) => EditOutcome;
 
 const SHOWN_FAILURES = 5;
+const TIMING_RUNS = 15;
+
+const ours: Matcher = (c) => applyEdit(c.content, c.oldString, c.newString, c.replaceAll);
+
+/** Plain exact string replacement that demands one occurrence: what the strictest harnesses do. */
+const exactOnly: Matcher = (c) => {
+  const parts = c.content.split(c.oldString);
+  if (parts.length === 2 || (c.replaceAll && parts.length > 2)) {
+    return {
+      ok: true,
+      content: parts.join(c.newString),
+      replacements: parts.length - 1,
+      note: null,
+      diff: '',
+    };
+  }
+  return { ok: false, refusal: parts.length > 2 ? 'ambiguous' : 'no-match', message: '' };
+};
 
 /** Accuracy of the edit matcher over the generated corpus; "wrong place" edits are the failure that must never happen. */
 export async function run(): Promise<BenchSection> {
   const cases = editCorpus();
-  const verdicts = cases.map((c) => ({ c, verdict: judge(c) }));
-  const correct = (list: typeof verdicts) => list.filter(({ verdict }) => verdict === 'correct').length;
+  const verdicts = cases.map((c) => ({ c, verdict: judge(c, ours) }));
+  const baseline = cases.map((c) => judge(c, exactOnly));
+  const correct = (list: { verdict: Verdict }[]) =>
+    list.filter(({ verdict }) => verdict === 'correct').length;
   const percent = (part: number, whole: number) => Math.round((1000 * part) / whole) / 10;
 
   const figures: BenchFigure[] = [
     { name: 'cases', value: cases.length, unit: 'cases', target: '>= 300', pass: cases.length >= 300 },
-    overall('correct overall', percent(correct(verdicts), cases.length)),
+    perfect('correct overall', percent(correct(verdicts), cases.length)),
     ...CATEGORIES.map((category) => {
       const inCategory = verdicts.filter(({ c }) => c.category === category);
-      return overall(
+      return perfect(
         `correct: ${category} (${inCategory.length})`,
         percent(correct(inCategory), inCategory.length),
       );
@@ -30,6 +52,12 @@ export async function run(): Promise<BenchSection> {
       target: '= 0',
       pass: verdicts.every(({ verdict }) => verdict !== 'wrong-place'),
     },
+    {
+      name: 'baseline: exact-only replace, correct',
+      value: percent(correct(baseline.map((verdict) => ({ verdict }))), cases.length),
+      unit: '%',
+    },
+    ...timings(),
   ];
   const failures = verdicts.filter(({ verdict }) => verdict !== 'correct');
   return {
@@ -39,7 +67,7 @@ export async function run(): Promise<BenchSection> {
   };
 }
 
-const overall = (name: string, value: number): BenchFigure => ({
+const perfect = (name: string, value: number): BenchFigure => ({
   name,
   value,
   unit: '%',
@@ -47,8 +75,8 @@ const overall = (name: string, value: number): BenchFigure => ({
   pass: value === 100,
 });
 
-function judge(c: EditCase): Verdict {
-  const outcome = applyEdit(c.content, c.oldString, c.newString, c.replaceAll);
+function judge(c: EditCase, matcher: Matcher): Verdict {
+  const outcome = matcher(c);
   if (!outcome.ok) return c.expected === null ? 'correct' : 'refused-wrongly';
   if (outcome.content === c.expected) return 'correct';
   if (c.expected === null) return 'wrong-place';
@@ -63,4 +91,37 @@ function firstDifferentLine(a: string, b: string): number {
   let i = 0;
   while (i < left.length && left[i] === right[i]) i++;
   return i;
+}
+
+/** Time per edit in a large file (every LF corpus file concatenated) for each path through the matcher. */
+function timings(): BenchFigure[] {
+  const big = editCorpus(7)
+    .map((c) => c.content)
+    .filter((content) => !content.includes('\r'));
+  const middle = Math.floor(big.length / 2);
+  const block =
+    'function uniqueTarget(values) {\n    const kept = values.filter(Boolean);\n    return kept.length;\n}\n';
+  const content = [...big.slice(0, middle), block, ...big.slice(middle)].join('\n');
+  const lines = content.split('\n').length;
+  const drifted = block.replace(/^ {4}/gm, '\t\t');
+  const paths: [string, string, number][] = [
+    ['exact', block, 50],
+    ['tolerant (indentation drift)', drifted, 150],
+    ['miss (closest-region report)', block.replace('kept.length', 'kept.size'), 400],
+  ];
+  return paths.map(([name, old, budget]) => {
+    const samples = Array.from({ length: TIMING_RUNS }, () => {
+      const start = performance.now();
+      applyEdit(content, old, old.replace('values', 'items'));
+      return performance.now() - start;
+    });
+    const value = median(samples);
+    return {
+      name: `time, ${name}, ${lines} lines`,
+      value,
+      unit: 'ms',
+      target: `< ${budget} ms`,
+      pass: value < budget,
+    };
+  });
 }

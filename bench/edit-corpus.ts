@@ -14,7 +14,10 @@ export type EditCategory =
   | 'unicode'
   | 'ambiguous'
   | 'absent'
-  | 'near-duplicate';
+  | 'near-duplicate'
+  | 'partial-lines'
+  | 'line-numbers'
+  | 'over-escaped';
 
 export interface EditCase {
   id: string;
@@ -196,7 +199,8 @@ function variation(rng: Rng, category: EditCategory): Variation {
   const fileIndent = category === 'tabs-vs-spaces' && chance(rng, 0.5) ? '\t' : pick(rng, [...SPACES, '\t']);
   const modelIndent =
     category === 'tabs-vs-spaces' ? (fileIndent === '\t' ? pick(rng, SPACES) : '\t') : fileIndent;
-  const drifts = category === 'indentation-drift' || (category !== 'exact' && chance(rng, 0.3));
+  const drifts =
+    category === 'indentation-drift' || (!['exact', 'line-numbers'].includes(category) && chance(rng, 0.3));
   return {
     fileIndent,
     modelIndent,
@@ -236,6 +240,9 @@ function buildCase(rng: Rng, category: EditCategory, index: number): EditCase | 
   const fn = functions[targetIndex]!;
   const { first, count } = window(rng, fn);
   const block = fn.slice(first, first + count);
+  const partial = category === 'partial-lines';
+  if (partial && (block.length < 2 || !block[0]!.text.includes(' '))) return null;
+  if (partial) for (const line of block.slice(1)) line.modelText = respaced(line.text);
   if (category === 'trailing-whitespace') {
     // Not on the last line: old_string would then be an exact prefix of it, and plain substring
     // replacement (which keeps the rest of the line) is what the exact cases already cover.
@@ -251,11 +258,18 @@ function buildCase(rng: Rng, category: EditCategory, index: number): EditCase | 
   const modelStyle: Style = { indent: v.modelIndent, eol: '\n' };
   const shift = v.shift(Math.min(...block.map((line) => line.depth)));
   const content = renderFile(functions, fileStyle);
-  const edited = mutate(rng, block, python);
+  const edited = partial ? [block[0]!, ...mutate(rng, block.slice(1), python)] : mutate(rng, block, python);
   const stated = category === 'absent' ? misremember(rng, block) : block;
   const newline = chance(rng, 0.3) ? '\n' : '';
-  const oldString = render(stated, modelStyle, shift, true) + newline;
-  const newString = render(edited, modelStyle, shift, true) + newline;
+  const garble = (text: string, restart: boolean): string => {
+    if (partial) return startMidLine(text, block[0]!.text);
+    if (category === 'over-escaped') return escapedTwice(text);
+    if (category === 'line-numbers' && (!restart || chance(rng, 0.5)))
+      return numbered(text, lineNumberOf(functions, targetIndex, first));
+    return text;
+  };
+  const oldString = garble(render(stated, modelStyle, shift, true) + newline, false);
+  const newString = garble(render(edited, modelStyle, shift, true) + newline, true);
   // Text that literally occurs twice is an ambiguous case, whatever the lines around it.
   if (oldString === newString || (!mustRefuse && content.split(oldString).length > 2)) return null;
 
@@ -292,6 +306,30 @@ function decorate(rng: Rng, fn: Line[]): void {
   }
 }
 
+/** Spacing a model might normalise differently inside a line. */
+const respaced = (text: string): string => text.replace(/, /g, ',').replace(/ (=|>|\+=) /g, '$1');
+
+/** old_string starting after the first word of its first line, as when a model copies from mid-line. */
+function startMidLine(text: string, firstLine: string): string {
+  const rest = text.indexOf('\n') === -1 ? '' : text.slice(text.indexOf('\n'));
+  return firstLine.slice(firstLine.indexOf(' ') + 1) + rest;
+}
+
+/** What a model sends when it escapes its JSON string twice. */
+const escapedTwice = (text: string): string =>
+  text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+
+/** Lines prefixed the way the read tool numbers them, as when a model copies its output verbatim. */
+const numbered = (text: string, firstNumber: number): string =>
+  text
+    .split('\n')
+    .map((line, i) => (line === '' && i > 0 ? line : `${String(firstNumber + i).padStart(6)}\t${line}`))
+    .join('\n');
+
+/** 1-based file line of line `index` of function `fn` (functions are separated by one blank line). */
+const lineNumberOf = (functions: Line[][], fn: number, index: number): number =>
+  functions.slice(0, fn).reduce((sum, f) => sum + f.length + 1, 0) + index + 1;
+
 /** The block as a model misremembering it: one distinctive line with a different identifier. */
 function misremember(rng: Rng, block: Line[]): Line[] {
   const at = Math.floor(rng() * block.length);
@@ -327,6 +365,9 @@ export const CATEGORIES: EditCategory[] = [
   'ambiguous',
   'absent',
   'near-duplicate',
+  'partial-lines',
+  'line-numbers',
+  'over-escaped',
 ];
 
 export function editCorpus(seed = 20240601): EditCase[] {

@@ -1,5 +1,5 @@
 import { describeMiss } from './closest.js';
-import type { LineChange } from './diff.js';
+import { shortDiff, type LineChange } from './diff.js';
 import { detectStyle } from './indentation.js';
 import { LINE_LEVELS, findExact, findFlexible, findLines, type Span } from './match.js';
 import { RECOVERIES } from './recoveries.js';
@@ -16,9 +16,8 @@ export type EditOutcome =
       replacements: number;
       /** How old_string was found, when it was not an exact match. */
       note: string | null;
-      /** The old text's lines (LF) and what changed, for the diff. */
-      before: string[];
-      changes: LineChange[];
+      /** Short unified diff of the change, with line numbers. */
+      diff: string;
     }
   | { ok: false; refusal: EditRefusal; message: string };
 
@@ -181,7 +180,6 @@ function applied(
   note: string | null,
 ): EditOutcome {
   const offsets = lineOffsets(text);
-  const before = text.split('\n');
   const changes: LineChange[] = [];
   let result = '';
   let cursor = 0;
@@ -204,8 +202,10 @@ function applied(
     content: withLineEnding(result, ending),
     replacements: replacements.length,
     note,
-    before,
-    changes,
+    diff: shortDiff(
+      { count: offsets.length, at: (i) => text.slice(offsets[i], (offsets[i + 1] ?? text.length + 1) - 1) },
+      changes,
+    ),
   };
 }
 

@@ -40,7 +40,12 @@ function closestWindow(fileLines: string[], oldLines: string[]): { first: number
   const sampled = oldLines
     .slice(0, size)
     .flatMap((line, i) => (i % step === 0 ? [[i, bigrams(line)] as const] : []));
-  const fileGrams = fileLines.map(bigrams);
+  const cache = new Map<string, Uint32Array>();
+  const fileGrams = fileLines.map((line) => {
+    let grams = cache.get(line);
+    if (!grams) cache.set(line, (grams = bigrams(line)));
+    return grams;
+  });
   let best = { first: 0, score: -1 };
   for (let first = 0; first + size <= fileLines.length; first++) {
     let total = 0;
@@ -51,26 +56,27 @@ function closestWindow(fileLines: string[], oldLines: string[]): { first: number
   return best;
 }
 
-/** Character pairs of the line with whitespace squeezed, counted. */
-function bigrams(line: string): Map<string, number> {
+/** Character pairs of the line (whitespace squeezed) as sorted codes, so two lines compare by one merge. */
+function bigrams(line: string): Uint32Array {
   const text = line.trim().replace(/\s+/g, ' ');
-  const grams = new Map<string, number>();
-  for (let i = 0; i < text.length - 1; i++) {
-    const gram = text.slice(i, i + 2);
-    grams.set(gram, (grams.get(gram) ?? 0) + 1);
-  }
-  return grams;
+  const grams = new Uint32Array(Math.max(0, text.length - 1));
+  for (let i = 0; i < grams.length; i++) grams[i] = (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
+  return grams.sort();
 }
 
-function dice(a: Map<string, number>, b: Map<string, number>): number {
-  let sizeA = 0;
-  let sizeB = 0;
+/** Dice coefficient of two sorted bigram multisets. */
+function dice(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 || b.length === 0) return a.length === b.length ? 1 : 0;
   let shared = 0;
-  for (const count of a.values()) sizeA += count;
-  for (const count of b.values()) sizeB += count;
-  if (sizeA === 0 || sizeB === 0) return sizeA === sizeB ? 1 : 0;
-  for (const [gram, count] of a) shared += Math.min(count, b.get(gram) ?? 0);
-  return (2 * shared) / (sizeA + sizeB);
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * shared) / (a.length + b.length);
 }
 
 const clip = (line: string): string => (line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);

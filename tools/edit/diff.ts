@@ -8,24 +8,30 @@ export interface LineChange {
 const CONTEXT = 2;
 const MAX_DIFF_LINES = 60;
 
+/** The text before the edit, line by line. */
+export interface Lines {
+  count: number;
+  at(index: number): string;
+}
+
 /** A short unified-style diff with line numbers, capped so big edits do not flood the model's context. */
-export function shortDiff(before: string[], changes: LineChange[]): string {
+export function shortDiff(before: Lines, changes: LineChange[]): string {
   const out: string[] = [];
   let shift = 0;
   let shownUpTo = 0;
   for (const change of changes.map(tighten)) {
     const from = Math.max(shownUpTo, change.first - CONTEXT);
     const afterEnd = change.first + change.removed.length;
-    const to = Math.min(before.length, afterEnd + CONTEXT);
+    const to = Math.min(before.count, afterEnd + CONTEXT);
     const newFirst = change.first + shift;
     out.push(
       `@@ -${from + 1},${to - from} +${from + shift + 1},${to - from - change.removed.length + change.added.length} @@`,
     );
-    for (let i = from; i < change.first; i++) out.push(row(' ', i + shift, before[i]!));
+    for (let i = from; i < change.first; i++) out.push(row(' ', i + shift, before.at(i)));
     change.removed.forEach((line, i) => out.push(row('-', change.first + i, line)));
     change.added.forEach((line, i) => out.push(row('+', newFirst + i, line)));
     shift += change.added.length - change.removed.length;
-    for (let i = afterEnd; i < to; i++) out.push(row(' ', i + shift, before[i]!));
+    for (let i = afterEnd; i < to; i++) out.push(row(' ', i + shift, before.at(i)));
     shownUpTo = to;
   }
   if (out.length <= MAX_DIFF_LINES) return out.join('\n');

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { fail, ok, ToolError, type Tool } from '../tool.js';
 import type { Workspace } from '../workspace.js';
 import { applyEdit } from './apply-edit.js';
-import { shortDiff } from './diff.js';
 import { decodeText, encodeText } from './text-format.js';
 
 const schema = z.object({
@@ -47,7 +46,7 @@ export const editTool: Tool<typeof schema> = {
     ctx.workspace.recordRead(absolute, bytes);
     const count = outcome.replacements > 1 ? `${outcome.replacements} occurrences` : '1 occurrence';
     const note = outcome.note ? ` (${outcome.note})` : '';
-    return ok(`Edited ${shown}: replaced ${count}${note}.\n${shortDiff(outcome.before, outcome.changes)}`);
+    return ok(`Edited ${shown}: replaced ${count}${note}.\n${outcome.diff}`);
   },
 };
 

@@ -27,12 +27,15 @@ const LOOKALIKES: Record<string, string> = {
   '\u2026': '...',
 };
 
-const canonical = (line: string): string =>
-  line
-    .normalize('NFC')
-    .replace(/[\u2018\u2019\u201c\u201d\u2013\u2014\u2212\u00a0\u2026]/g, (ch) => LOOKALIKES[ch]!)
-    .trim()
-    .replace(/\s+/g, ' ');
+/** The line with whitespace squeezed, composed Unicode and ASCII look-alikes (ASCII lines skip the costly part). */
+function canonical(line: string): string {
+  const text = /^[\x00-\x7f]*$/.test(line)
+    ? line
+    : line
+        .normalize('NFC')
+        .replace(/[\u2018\u2019\u201c\u201d\u2013\u2014\u2212\u00a0\u2026]/g, (ch) => LOOKALIKES[ch]!);
+  return text.trim().replace(/\s+/g, ' ');
+}
 
 /** Decreasing strictness; the first level that finds anything decides (unique → apply, several → ambiguous). */
 export const LINE_LEVELS: LineLevel[] = [

@@ -35,8 +35,12 @@ export function encodeText({ text, bom }: DecodedText): Buffer {
 }
 
 export function lineEndingOf(text: string): LineEnding {
-  const crlf = text.split('\r\n').length - 1;
-  const lf = text.split('\n').length - 1;
+  let lf = 0;
+  let crlf = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    lf++;
+    if (text.charCodeAt(at - 1) === 13) crlf++;
+  }
   if (crlf === 0) return '\n';
   return crlf === lf ? '\r\n' : 'mixed';
 }
