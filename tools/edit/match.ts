@@ -29,7 +29,7 @@ const LOOKALIKES: Record<string, string> = {
 
 /** The line with whitespace squeezed, composed Unicode and ASCII look-alikes (ASCII lines skip the costly part). */
 function canonical(line: string): string {
-  const text = /^[\x00-\x7f]*$/.test(line)
+  const text = !/\P{ASCII}/u.test(line)
     ? line
     : line
         .normalize('NFC')
