@@ -77,4 +77,15 @@ describe('HostSandbox', () => {
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
     expect(await waitUntilGone(Number(result.output.trim()))).toBe(true);
   });
+
+  it('bounds the memory a runaway command can take, keeping the beginning and the end and counting the rest', async () => {
+    const result = await sandbox().host.exec('echo START; yes 0123456789 | head -n 3000000; echo END', {
+      timeoutMs: 60_000,
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.output.startsWith('START\n')).toBe(true);
+    expect(result.output.endsWith('END\n')).toBe(true);
+    expect(result.output.length).toBeLessThan(10 << 20);
+    expect(result.dropped!.lines).toBeGreaterThan(1_000_000);
+  });
 });

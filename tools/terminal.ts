@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ExecResult } from '../src/sandbox/sandbox.js';
-import { capHeadTail } from './output-cap.js';
+import { capHeadTail, formatBytes, plural } from './output-cap.js';
 import type { Tool } from './tool.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -44,8 +44,11 @@ export const terminalTool: Tool<typeof schema> = {
           'work offline or ask the user to allow network access]'
         : '';
     const body = result.output === '' ? '(no output)' : capHeadTail(result.output).replace(/\n$/, '');
+    const droppedNote = result.dropped
+      ? `\n[the sandbox also discarded ${plural(result.dropped.lines, 'line')} (${formatBytes(result.dropped.chars)}) from the middle of this very long output]`
+      : '';
     return {
-      output: `${body}\n${statusLine(result, timeoutMs)}${networkNote}`,
+      output: `${body}${droppedNote}\n${statusLine(result, timeoutMs)}${networkNote}`,
       isError: result.exitCode !== 0,
     };
   },

@@ -11,6 +11,7 @@ export interface CommandOutcome {
   /** null when a signal ended the command. */
   exitCode: number | null;
   output: string;
+  dropped?: { chars: number; lines: number };
   /** The container's limit counters right after the command, when the runner knows them cheaply. */
   counters?: LimitCounters;
 }

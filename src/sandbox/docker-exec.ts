@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Docker from 'dockerode';
+import { BoundedOutput } from './bounded-output.js';
 
 export interface RawExecOptions {
   env?: string[];
@@ -29,13 +30,13 @@ export async function dockerExec(
     AttachStderr: true,
   });
   const stream = await exec.start({ hijack: true, stdin: false });
-  let output = '';
+  const output = new BoundedOutput();
   const collect = (channel: PassThrough) => {
     const decoder = new StringDecoder('utf8');
     channel.on('data', (data: Buffer) => {
       const text = decoder.write(data);
       if (!text) return;
-      output += text;
+      output.append(text);
       options.onOutput?.(text);
     });
   };
@@ -55,5 +56,9 @@ export async function dockerExec(
     });
   });
   const { ExitCode } = await exec.inspect();
-  return { exitCode: ExitCode ?? null, output };
+  return {
+    exitCode: ExitCode ?? null,
+    output: output.text,
+    ...(output.dropped && { dropped: output.dropped }),
+  };
 }

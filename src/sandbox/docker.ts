@@ -113,6 +113,7 @@ export class DockerSandbox implements Sandbox {
       return {
         exitCode: null,
         output: outcome.output,
+        ...(outcome.dropped && { dropped: outcome.dropped }),
         timedOut: stoppedBy === 'timeout',
         ...(stoppedBy === 'interrupt' && { killedBy: 'interrupt' as const }),
         durationMs,
@@ -125,6 +126,7 @@ export class DockerSandbox implements Sandbox {
     return {
       exitCode: killedBy === 'memory' && outcome.exitCode === 137 ? null : outcome.exitCode,
       output: outcome.output,
+      ...(outcome.dropped && { dropped: outcome.dropped }),
       timedOut: false,
       ...(killedBy && { killedBy }),
       durationMs,

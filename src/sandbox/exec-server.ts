@@ -4,12 +4,13 @@ import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
 import type { CommandOutcome, CommandRun, CommandRunner } from './command-runner.js';
 import { EXEC_SERVER_SCRIPT } from './exec-server-script.js';
+import { BoundedOutput } from './bounded-output.js';
 
 const READY_TIMEOUT_MS = 10_000;
 
 interface Pending {
   request: CommandRun;
-  output: string;
+  output: BoundedOutput;
   resolve: (outcome: CommandOutcome) => void;
 }
 
@@ -74,7 +75,7 @@ export class ExecServer implements CommandRunner {
   run(request: CommandRun): Promise<CommandOutcome> {
     if (!this.alive) return Promise.resolve({ exitCode: null, output: '' });
     return new Promise((resolve) => {
-      this.pending.set(request.execId, { request, output: '', resolve });
+      this.pending.set(request.execId, { request, output: new BoundedOutput(), resolve });
       this.send({ id: request.execId, command: request.command, cwd: request.cwd });
     });
   }
@@ -91,14 +92,15 @@ export class ExecServer implements CommandRunner {
     const pending = message.id === undefined ? undefined : this.pending.get(message.id);
     if (!pending) return;
     if (message.data !== undefined) {
-      pending.output += message.data;
+      pending.output.append(message.data);
       pending.request.onOutput?.(message.data);
     }
     if (message.exit === undefined) return;
     this.pending.delete(pending.request.execId);
     pending.resolve({
       exitCode: message.exit,
-      output: pending.output,
+      output: pending.output.text,
+      ...(pending.output.dropped && { dropped: pending.output.dropped }),
       counters: { oomKills: message.oom ?? 0, pidsRefusals: message.pids ?? 0 },
     });
   }
@@ -106,7 +108,7 @@ export class ExecServer implements CommandRunner {
   /** The server died (for example the OOM killer chose it): its commands end without an exit code. */
   private close(): void {
     this.alive = false;
-    for (const { output, resolve } of this.pending.values()) resolve({ exitCode: null, output });
+    for (const { output, resolve } of this.pending.values()) resolve({ exitCode: null, output: output.text });
     this.pending.clear();
   }
 }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
+import { BoundedOutput } from './bounded-output.js';
 
 /** Time a process group gets to exit after SIGTERM before it is SIGKILLed. */
 const KILL_GRACE_MS = 1_000;
@@ -37,12 +38,12 @@ export class HostSandbox implements Sandbox {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...NON_INTERACTIVE_ENV },
     });
-    let output = '';
+    const output = new BoundedOutput();
     const collect = (stream: Readable) => {
       const decoder = new StringDecoder('utf8');
       const append = (text: string) => {
         if (text === '') return;
-        output += text;
+        output.append(text);
         options.onOutput?.(text);
       };
       stream.on('data', (chunk: Buffer) => append(decoder.write(chunk)));
@@ -85,7 +86,8 @@ export class HostSandbox implements Sandbox {
         options.signal?.removeEventListener('abort', onAbort);
         resolve({
           exitCode: timedOut || interrupted ? null : code,
-          output,
+          output: output.text,
+          ...(output.dropped && { dropped: output.dropped }),
           timedOut,
           ...(interrupted && !timedOut ? { killedBy: 'interrupt' as const } : {}),
           durationMs: performance.now() - started,

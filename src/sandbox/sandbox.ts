@@ -11,8 +11,10 @@ export interface ExecOptions {
 export interface ExecResult {
   /** null when the process was killed. */
   exitCode: number | null;
-  /** Combined stdout+stderr, uncapped; the terminal tool caps it for the model. */
+  /** Combined stdout+stderr: all of it, or its first and last megabytes (see `dropped`); the terminal tool caps it further for the model. */
   output: string;
+  /** Output discarded from the middle to bound memory (runaway commands). */
+  dropped?: { chars: number; lines: number };
   timedOut: boolean;
   /** Set when a resource limit of the sandbox killed the command. */
   killedBy?: 'memory' | 'pids' | 'interrupt';
