@@ -155,8 +155,9 @@ function window(rng: Rng, fn: Line[]): { first: number; count: number } {
   return { first, count };
 }
 
-/** What the model changes in the block: one line rewritten, a line added, or a line removed. */
+/** What the model changes in the block: one line rewritten, a line added, a line removed, or all of it removed. */
 function mutate(rng: Rng, block: Line[], python: boolean): Line[] {
+  if (chance(rng, 0.1)) return [];
   const at = Math.floor(rng() * block.length);
   const target = block[at]!;
   const kind = block.length > 2 ? pick(rng, ['rewrite', 'insert', 'delete'] as const) : 'rewrite';
@@ -269,7 +270,7 @@ function buildCase(rng: Rng, category: EditCategory, index: number): EditCase | 
     return text;
   };
   const oldString = garble(render(stated, modelStyle, shift, true) + newline, false);
-  const newString = garble(render(edited, modelStyle, shift, true) + newline, true);
+  const newString = edited.length > 0 ? garble(render(edited, modelStyle, shift, true) + newline, true) : '';
   // Text that literally occurs twice is an ambiguous case, whatever the lines around it.
   if (oldString === newString || (!mustRefuse && content.split(oldString).length > 2)) return null;
 

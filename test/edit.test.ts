@@ -145,6 +145,53 @@ describe('edit: tolerant matches', () => {
   });
 });
 
+describe('edit: recovering garbled old_string', () => {
+  it('drops line numbers copied from read output', async () => {
+    const file = await seen('a.ts', 'const a = 1;\nconst b = 2;\nconst c = 3;\n');
+    const result = await edit({
+      path: 'a.ts',
+      old_string: '     2\tconst b = 2;\n     3\tconst c = 3;',
+      new_string: '     2\tconst b = 2;\n     3\tconst c = 4;',
+    });
+    expect(result.output).toContain('line-number prefixes');
+    expect(await text(file)).toBe('const a = 1;\nconst b = 2;\nconst c = 4;\n');
+  });
+
+  it('decodes strings that were escaped twice', async () => {
+    const file = await seen('a.ts', 'if (x) {\n  say("hi");\n}\n');
+    await edit({ path: 'a.ts', old_string: '  say(\\"hi\\");\\n}', new_string: '  say(\\"bye\\");\\n}' });
+    expect(await text(file)).toBe('if (x) {\n  say("bye");\n}\n');
+  });
+
+  it('matches a block that starts mid-line with different spacing, re-indenting the following lines', async () => {
+    const file = await seen('a.ts', 'class A {\n    run(a, b) {\n        go(a, b);\n    }\n}\n');
+    await edit({
+      path: 'a.ts',
+      old_string: 'run(a,b) {\n  go(a,b);',
+      new_string: 'run(a,b) {\n  go(a,b);\n  stop();',
+    });
+    expect(await text(file)).toBe(
+      'class A {\n    run(a, b) {\n        go(a, b);\n        stop();\n    }\n}\n',
+    );
+  });
+
+  it('matches typographic quotes and decomposed accents written in their plain forms', async () => {
+    const file = await seen('a.py', `msg = "it\u2019s caf${'e\u0301'}"\nother = 1\n`);
+    await edit({
+      path: 'a.py',
+      old_string: 'msg = "it\'s café"\nother = 1',
+      new_string: 'msg = "it\'s café"\nother = 2',
+    });
+    expect(await text(file)).toBe(`msg = "it\u2019s caf${'e\u0301'}"\nother = 2\n`);
+  });
+
+  it('removes whole lines when a tolerant match is replaced by nothing', async () => {
+    const file = await seen('a.ts', 'a();\n  b();\nc();\n');
+    await edit({ path: 'a.ts', old_string: '\tb();', new_string: '' });
+    expect(await text(file)).toBe('a();\nc();\n');
+  });
+});
+
 describe('edit: file format', () => {
   it('matches LF strings in a CRLF file and writes CRLF back', async () => {
     const file = await seen('a.txt', 'one\r\ntwo\r\nthree\r\n');
@@ -167,6 +214,19 @@ describe('edit: file format', () => {
     const file = await seen('a.txt', 'a\nb\n');
     await edit({ path: 'a.txt', old_string: 'b\n', new_string: 'c' });
     expect(await text(file)).toBe('a\nc\n');
+  });
+
+  it('leaves the line endings of untouched lines alone in a file with mixed endings', async () => {
+    const file = await seen('a.txt', 'one\r\ntwo\nthree\r\n');
+    await edit({ path: 'a.txt', old_string: 'two', new_string: '2' });
+    expect(await text(file)).toBe('one\r\n2\nthree\r\n');
+  });
+
+  it('refuses text that is not UTF-8', async () => {
+    await seen('latin1.txt', Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    const result = await edit({ path: 'latin1.txt', old_string: 'caf', new_string: 'tea' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('not valid UTF-8');
   });
 
   it('refuses binary files', async () => {

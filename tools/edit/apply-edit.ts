@@ -79,6 +79,8 @@ function locate(
   const exact = findExact(text, old);
   if (exact.length > 1 && !replaceAll) return ambiguous(text, exact, 'exactly');
   if (exact.length > 0) {
+    if (replacement === '')
+      exact.filter((span) => wholeLines(text, span)).forEach((span) => swallowLineBreak(text, span));
     return applied(
       text,
       ending,
@@ -139,6 +141,7 @@ function trimLike(
   replacement: { lines: string[]; leading: number; trailing: number },
   old: { leading: number; trailing: number },
 ): string[] {
+  if (replacement.lines.length === 0) return [];
   const blanksBefore = Array<string>(Math.max(0, replacement.leading - old.leading)).fill('');
   const blanksAfter = Array<string>(Math.max(0, replacement.trailing - old.trailing)).fill('');
   return [...blanksBefore, ...replacement.lines, ...blanksAfter];
@@ -154,6 +157,9 @@ function lineSpan(offsets: number[], lines: string[], first: number, count: numb
   const last = first + count - 1;
   return { start: offsets[first]!, end: offsets[last]! + lines[last]!.length };
 }
+
+const wholeLines = (text: string, { start, end }: Span): boolean =>
+  (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n') && end > start;
 
 /** Deleting whole lines removes their line break too, instead of leaving an empty line behind. */
 function swallowLineBreak(text: string, span: Span): void {

@@ -84,7 +84,8 @@ function hasLevelSteps(lines: string[]): boolean {
 /**
  * The text replacing a whitespace-flexible match, which may start and end mid-line. new_string loses
  * the surrounding whitespace old_string had (the match does not include it); when both span the same
- * number of lines, the lines after the first move onto the file's indentation like a block does.
+ * number of lines, they are treated like a block: unchanged lines stay as the file has them and the
+ * others move onto the file's indentation.
  */
 export function fragmentReplacement(
   matched: string,
@@ -98,7 +99,8 @@ export function fragmentReplacement(
   const newLines = inner.split('\n');
   if (oldLines.length < 2 || newLines.length < 2 || fileBlock.length !== oldLines.length) return inner;
   const rest = replacementLines(fileBlock.slice(1), oldLines.slice(1), newLines.slice(1), fileStyle);
-  return [newLines[0]!, ...rest].join('\n');
+  const first = newLines[0] === oldLines[0] ? fileBlock[0]! : newLines[0]!;
+  return [first, ...rest].join('\n');
 }
 
 /** `text` without the leading and trailing whitespace `like` has (all of it, when `text` has other whitespace there). */
