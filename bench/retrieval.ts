@@ -1,4 +1,5 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../src/core/package-root.js';
@@ -21,7 +22,7 @@ export async function run(): Promise<BenchSection> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'agent-bench-retrieval-'));
   try {
     const repo = path.join(work, 'repo');
-    const names = await generateRepository(repo, GENERATED_FILES);
+    const names = generateRepository(repo, GENERATED_FILES);
     const cacheDir = path.join(work, 'cache');
 
     const started = performance.now();
@@ -31,8 +32,8 @@ export async function run(): Promise<BenchSection> {
 
     const changed = names[Math.floor(names.length / 2)]!;
     await writeFile(path.join(repo, changed.file), `${changed.source}\n// touched\n`);
-    const resync = await retriever.sync();
-    const idle = await retriever.sync();
+    const { stats: resync, ms: resyncMs } = await timed(() => retriever.sync());
+    const { ms: idleMs } = await timed(() => retriever.sync());
 
     const generatedHits = await rankingHits(
       retriever,
@@ -42,6 +43,11 @@ export async function run(): Promise<BenchSection> {
       })),
     );
     await retriever.dispose();
+
+    // A second session on the same repository: load the cached index, then one full stat walk, no parsing.
+    const warm = createRetriever({ root: repo, cacheDir });
+    const { ms: warmStartMs } = await timed(() => warm.ready());
+    await warm.dispose();
 
     const fixtureTasks = JSON.parse(await readFile(FIXTURE_TASKS, 'utf8')) as RankingTask[];
     const fixture = createRetriever({ root: FIXTURE, cacheDir });
@@ -56,10 +62,10 @@ export async function run(): Promise<BenchSection> {
         { name: 'full index build time', value: buildSeconds, unit: 's' },
         {
           name: 're-sync after one-file change',
-          value: resync.durationMs,
+          value: resyncMs,
           unit: 'ms',
           target: '< 100 ms',
-          pass: resync.durationMs < 100,
+          pass: resyncMs < 100,
         },
         {
           name: 'files re-parsed after one-file change',
@@ -68,7 +74,8 @@ export async function run(): Promise<BenchSection> {
           target: '= 1',
           pass: resync.filesParsed === 1,
         },
-        { name: 're-sync with nothing changed', value: idle.durationMs, unit: 'ms' },
+        { name: 're-sync with nothing changed', value: idleMs, unit: 'ms' },
+        { name: 'warm start from the cached index (load + full stat walk)', value: warmStartMs, unit: 'ms' },
         {
           name: 'defining file in top 3 (fixture)',
           value: fixtureHits * 100,
@@ -84,11 +91,20 @@ export async function run(): Promise<BenchSection> {
           pass: generatedHits >= 0.9,
         },
       ],
-      notes: [`fixture: ${fixtureTasks.length} tasks; generated: ${RANKING_TASKS_ON_GENERATED} tasks`],
+      notes: [
+        `ranking: ${fixtureTasks.length} fixture tasks, ${RANKING_TASKS_ON_GENERATED} tasks on the generated repository (unique names: the easier case)`,
+        're-sync uses directory watchers; without them (no inotify, too many directories) it falls back to a full stat walk',
+      ],
     };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+async function timed<T>(action: () => Promise<T>): Promise<{ stats: T; ms: number }> {
+  const started = performance.now();
+  const stats = await action();
+  return { stats, ms: performance.now() - started };
 }
 
 /** Share of tasks whose defining file is among the three best-ranked files. */
@@ -114,7 +130,7 @@ const LANGUAGES = ['ts', 'js', 'py', 'go', 'rs', 'java'] as const;
  * a few functions and calling functions of earlier files, so the reference
  * graph has real structure. Deterministic: the same files every run.
  */
-export async function generateRepository(root: string, count: number): Promise<GeneratedDefinition[]> {
+export function generateRepository(root: string, count: number): GeneratedDefinition[] {
   const random = seeded(42);
   const definitions: GeneratedDefinition[] = [];
   for (let i = 0; i < count; i++) {
@@ -127,8 +143,8 @@ export async function generateRepository(root: string, count: number): Promise<G
         ? []
         : [0, 1, 2].map(() => definitions[Math.floor(random() * definitions.length)]!.name);
     const source = sourceFor(extension, `Service${i}`, own, calls);
-    await mkdir(path.join(root, dir), { recursive: true });
-    await writeFile(path.join(root, file), source);
+    if (i % FILES_PER_DIR === 0) mkdirSync(path.join(root, dir), { recursive: true });
+    writeFileSync(path.join(root, file), source);
     for (const name of own) definitions.push({ name, file, source });
   }
   return definitions;

@@ -70,6 +70,7 @@ class IndexedRetriever implements Retriever {
   private graph?: { generation: number; graph: ReferenceGraph };
   private saveTimer?: NodeJS.Timeout;
   private savedGeneration = 0;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(options: RetrieverOptions) {
     this.root = realpathSync(options.root);
@@ -145,15 +146,21 @@ class IndexedRetriever implements Retriever {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.save().catch(() => {}); // the cache is an optimisation; the next start rebuilds what is missing
+      // The cache is an optimisation; a failed save only means the next start re-parses more.
+      this.save().catch(() => {});
     }, SAVE_DELAY_MS);
     this.saveTimer.unref();
   }
 
-  private async save(): Promise<void> {
-    if (this.savedGeneration === this.index.generation) return;
-    const generation = this.index.generation;
-    await saveJson(this.cacheFile, this.index.snapshot());
-    this.savedGeneration = generation;
+  /** Saves run one after another, so an older snapshot never lands after a newer one. */
+  private save(): Promise<void> {
+    const next = this.saving.then(async () => {
+      if (this.savedGeneration === this.index.generation) return;
+      const generation = this.index.generation;
+      await saveJson(this.cacheFile, this.index.snapshot());
+      this.savedGeneration = generation;
+    });
+    this.saving = next.catch(() => {});
+    return next;
   }
 }
