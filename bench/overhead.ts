@@ -1,85 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { AgentEvent } from '../src/core/events.js';
+import { emptyUsage } from '../src/core/usage.js';
 import { runSession } from '../src/orchestrator/session.js';
 import { createProvider } from '../src/providers/factory.js';
+import type { Provider } from '../src/providers/provider.js';
 import { HostSandbox } from '../src/sandbox/host.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { builtinTools } from '../tools/index.js';
 import { Workspace } from '../tools/workspace.js';
-import { startScriptedProvider } from '../test/scripted-provider/server.js';
 import type { WireProtocol } from '../test/scripted-provider/types.js';
-import { median, percentile, type BenchSection, type BenchFigure } from './report.js';
+import readLoop, { SESSION_TURNS } from './overhead-script.js';
+import { median, percentile, type BenchFigure, type BenchSection } from './report.js';
 
-const TURNS = 300;
+const SESSIONS = 10;
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Harness overhead per turn: a whole session against a zero-latency scripted
- * provider, through the real SDK over loopback HTTP, where every turn reads a
- * small file. Per turn, the wall time between consecutive turn starts minus
- * the tool's own time is what the harness (loop, SDK, wire) costs.
+ * Harness overhead per turn: whole sessions in which the "model" answers
+ * instantly and every turn reads a small file. Per turn, the wall time between
+ * consecutive turn starts minus the tool's own time is what the harness costs.
+ * Measured twice: through the real SDKs against the scripted provider running
+ * in its own process (as a real provider would), and with an in-process
+ * provider, which isolates the loop itself from SDK and HTTP costs.
  */
 export async function run(): Promise<BenchSection> {
   const figures: BenchFigure[] = [];
-  for (const protocol of ['openai', 'anthropic'] as WireProtocol[]) {
-    const samples = await measure(protocol);
-    const med = median(samples);
-    figures.push(
-      {
-        name: `${protocol}: overhead per turn, median`,
-        value: med,
-        unit: 'ms',
-        target: '< 2 ms',
-        pass: med < 2,
-      },
-      { name: `${protocol}: overhead per turn, p95`, value: percentile(samples, 95), unit: 'ms' },
-    );
+  const server = await startServerProcess();
+  try {
+    for (const protocol of ['openai', 'anthropic'] as WireProtocol[]) {
+      const baseUrl = protocol === 'openai' ? `${server.url}/v1` : server.url;
+      const { provider } = await createProvider({ provider: protocol, baseUrl, apiKey: 'bench', env: {} });
+      const samples = await measure(provider);
+      figures.push(...summarise(`${protocol} SDK over loopback HTTP`, samples));
+    }
+  } finally {
+    server.process.kill();
   }
+  figures.push(...summarise('loop alone (in-process provider)', await measure(instantProvider())));
   return {
-    title: `Harness overhead per turn (${TURNS} turns, zero-latency scripted provider, tool time excluded)`,
+    title: `Harness overhead per turn (${SESSIONS} sessions x ${SESSION_TURNS} turns, zero-latency scripted provider, tool time excluded)`,
     figures,
-    notes: ['Includes the SDK, SSE parsing and loopback HTTP; excludes tool execution.'],
+    notes: [
+      'The SDK rows include request encoding, loopback HTTP, SSE parsing and the provider process answering.',
+    ],
   };
 }
 
-async function measure(protocol: WireProtocol): Promise<number[]> {
+function summarise(label: string, samples: number[]): BenchFigure[] {
+  const med = median(samples);
+  return [
+    { name: `${label}: median`, value: med, unit: 'ms', target: '< 2 ms', pass: med < 2 },
+    { name: `${label}: p95`, value: percentile(samples, 95), unit: 'ms' },
+  ];
+}
+
+async function measure(provider: Provider): Promise<number[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'agent-bench-'));
   writeFileSync(path.join(dir, 'a.txt'), 'hello\n'.repeat(20));
-  const server = await startScriptedProvider((turn) =>
-    turn.index + 1 >= TURNS
-      ? { text: 'done' }
-      : { toolCalls: [{ name: 'read', arguments: { path: 'a.txt', offset: (turn.index % 5) + 1 } }] },
-  );
-  const events: { event: AgentEvent; at: number }[] = [];
-  try {
-    const { provider } = await createProvider({
-      provider: protocol,
-      baseUrl: protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl,
-      apiKey: 'bench',
-      env: {},
-    });
+  const samples: number[] = [];
+  for (let session = 0; session < SESSIONS; session++) {
+    const events: { event: AgentEvent; at: number }[] = [];
     await runSession({
       task: 'benchmark',
       workspace: new Workspace(dir),
       system: 'You are a benchmark.',
       provider,
       models: { main: 'bench-model' },
-      maxTurns: TURNS,
+      maxTurns: SESSION_TURNS,
       maxOutputTokens: 1024,
       sandbox: new HostSandbox(dir),
       tools: new ToolRegistry(builtinTools),
       emit: (event) => events.push({ event, at: performance.now() }),
       signal: new AbortController().signal,
     });
-  } finally {
-    await server.close();
+    const starts = events.filter((e) => e.event.type === 'turn_start').map((e) => e.at);
+    const toolTimes = events.flatMap((e) => (e.event.type === 'tool_call_end' ? [e.event.duration_ms] : []));
+    // The first session warms up the JIT and loads the SDK; it is not counted.
+    if (session > 0) samples.push(...starts.slice(1).map((at, i) => at - starts[i]! - toolTimes[i]!));
   }
-  const starts = events.filter((e) => e.event.type === 'turn_start').map((e) => e.at);
-  const toolTimes = events.flatMap((e) => (e.event.type === 'tool_call_end' ? [e.event.duration_ms] : []));
-  // Skip the first turns: they include JIT warm-up and lazy module loading.
-  return starts
-    .slice(1)
-    .map((at, i) => at - starts[i]! - (toolTimes[i] ?? 0))
-    .slice(10);
+  return samples;
+}
+
+/** The scripted provider in its own process, so its work does not share the harness's event loop. */
+async function startServerProcess(): Promise<{ url: string; process: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(here, '../test/scripted-provider/cli.js'), path.join(here, 'overhead-script.js')],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the scripted provider exited with code ${code}`)));
+  });
+  lines.close();
+  return { url, process: child };
+}
+
+/** Answers like the scripted provider's read loop, without SDK or network. */
+function instantProvider(): Provider {
+  return {
+    name: 'in-process',
+    complete: async (request) => {
+      const reply = await readLoop({
+        index: 0,
+        protocol: 'openai',
+        model: request.model,
+        system: request.system,
+        messages: request.messages,
+        tools: [],
+        stream: true,
+        body: {},
+        headers: {},
+      });
+      if ('fault' in reply) throw new Error('unexpected fault');
+      return {
+        text: reply.text ?? '',
+        toolCalls: (reply.toolCalls ?? []).map((call, i) => ({
+          id: `call_${request.messages.length}_${i}`,
+          name: call.name,
+          arguments: JSON.stringify(call.arguments),
+        })),
+        usage: emptyUsage(),
+        stopReason: reply.toolCalls?.length ? 'tool_use' : 'end',
+      };
+    },
+  };
 }
