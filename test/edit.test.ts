@@ -140,7 +140,7 @@ describe('edit: tolerant matches', () => {
     expect(result.output).toContain('lines 3-5');
     expect(result.output).toContain('     4 |   return items.length;');
     expect(result.output).toContain(
-      'line 4: the file has "  return items.length;" where old_string has "  return items.size;"',
+      'line 4: the file has "return items.length;" where old_string has "return items.size;"',
     );
   });
 });

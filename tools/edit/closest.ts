@@ -18,17 +18,17 @@ export function describeMiss(fileLines: string[], oldLines: string[]): string {
   if (window.length > SHOWN_LINES) numbered.push(`       | ... ${window.length - SHOWN_LINES} more lines`);
   const differences = window
     .map((line, i) => ({ line, old: oldLines[i]!, number: best.first + i + 1 }))
-    .filter(({ line, old }) => line !== old)
+    .filter(({ line, old }) => squeezed(line) !== squeezed(old))
     .slice(0, SHOWN_DIFFERENCES)
     .map(
       ({ line, old, number }) =>
-        `  line ${number}: the file has ${quote(line)} where old_string has ${quote(old)}`,
+        `  line ${number}: the file has ${quote(squeezed(line))} where old_string has ${quote(squeezed(old))}`,
     );
   const end = best.first + window.length;
   return [
     `The closest region is line${window.length > 1 ? `s ${best.first + 1}-${end}` : ` ${end}`} (${Math.round(best.score * 100)}% similar):`,
     ...numbered,
-    'Differences:',
+    'Differences (whitespace aside):',
     ...differences,
   ].join('\n');
 }
@@ -56,9 +56,11 @@ function closestWindow(fileLines: string[], oldLines: string[]): { first: number
   return best;
 }
 
+const squeezed = (line: string): string => line.trim().replace(/\s+/g, ' ');
+
 /** Character pairs of the line (whitespace squeezed) as sorted codes, so two lines compare by one merge. */
 function bigrams(line: string): Uint32Array {
-  const text = line.trim().replace(/\s+/g, ' ');
+  const text = squeezed(line);
   const grams = new Uint32Array(Math.max(0, text.length - 1));
   for (let i = 0; i < grams.length; i++) grams[i] = (text.charCodeAt(i) << 16) | text.charCodeAt(i + 1);
   return grams.sort();
