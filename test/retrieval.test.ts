@@ -37,82 +37,70 @@ function open(root: string, cacheDir = tempDir('agent-cache-')): Retriever {
   return retriever;
 }
 
-async function tags(file: string, source: string) {
-  const result = await parseTags(languageOf(file)!, source);
-  return {
-    definitions: result.definitions.map((d) => `${d.kind} ${d.name}:${d.line}`),
-    references: new Set(result.references.map((r) => r.name)),
-  };
-}
-
-describe('parsing definitions and references', () => {
-  test('TypeScript', async () => {
-    const { definitions, references } = await tags(
-      'a.ts',
-      'export interface Options { depth: number }\nexport type Id = string;\nexport class Walker {\n  walk(o: Options): Id { return visit(o); }\n}\nexport function visit(o: Options): Id { return String(o.depth); }\nexport const shout = (s: string) => s.toUpperCase();\n',
-    );
-    expect(definitions).toEqual([
+const languageCases = [
+  {
+    language: 'TypeScript',
+    file: 'a.ts',
+    source:
+      'export interface Options { depth: number }\nexport type Id = string;\nexport class Walker {\n  walk(o: Options): Id { return visit(o); }\n  skip = (o: Options) => o;\n}\nexport function visit(o: Options): Id { return String(o.depth); }\nexport const shout = (s: string) => s.toUpperCase();\n',
+    definitions: [
       'interface Options:1',
       'type Id:2',
       'class Walker:3',
       'method walk:4',
-      'function visit:6',
-      'function shout:7',
-    ]);
-    expect(references).toContain('visit');
-    expect(references).toContain('Options');
-  });
-
-  test('JavaScript', async () => {
-    const { definitions, references } = await tags(
-      'a.js',
+      'method skip:5',
+      'function visit:7',
+      'function shout:8',
+    ],
+    references: ['visit', 'Options'],
+  },
+  {
+    language: 'JavaScript',
+    file: 'a.js',
+    source:
       'class Cart {\n  total() { return sum(this.items); }\n}\nfunction sum(xs) { return xs.length; }\n',
-    );
-    expect(definitions).toEqual(['class Cart:1', 'method total:2', 'function sum:4']);
-    expect(references).toContain('sum');
-  });
-
-  test('Python', async () => {
-    const { definitions, references } = await tags(
-      'a.py',
+    definitions: ['class Cart:1', 'method total:2', 'function sum:4'],
+    references: ['sum'],
+  },
+  {
+    language: 'Python',
+    file: 'a.py',
+    source:
       'class Store:\n    def get(self, key):\n        return load(key)\n\ndef load(key):\n    return key\n',
-    );
-    expect(definitions).toEqual(['class Store:1', 'method get:2', 'function load:5']);
-    expect(references).toContain('load');
-  });
-
-  test('Go', async () => {
-    const { definitions, references } = await tags(
-      'a.go',
+    definitions: ['class Store:1', 'method get:2', 'function load:5'],
+    references: ['load'],
+  },
+  {
+    language: 'Go',
+    file: 'a.go',
+    source:
       'package main\n\ntype Server struct{ Addr string }\n\nfunc (s *Server) Start() error { return listen(s.Addr) }\n\nfunc listen(addr string) error { return nil }\n',
-    );
-    expect(definitions).toEqual(['struct Server:3', 'method Start:5', 'function listen:7']);
-    expect(references).toContain('listen');
-    expect(references).toContain('Server');
-  });
-
-  test('Rust', async () => {
-    const { definitions, references } = await tags(
-      'a.rs',
+    definitions: ['struct Server:3', 'method Start:5', 'function listen:7'],
+    references: ['listen', 'Server'],
+  },
+  {
+    language: 'Rust',
+    file: 'a.rs',
+    source:
       'pub struct Config { depth: u32 }\npub trait Load { fn load(&self); }\nimpl Config {\n    pub fn new() -> Self { build() }\n}\nfn build() -> Config { Config { depth: 1 } }\n',
-    );
-    expect(definitions).toEqual([
-      'struct Config:1',
-      'interface Load:2',
-      'method load:2',
-      'method new:4',
-      'function build:6',
-    ]);
-    expect(references).toContain('build');
-  });
+    definitions: ['struct Config:1', 'interface Load:2', 'method load:2', 'method new:4', 'function build:6'],
+    references: ['build', 'Config'],
+  },
+  {
+    language: 'Java',
+    file: 'A.java',
+    source: 'class Account {\n  int balance() { return Ledger.sum(); }\n}\ninterface Ledger { }\n',
+    definitions: ['class Account:1', 'method balance:2', 'interface Ledger:4'],
+    references: ['Ledger'],
+  },
+];
 
-  test('Java', async () => {
-    const { definitions, references } = await tags(
-      'A.java',
-      'class Account {\n  int balance() { return Ledger.sum(); }\n}\ninterface Ledger { }\n',
-    );
-    expect(definitions).toEqual(['class Account:1', 'method balance:2', 'interface Ledger:4']);
-    expect(references).toContain('Ledger');
+describe('parsing definitions and references', () => {
+  test.each(languageCases)('$language', async ({ file, source, definitions, references }) => {
+    const tags = await parseTags(languageOf(file)!, source);
+    expect(tags.definitions.map((d) => `${d.kind} ${d.name}:${d.line}`)).toEqual(definitions);
+    const referenced = new Set(tags.references.map((r) => r.name));
+    for (const name of references) expect(referenced).toContain(name);
   });
 });
 

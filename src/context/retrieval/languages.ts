@@ -22,6 +22,7 @@ const typescriptDefinitions = `
 (class_declaration name: (type_identifier) @name) @definition.class
 (abstract_class_declaration name: (type_identifier) @name) @definition.class
 (method_definition name: (property_identifier) @name) @definition.method
+(public_field_definition name: (property_identifier) @name value: [(arrow_function) (function_expression)]) @definition.method
 (abstract_method_signature name: (property_identifier) @name) @definition.method
 (interface_declaration name: (type_identifier) @name) @definition.interface
 (type_alias_declaration name: (type_identifier) @name) @definition.type

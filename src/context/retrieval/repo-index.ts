@@ -1,9 +1,9 @@
 import { Bm25Index } from './bm25.js';
 import { chunkRanges, type ChunkRange } from './chunker.js';
-import { languageOf } from './languages.js';
+import { languageOf, type LanguageSpec } from './languages.js';
 import { DirWatcher } from './dir-watcher.js';
 import { MerkleTree, type ChangedFile, type TreeDiff, type TreeSnapshot } from './merkle.js';
-import { parseTags, type Definition, type Reference } from './parser.js';
+import { parseTags, type Definition, type FileTags, type Reference } from './parser.js';
 import { containsSecret } from './secrets.js';
 import { termsOf } from './tokenize.js';
 
@@ -138,11 +138,20 @@ async function indexFile(file: ChangedFile): Promise<FileRecord> {
   const text = file.content.toString('utf8');
   if (containsSecret(text)) return { ...empty, excluded: 'secret' };
   const language = languageOf(file.path);
-  const tags = language ? await parseTags(language, text) : { definitions: [], references: [] };
+  const tags = language ? await parseTagsOrNothing(language, text) : { definitions: [], references: [] };
   const lines = text.split('\n');
   const chunks = chunkRanges(lines, tags.definitions).map((range) => ({
     ...range,
     terms: termsOf(lines.slice(range.startLine - 1, range.endLine).join('\n')).join(' '),
   }));
   return { ...(language ? { language: language.id } : {}), ...tags, chunks };
+}
+
+/** A grammar that fails on a file costs that file its definitions, not the whole index: it is still searchable by lines. */
+async function parseTagsOrNothing(language: LanguageSpec, text: string): Promise<FileTags> {
+  try {
+    return await parseTags(language, text);
+  } catch {
+    return { definitions: [], references: [] };
+  }
 }
