@@ -47,12 +47,13 @@ const backends: [string, SearchBackend][] = [
 
 describe.each(backends)('search backend: %s', (_name, backend) => {
   const root = repoWithIgnores();
-  const search = (query: string, options: { regex?: boolean; target?: string } = {}) =>
+  const search = (query: string, options: { regex?: boolean; ignoreCase?: boolean; target?: string } = {}) =>
     backend({
       root,
       target: options.target ?? '.',
       query,
       regex: options.regex ?? false,
+      ignoreCase: options.ignoreCase ?? false,
       limit: 100,
       signal: new AbortController().signal,
     });
@@ -71,6 +72,17 @@ describe.each(backends)('search backend: %s', (_name, backend) => {
   it('is literal by default and a regular expression on request', async () => {
     expect((await search('a.b'))!.matches.map((m) => m.text)).toEqual(['const a.b = 2;']);
     expect((await search('a.b', { regex: true }))!.matches.map((m) => m.text)).toEqual([
+      'const a.b = 2;',
+      'const axb = 3;',
+    ]);
+  });
+
+  it('ignores letter case only on request, literal or regex', async () => {
+    expect((await search('A.B'))!.matches).toEqual([]);
+    expect((await search('A.B', { ignoreCase: true }))!.matches.map((m) => m.text)).toEqual([
+      'const a.b = 2;',
+    ]);
+    expect((await search('A.B', { regex: true, ignoreCase: true }))!.matches.map((m) => m.text)).toEqual([
       'const a.b = 2;',
       'const axb = 3;',
     ]);

@@ -10,6 +10,7 @@ export interface SearchRequest {
   target: string;
   query: string;
   regex: boolean;
+  ignoreCase?: boolean;
   /** How many matches to keep; all are counted. */
   limit: number;
   signal: AbortSignal;
@@ -43,6 +44,7 @@ export const ripgrep: SearchBackend = async (request) => {
     '--no-require-git',
     '--glob=!.git',
     '--sort=path',
+    ...(request.ignoreCase ? ['--ignore-case'] : []),
     request.regex ? '--regexp' : '--fixed-strings',
     ...(request.regex ? [request.query] : ['--regexp', request.query]),
     '--',
@@ -65,6 +67,7 @@ export const gitGrep: SearchBackend = async (request) => {
     '--untracked',
     '--exclude-standard',
     request.regex ? '--extended-regexp' : '--fixed-strings',
+    ...(request.ignoreCase ? ['--ignore-case'] : []),
     '-e',
     request.query,
     '--',
@@ -77,7 +80,7 @@ export const gitGrep: SearchBackend = async (request) => {
 };
 
 export const nodeWalk: SearchBackend = async (request) => {
-  const matcher = lineMatcher(request.query, request.regex);
+  const matcher = lineMatcher(request.query, request.regex, request.ignoreCase);
   const collector = new MatchCollector(request.limit);
   for await (const file of walkFiles(
     request.root,
@@ -96,11 +99,11 @@ export const nodeWalk: SearchBackend = async (request) => {
   return collector.outcome();
 };
 
-function lineMatcher(query: string, regex: boolean): (line: string) => boolean {
-  if (!regex) return (line) => line.includes(query);
+function lineMatcher(query: string, regex: boolean, ignoreCase = false): (line: string) => boolean {
+  if (!regex && !ignoreCase) return (line) => line.includes(query);
   let pattern: RegExp;
   try {
-    pattern = new RegExp(query);
+    pattern = new RegExp(regex ? query : query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), ignoreCase ? 'i' : '');
   } catch (error) {
     throw new ToolError(`invalid regular expression: ${(error as Error).message}`);
   }

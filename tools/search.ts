@@ -11,7 +11,7 @@ const MAX_LINE_CHARS = 300;
 const BACKENDS: SearchBackend[] = [ripgrep, gitGrep, nodeWalk];
 
 const schema = z.object({
-  query: z.string().min(1).describe('Text to find (literal and case-sensitive unless regex is true).'),
+  query: z.string().min(1).describe('Text to find (literal and case-sensitive unless regex / ignore_case).'),
   path: z
     .string()
     .optional()
@@ -19,13 +19,14 @@ const schema = z.object({
       'Directory or file to search in, relative to the repository root. Default: the whole repository.',
     ),
   regex: z.boolean().optional().describe('Treat query as a regular expression.'),
+  ignore_case: z.boolean().optional().describe('Match regardless of letter case.'),
 });
 
 export const searchTool: Tool<typeof schema> = {
   name: 'search',
   description:
     'Search file contents in the repository (honours .gitignore). Returns matching lines as `path:line: text`, ' +
-    `at most ${MAX_MATCHES}. The query is a literal, case-sensitive string unless regex is true.`,
+    `at most ${MAX_MATCHES}. The query is a literal, case-sensitive string unless regex or ignore_case is set.`,
   schema,
   readOnly: true,
   async run(args, ctx) {
@@ -38,6 +39,7 @@ export const searchTool: Tool<typeof schema> = {
       target,
       query: args.query,
       regex: args.regex ?? false,
+      ignoreCase: args.ignore_case ?? false,
       limit: MAX_MATCHES,
       signal: ctx.signal,
     };
