@@ -4,13 +4,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
 import { editTool } from '../tools/edit/edit.js';
+import { readTool } from '../tools/read.js';
 import { ToolRegistry } from '../tools/registry.js';
 import type { ToolResult } from '../tools/tool.js';
 import { Workspace } from '../tools/workspace.js';
 
 let root: string;
 let workspace: Workspace;
-const registry = new ToolRegistry([editTool]);
+const registry = new ToolRegistry([editTool, readTool]);
 
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'edit-test-'));
@@ -21,9 +22,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function edit(args: Record<string, unknown>): Promise<ToolResult> {
+const edit = (args: Record<string, unknown>): Promise<ToolResult> => call('edit', args);
+
+function call(name: string, args: Record<string, unknown>): Promise<ToolResult> {
   return registry.invoke(
-    { id: 'call-1', name: 'edit', arguments: JSON.stringify(args) },
+    { id: 'call-1', name, arguments: JSON.stringify(args) },
     {
       workspace,
       // edit never runs commands, so no sandbox is started
@@ -155,6 +158,16 @@ describe('edit: recovering garbled old_string', () => {
     });
     expect(result.output).toContain('line-number prefixes');
     expect(await text(file)).toBe('const a = 1;\nconst b = 2;\nconst c = 4;\n');
+  });
+
+  it('accepts lines copied verbatim from the read tool, gutter included', async () => {
+    const file = path.join(root, 'a.py');
+    await writeFile(file, 'def f():\n    a = 1\n    b = 2\n');
+    const page = (await call('read', { path: 'a.py' })).output;
+    const copied = page.split('\n').slice(1, 3).join('\n');
+    const result = await edit({ path: 'a.py', old_string: copied, new_string: '    a = 1\n    b = 3' });
+    expect(result.output).toContain('line-number prefixes');
+    expect(await text(file)).toBe('def f():\n    a = 1\n    b = 3\n');
   });
 
   it('decodes strings that were escaped twice', async () => {
