@@ -221,6 +221,7 @@ describe('index', () => {
       'src/kept.ts': 'export function keptFunction() { return "needle"; }\n',
       'src/local-notes.ts': 'export function ignoredNested() { return "needle"; }\n',
       'build/out.js': 'function ignoredBuild() { return "needle"; }\n',
+      'node_modules/dep/index.js': 'function ignoredDependency() { return "needle"; }\n',
       'generated/api.ts': 'export function ignoredGenerated() { return "needle"; }\n',
       '.env.production': 'API_TOKEN=needle\n',
       'deploy/id_rsa': 'needle\n',
@@ -230,7 +231,7 @@ describe('index', () => {
     const retriever = open(root);
     const hits = await retriever.search('needle', 20);
     expect(hits.map((hit) => hit.path)).toEqual(['src/kept.ts']);
-    for (const name of ['ignoredNested', 'ignoredBuild', 'ignoredGenerated', 'awsKey']) {
+    for (const name of ['ignoredNested', 'ignoredBuild', 'ignoredGenerated', 'ignoredDependency', 'awsKey']) {
       const answer = await retriever.symbols({ name });
       expect(answer.kind === 'symbol' && answer.definitions).toEqual([]);
     }

@@ -5,8 +5,18 @@ import ignore, { type Ignore } from 'ignore';
 /** Files whose gitignore-syntax rules apply to the directory holding them and below. */
 export const IGNORE_FILES = ['.gitignore', '.agentignore'];
 
-/** Never walked, whatever the rules say. */
-const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
+/** Never walked, whatever the rules say: version-control data and dependency or cache trees, even unignored. */
+const ALWAYS_SKIPPED = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+]);
 
 /**
  * The ignore rules in force in one directory: its own .gitignore and

@@ -132,7 +132,8 @@ class IndexedRetriever implements Retriever {
     this.index.restore(await loadJson<IndexSnapshot>(this.cacheFile));
     this.savedGeneration = this.index.generation;
     await this.index.sync();
-    await this.save();
+    // The cache only speeds up the next start; failing to write it must not fail this session.
+    await this.save().catch(() => {});
   }
 
   private referenceGraph(): ReferenceGraph {
@@ -146,7 +147,6 @@ class IndexedRetriever implements Retriever {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      // The cache is an optimisation; a failed save only means the next start re-parses more.
       this.save().catch(() => {});
     }, SAVE_DELAY_MS);
     this.saveTimer.unref();
