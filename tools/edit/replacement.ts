@@ -19,7 +19,8 @@ export function replacementLines(
   return newLines.map((line, i) => {
     const oldIndex = kept.get(i);
     if (oldIndex !== undefined) return fileBlock[oldIndex]!;
-    if (line.trim() === '' || !shift) return line.trim() === '' ? '' : line;
+    if (line.trim() === '') return '';
+    if (!shift) return line;
     return shift(leadingWhitespace(line)) + line.slice(leadingWhitespace(line).length);
   });
 }
@@ -107,10 +108,7 @@ export function fragmentReplacement(
 function stripLike(text: string, like: string): string {
   const lead = /^\s*/.exec(like)![0];
   const trail = /\s*$/.exec(like)![0];
-  const head = text.startsWith(lead) ? text.slice(lead.length) : text.trimStart();
-  return trail && head.endsWith(trail)
-    ? head.slice(0, head.length - trail.length)
-    : trail
-      ? head.trimEnd()
-      : head;
+  let inner = text.startsWith(lead) ? text.slice(lead.length) : text.trimStart();
+  if (trail) inner = inner.endsWith(trail) ? inner.slice(0, inner.length - trail.length) : inner.trimEnd();
+  return inner;
 }
