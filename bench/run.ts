@@ -6,6 +6,7 @@ const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['overhead', () => import('./overhead.js')],
   ['tools', () => import('./tools.js')],
   ['sandbox', () => import('./sandbox.js')],
+  ['retrieval', () => import('./retrieval.js')],
   ['compaction', () => import('./compaction.js')],
 ];
 

@@ -5,6 +5,17 @@ import { editTool } from './edit/edit.js';
 import { writeTool } from './write.js';
 import { listTool } from './list.js';
 import { terminalTool } from './terminal.js';
+import { symbolsTool } from './symbols.js';
+import { codebaseSearchTool } from './codebase-search.js';
 
 /** Every tool offered to the model. Adding a tool: one module plus one line here. */
-export const builtinTools: Tool[] = [searchTool, readTool, editTool, writeTool, listTool, terminalTool];
+export const builtinTools: Tool[] = [
+  searchTool,
+  readTool,
+  editTool,
+  writeTool,
+  listTool,
+  terminalTool,
+  symbolsTool,
+  codebaseSearchTool,
+];
