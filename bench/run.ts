@@ -4,6 +4,7 @@ import type { BenchSection } from './report.js';
 const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['startup', () => import('./startup.js')],
   ['overhead', () => import('./overhead.js')],
+  ['edit-accuracy', () => import('./edit-accuracy.js')],
   ['tools', () => import('./tools.js')],
   ['sandbox', () => import('./sandbox.js')],
   ['retrieval', () => import('./retrieval.js')],
