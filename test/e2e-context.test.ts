@@ -110,6 +110,9 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
       // (Anthropic's adapter joins adjacent user messages, so the task may be followed by the summary in one message.)
       for (const turn of agentTurns(server))
         expect(turn.messages[0]!.content).toMatch(/^fix the failing test/);
+      // The ranked repo map is in the prompt from the start, and is rebuilt (not dropped) by compaction.
+      for (const turn of agentTurns(server))
+        expect(turn.system).toMatch(/# Repository map[\s\S]*src\/math\.js/);
       // Summaries were written by the model from the turns they replace.
       const summaries = server.requests.filter(isSummaryRequest);
       expect(summaries.length).toBeGreaterThan(0);
