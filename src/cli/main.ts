@@ -6,6 +6,21 @@ import { ExitCode, UsageError } from './exit-codes.js';
 // must answer fast, so everything else is imported lazily by the command that needs it.
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
+const byteSize = (value: string): number => {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('must be a size such as 512m or 4g');
+  const scale = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[
+    match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'
+  ];
+  return Math.round(Number(match[1]) * scale);
+};
+
+const positiveNumber = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+};
+
 const positiveInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
@@ -25,6 +40,9 @@ export interface RunFlags {
   sandbox: 'docker' | 'none';
   sandboxImage?: string;
   setup?: string;
+  sandboxMemory?: number;
+  sandboxPids?: number;
+  sandboxCpus?: number;
   allowNetwork?: boolean;
   yolo?: boolean;
   cwd: string;
@@ -77,6 +95,9 @@ const program = new Command()
     'command run once in the sandbox with network before it is sealed, e.g. "npm ci"',
   )
   .option('--allow-network', 'keep the network on in the sandbox for the whole run')
+  .option('--sandbox-memory <size>', 'memory limit of the sandbox, e.g. 2g (default 4g)', byteSize)
+  .option('--sandbox-pids <n>', 'process limit of the sandbox (default 512)', positiveInt)
+  .option('--sandbox-cpus <n>', 'CPU limit of the sandbox (default: up to 4)', positiveNumber)
   .option(
     '--yolo',
     'allow running commands on the host without asking (needed with --sandbox none in print mode)',

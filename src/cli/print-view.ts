@@ -68,6 +68,9 @@ function liveTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
           `  ~ context compacted: ${event.tokens_before} → ${event.tokens_after} tokens (${event.strategy})\n`,
         );
         break;
+      case 'setup_output':
+        stderr.write(event.chunk);
+        break;
       case 'notice':
         stderr.write(`  ${event.message}\n`);
         break;

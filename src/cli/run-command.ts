@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResultEvent, EventSink } from '../core/events.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
-import { Session } from '../orchestrator/session.js';
+import { Session, type SystemFocus } from '../orchestrator/session.js';
 import { buildSystemPrompt } from '../orchestrator/system-prompt.js';
 import { createContextKeeper, repoMapFor } from '../orchestrator/context-setup.js';
 import { createRetriever } from '../context/retrieval/retriever.js';
@@ -31,22 +31,24 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     stdout: process.stdout,
     stderr: process.stderr,
   });
-  const sandbox = await createSandbox(flags, cwd);
+  const sandbox = await createSandbox(flags, cwd, emit);
   const retriever = createRetriever({ root: cwd });
   const controller = new AbortController();
   const releaseSignals = handleSignals(controller, sandbox);
   try {
     const provider = connected.provider(emit);
-    const system = buildSystemPrompt({
-      cwd,
-      sandbox: sandbox.kind,
-      networkBlocked: sandbox.networkBlocked,
-      repoMap: repoMapFor(retriever, task, connected.model),
-    });
+    const systemFor = (focus: SystemFocus) =>
+      buildSystemPrompt({
+        cwd,
+        sandbox: sandbox.kind,
+        networkBlocked: sandbox.networkBlocked,
+        repoMap: repoMapFor(retriever, focus, connected.model),
+      });
     const result = await new Session({
       task,
       workspace: new Workspace(cwd),
-      system,
+      system: systemFor({ text: task, files: [] }),
+      refreshSystem: systemFor,
       provider,
       models: connected.models,
       maxTurns: flags.maxTurns,
@@ -117,7 +119,7 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
   }
 }
 
-async function createSandbox(flags: RunFlags, cwd: string): Promise<Sandbox> {
+async function createSandbox(flags: RunFlags, cwd: string, emit: EventSink): Promise<Sandbox> {
   if (flags.sandbox === 'none') {
     const { HostSandbox } = await import('../sandbox/host.js');
     return new HostSandbox(cwd);
@@ -127,7 +129,13 @@ async function createSandbox(flags: RunFlags, cwd: string): Promise<Sandbox> {
     workspace: cwd,
     image: flags.sandboxImage,
     setupCommand: flags.setup,
+    onSetupOutput: (chunk) => emit({ type: 'setup_output', chunk }),
     allowNetwork: Boolean(flags.allowNetwork),
+    limits: {
+      ...(flags.sandboxMemory && { memoryBytes: flags.sandboxMemory }),
+      ...(flags.sandboxPids && { pids: flags.sandboxPids }),
+      ...(flags.sandboxCpus && { cpus: flags.sandboxCpus }),
+    },
   });
 }
 

@@ -34,6 +34,8 @@ export type AgentEvent =
   /** The model's complete turn; partial deltas of a retried attempt are superseded by this. */
   | { type: 'assistant_message'; text: string; tool_calls: ToolCall[] }
   | { type: 'tool_call_start'; id: string; name: string; arguments: string }
+  /** Live output of the sandbox's setup command (--setup), before the network is sealed. */
+  | { type: 'setup_output'; chunk: string }
   /** Live output of a running tool (terminal commands stream here). */
   | { type: 'tool_output'; id: string; chunk: string }
   | {

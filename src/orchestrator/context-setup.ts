@@ -36,8 +36,12 @@ export async function createContextKeeper(
   );
 }
 
-/** The repo map for the task, or '' when the index is not ready in time or the repository has no parsable code. */
-export async function repoMapFor(retriever: Retriever, task: string, model: ModelInfo): Promise<string> {
+/** The repo map for the focus, or '' when the index is not ready in time or the repository has no parsable code. */
+export async function repoMapFor(
+  retriever: Retriever,
+  focus: { text: string; files?: string[] },
+  model: ModelInfo,
+): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>(
     (resolve) => (timer = setTimeout(() => resolve(false), REPO_MAP_WAIT_MS)),
@@ -46,7 +50,8 @@ export async function repoMapFor(retriever: Retriever, task: string, model: Mode
     const ready = await Promise.race([retriever.ready().then(() => true), timeout]);
     if (!ready) return '';
     const budgetTokens = Math.min(REPO_MAP_MAX_TOKENS, Math.floor(model.contextWindow * REPO_MAP_SHARE));
-    return await retriever.repoMap({ focusText: task, budgetTokens });
+    await retriever.sync();
+    return await retriever.repoMap({ focusText: focus.text, focusFiles: focus.files ?? [], budgetTokens });
   } catch {
     return '';
   } finally {

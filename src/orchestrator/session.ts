@@ -30,7 +30,23 @@ export interface SessionOptions {
   context?: ContextKeeper;
   /** Offered to tools that search the code index (symbols, codebase_search). */
   retriever?: Retriever;
+  /**
+   * Rebuilds the system prompt after a compaction (the repo map re-ranked for
+   * where the work is now, over files as they are now). Compaction already
+   * rewrote the prompt, so this costs no cache hits that were not lost anyway.
+   */
+  refreshSystem?: (focus: SystemFocus) => Promise<string>;
 }
+
+export interface SystemFocus {
+  /** The task and the most recent conversation. */
+  text: string;
+  /** Files read or edited so far. */
+  files: string[];
+}
+
+/** How much of the recent conversation steers the refreshed repo map. */
+const FOCUS_CHARS = 4000;
 
 /** Times in a row the provider may reject the prompt as too long before the session gives up. */
 const MAX_OVERFLOW_RETRIES = 3;
@@ -127,7 +143,7 @@ export class Session {
     const { emit, context } = this.options;
     const model = pickModel(this.options.models, this.messages);
     emit({ type: 'turn_start', turn: this.turns, model });
-    if (context) this.replaceMessages(await context.beforeTurn(this.promptState()));
+    if (context) await this.adopt(await context.beforeTurn(this.promptState()));
     for (let overflow = 0; ; overflow++) {
       const estimated = context?.count(this.promptState()) ?? 0;
       try {
@@ -153,7 +169,7 @@ export class Session {
           type: 'notice',
           message: 'The provider reported the prompt as too long; compacting and retrying.',
         });
-        this.replaceMessages(await context.afterOverflow(this.promptState()));
+        await this.adopt(await context.afterOverflow(this.promptState()));
       }
     }
   }
@@ -162,8 +178,19 @@ export class Session {
     return { system: this.system, messages: this.messages, toolSpecsTokens: this.toolSpecsTokens };
   }
 
-  private replaceMessages(next: Message[]): void {
-    if (next !== this.messages) this.messages.splice(0, this.messages.length, ...next);
+  /** Takes the compacted conversation, if compaction produced one, and refreshes the system prompt with it. */
+  private async adopt(next: Message[]): Promise<void> {
+    if (next === this.messages) return;
+    this.messages.splice(0, this.messages.length, ...next);
+    if (!this.options.refreshSystem) return;
+    const recent = this.messages
+      .map((m) => m.content)
+      .join('\n')
+      .slice(-FOCUS_CHARS);
+    this.system = await this.options.refreshSystem({
+      text: `${this.options.task}\n${recent}`,
+      files: this.options.workspace.filesRead(),
+    });
   }
 
   private finish(status: ResultStatus, error?: string): ResultEvent {

@@ -109,12 +109,13 @@ export class Compactor {
     };
 
     if (excess() > 0) apply(dedupeReads(messages, this.kinds.read, this.counter), 'dedupe');
-    if (excess() > 0) apply(this.mask(messages, this.recentStart(messages), excess()), 'mask');
+    if (excess() > 0)
+      apply(this.mask(messages, this.recentStart(messages, options.reason), excess()), 'mask');
     if (excess() > 0) {
       const instructions = this.config.summaryInstructions ?? (await loadSummaryInstructions());
       const middle = {
         messages,
-        recentStart: this.recentStart(messages),
+        recentStart: this.recentStart(messages, options.reason),
         kinds: this.kinds,
         counter: this.counter,
       };
@@ -152,11 +153,15 @@ export class Compactor {
     return maskOldOutputs(messages, { counter: this.counter, kinds: this.kinds, end, tokensToFree });
   }
 
-  /** Where the protected recent turns begin: the last few, fewer if they alone would crowd the target. */
-  private recentStart(messages: readonly Message[]): number {
+  /**
+   * Where the protected recent turns begin: the last few, fewer if they alone
+   * would crowd the target. A user who asks for compaction wants it even in a
+   * short session, so then only the latest turn is kept as it is.
+   */
+  private recentStart(messages: readonly Message[], reason: CompactionReason): number {
     const starts = turnStarts(messages);
     const budget = this.targetTokens * RECENT_TURNS_SHARE;
-    let kept = Math.min(this.recentTurns, starts.length);
+    let kept = Math.min(reason === 'user' ? 1 : this.recentTurns, starts.length);
     while (kept > 1 && countMessages(this.counter, messages.slice(starts[starts.length - kept])) > budget)
       kept--;
     return kept === 0 ? messages.length : starts[starts.length - kept]!;
