@@ -58,13 +58,14 @@ function statusLine(result: ExecResult, timeoutMs: number): string {
   if (result.timedOut) {
     return `[timed out after ${timeoutMs / 1000} s; the command and its child processes were killed. Pass a larger timeout_ms (max ${MAX_TIMEOUT_MS}) if it needs longer]`;
   }
+  const exited = result.exitCode === null ? 'killed' : `exit code ${result.exitCode}`;
   switch (result.killedBy) {
     case 'interrupt':
       return '[interrupted by the user before it finished]';
     case 'memory':
-      return '[killed: the sandbox memory limit was exceeded]';
+      return `[${exited}: the sandbox memory limit was exceeded and a process was killed]`;
     case 'pids':
-      return '[killed: the sandbox limit on the number of processes was exceeded]';
+      return `[${exited}: the sandbox process limit was reached, so some processes could not be started]`;
   }
   if (result.exitCode === null) return '[killed by a signal before it finished]';
   return `[exit code ${result.exitCode}]`;

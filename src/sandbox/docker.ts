@@ -109,25 +109,15 @@ export class DockerSandbox implements Sandbox {
       options.signal?.removeEventListener('abort', onAbort);
     }
     const durationMs = performance.now() - startedAt;
-    if (stoppedBy) {
-      return {
-        exitCode: null,
-        output: outcome.output,
-        ...(outcome.dropped && { dropped: outcome.dropped }),
-        timedOut: stoppedBy === 'timeout',
-        ...(stoppedBy === 'interrupt' && { killedBy: 'interrupt' as const }),
-        durationMs,
-      };
-    }
-    const killedBy =
-      outcome.exitCode === 0
-        ? undefined
-        : this.limitHit(outcome.counters ?? (await readLimitCounters(container)));
+    // Read after every command, also a successful or stopped one: a command can exit 0 although some of its
+    // processes hit a limit, and the baseline must move on so the next command is not blamed for this one.
+    const limit = this.limitHit(outcome.counters ?? (await readLimitCounters(container)));
+    const killedBy = stoppedBy === 'interrupt' ? 'interrupt' : limit;
     return {
-      exitCode: killedBy === 'memory' && outcome.exitCode === 137 ? null : outcome.exitCode,
+      exitCode: stoppedBy || (limit === 'memory' && outcome.exitCode === 137) ? null : outcome.exitCode,
       output: outcome.output,
       ...(outcome.dropped && { dropped: outcome.dropped }),
-      timedOut: false,
+      timedOut: stoppedBy === 'timeout',
       ...(killedBy && { killedBy }),
       durationMs,
     };

@@ -16,7 +16,11 @@ export interface ExecResult {
   /** Output discarded from the middle to bound memory (runaway commands). */
   dropped?: { chars: number; lines: number };
   timedOut: boolean;
-  /** Set when a resource limit of the sandbox killed the command. */
+  /**
+   * Set when the user interrupted the command, or when a resource limit of the
+   * sandbox was hit during it: then a process was killed or could not start,
+   * even if the command itself exited 0.
+   */
   killedBy?: 'memory' | 'pids' | 'interrupt';
   durationMs: number;
 }

@@ -1,0 +1,95 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentEvent } from '../src/core/events.js';
+import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
+import { runCli } from './support/cli.js';
+import { docker } from './support/docker.js';
+import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { fixerScript } from './support/fixer-script.js';
+
+let server: ScriptedProvider | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const terminal = (command: string, timeout_ms?: number): ScriptStep => ({
+  toolCalls: [{ name: 'terminal', arguments: { command, ...(timeout_ms && { timeout_ms }) } }],
+});
+
+describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
+  it('cannot reach the network, host files or the host filesystem, cannot outlive its timeout, fork or eat memory without bound, and the task still gets done', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'agent-host-secret-'));
+    writeFileSync(path.join(outside, 'secret.txt'), 'HOST-ONLY SECRET');
+    const repo = makeGitRepo(failingAddProject);
+    const hostile: ScriptStep[] = [
+      terminal(
+        'getent hosts deb.debian.org || echo "lookup failed"; exec 3<>/dev/tcp/1.1.1.1/80 && echo CONNECTED',
+      ),
+      terminal(`cat ${path.join(outside, 'secret.txt')}; ls /root /home; env`),
+      terminal(
+        'echo pwned > /etc/agent-escape && echo WROTE-ETC; echo pwned > /agent-escape-root && echo WROTE-ROOT',
+      ),
+      terminal('sleep 120; echo SURVIVED', 1500),
+      terminal('bomb() { bomb | bomb & }; bomb; sleep 5', 8000),
+      terminal(`python3 -c "a = bytearray(2 * 1024**3); print('ALLOCATED')"`),
+      terminal('echo still usable'),
+    ];
+    let fixing = false;
+    const sequence = scriptSequence(...hostile);
+    server = await startScriptedProvider((turn) => {
+      if (!fixing && turn.index < hostile.length) return sequence(turn);
+      fixing = true;
+      // Then an ordinary task, judged by the conversation from here on.
+      return fixerScript({
+        ...turn,
+        messages: turn.messages.slice(0, 1).concat(turn.messages.slice(1 + 2 * hostile.length)),
+      });
+    });
+    const r = await runCli(
+      [
+        '-p',
+        '--output-format',
+        'stream-json',
+        '--provider',
+        'openai',
+        '--base-url',
+        server.openaiBaseUrl,
+        '--sandbox',
+        'docker',
+        '--sandbox-memory',
+        '512m',
+        '--sandbox-pids',
+        '128',
+        'fix failing tests',
+      ],
+      { cwd: repo, env: { OPENAI_API_KEY: 'k' } },
+    );
+
+    const outputs = r.events.flatMap((e: AgentEvent) =>
+      e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : [],
+    );
+    const [network, hostFiles, writes, sleeper, forkBomb, memoryHog, after] = outputs;
+    expect(network).not.toContain('CONNECTED');
+    expect(network).toMatch(/network access is blocked by policy/);
+    expect(hostFiles).not.toContain('HOST-ONLY SECRET');
+    expect(hostFiles).not.toMatch(/OPENAI_API_KEY|HOME=\/root/);
+    // The container's own filesystem is writable scratch space; none of it reaches the host.
+    expect(writes).toContain('[exit code 0]');
+    expect(existsSync('/etc/agent-escape')).toBe(false);
+    expect(existsSync('/agent-escape-root')).toBe(false);
+    expect(sleeper).toMatch(/timed out/);
+    expect(sleeper).not.toContain('SURVIVED');
+    expect(forkBomb).toMatch(/process limit|timed out/);
+    expect(memoryHog).toMatch(/memory limit/);
+    expect(memoryHog).not.toContain('ALLOCATED');
+    expect(after).toContain('still usable');
+
+    expect(r.code).toBe(0);
+    expect(r.result).toMatchObject({ status: 'success' });
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toContain('return a + b;');
+  });
+});
