@@ -56,7 +56,7 @@ describe('Session API', () => {
       tools: new ToolRegistry(builtinTools),
       emit,
       signal,
-      context: await createContextKeeper(model, provider, 1000, emit, signal),
+      context: createContextKeeper(model, provider, 1000, emit, signal),
     });
 
     const result = await session.run();

@@ -57,7 +57,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
       tools: new ToolRegistry(builtinTools),
       emit,
       signal: controller.signal,
-      context: await createContextKeeper(
+      context: createContextKeeper(
         connected.model,
         provider,
         connected.maxOutputTokens,

@@ -1,6 +1,6 @@
 import type { EventSink } from '../core/events.js';
 import { Compactor } from '../context/compaction/compactor.js';
-import { createTokenCounter } from '../context/compaction/token-counter.js';
+import { startTokenCounter } from '../context/compaction/token-counter.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ModelInfo } from '../providers/models.js';
 import type { Provider } from '../providers/provider.js';
@@ -17,14 +17,14 @@ const REPO_MAP_MAX_TOKENS = 2048;
  */
 const REPO_MAP_WAIT_MS = 3000;
 
-export async function createContextKeeper(
+export function createContextKeeper(
   model: ModelInfo,
   provider: Provider,
   maxOutputTokens: number,
   emit: EventSink,
   signal: AbortSignal,
-): Promise<ContextKeeper> {
-  const counter = await createTokenCounter(model.id);
+): ContextKeeper {
+  const counter = startTokenCounter(model.id);
   // Room for the reply is reserved: the prompt may use only what the reply leaves.
   const window = Math.max(1024, model.contextWindow - maxOutputTokens);
   const compactor = new Compactor({ counter, window });

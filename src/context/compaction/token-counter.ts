@@ -103,12 +103,51 @@ class BpeTokenCounter implements TokenCounter {
 }
 
 /**
- * The best counter for a model: exact for OpenAI's models in the registry (all
- * use o200k_base; the tokenizer is loaded on first use), a calibrated estimate
- * for everyone else — including models behind OpenAI-compatible endpoints.
+ * Estimates until OpenAI's tokenizer has loaded, then counts exactly. Loading
+ * it takes a few hundred milliseconds, which would otherwise delay the first
+ * model call; the first turns are small, so an estimate serves them well.
  */
+class LoadingBpeTokenCounter implements TokenCounter {
+  readonly loaded: Promise<void>;
+  private readonly estimate = new EstimatingTokenCounter();
+  private bpe: BpeTokenCounter | undefined;
+
+  constructor() {
+    this.loaded = import('gpt-tokenizer/encoding/o200k_base').then(({ countTokens }) => {
+      this.bpe = new BpeTokenCounter(countTokens);
+      // Counts memoised from the estimate would now disagree with new, exact ones.
+      messageTokens.delete(this);
+    });
+    // Without the tokenizer the estimate goes on serving; only createTokenCounter reports the failure.
+    this.loaded.catch(() => undefined);
+  }
+
+  get exact(): boolean {
+    return this.bpe !== undefined;
+  }
+
+  count(text: string): number {
+    return (this.bpe ?? this.estimate).count(text);
+  }
+
+  calibrate(estimated: number, actualInputTokens: number): void {
+    if (!this.bpe) this.estimate.calibrate(estimated, actualInputTokens);
+  }
+}
+
+/**
+ * The best counter for a model, available at once: exact for OpenAI's models
+ * in the registry (all use o200k_base) as soon as the tokenizer has loaded in
+ * the background, a calibrated estimate for everyone else — including models
+ * behind OpenAI-compatible endpoints.
+ */
+export function startTokenCounter(model: string): TokenCounter {
+  return modelInfo(model).family === 'openai' ? new LoadingBpeTokenCounter() : new EstimatingTokenCounter();
+}
+
+/** Like startTokenCounter, but resolves once counts are as exact as they will get. */
 export async function createTokenCounter(model: string): Promise<TokenCounter> {
-  if (modelInfo(model).family !== 'openai') return new EstimatingTokenCounter();
-  const { countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
-  return new BpeTokenCounter(countTokens);
+  const counter = startTokenCounter(model);
+  if (counter instanceof LoadingBpeTokenCounter) await counter.loaded;
+  return counter;
 }
