@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
 import type { ReceivedTurn, Script, WireProtocol } from './scripted-provider/types.js';
-import { runCli } from './support/cli.js';
+import { runAgent } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
 /** The judge's view of a prompt's size: the whole request body at four characters a token. */
@@ -74,29 +74,11 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
         }
         return sequence(turn);
       });
-      const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
-      const r = await runCli(
-        [
-          '-p',
-          '--output-format',
-          'stream-json',
-          '--provider',
-          protocol,
-          '--base-url',
-          baseUrl,
-          '-m',
-          'small-local-model',
-          '--context-window',
-          String(WINDOW),
-          '--max-output-tokens',
-          '1000',
-          '--sandbox',
-          'none',
-          '--yolo',
-          'fix the failing test',
-        ],
-        { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
-      );
+      const r = await runAgent(server, protocol, {
+        cwd: repo,
+        task: 'fix the failing test',
+        flags: ['-m', 'small-local-model', '--context-window', String(WINDOW), '--max-output-tokens', '1000'],
+      });
 
       expect(r.result).toMatchObject({ status: 'success' });
       expect(r.code).toBe(0);
@@ -134,23 +116,7 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
           return { text: `done after seeing ${turn.messages.length} messages` };
         }),
       );
-      const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
-      const args = [
-        '-p',
-        '--output-format',
-        'stream-json',
-        '--provider',
-        protocol,
-        '--base-url',
-        baseUrl,
-        '--sandbox',
-        'none',
-        '--yolo',
-      ];
-      const r = await runCli([...args, 'count'], {
-        cwd: repo,
-        env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' },
-      });
+      const r = await runAgent(server, protocol, { cwd: repo, task: 'count' });
       expect(rejected).toBe(1);
       expect(r.result).toMatchObject({ status: 'success' });
       expect(r.code).toBe(0);
@@ -161,22 +127,7 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
       // A prompt that is nothing but the task cannot shrink: a clear error, not a loop.
       await server.close();
       server = await startScriptedProvider(() => ({ fault: 'context_length' }));
-      const stuck = await runCli(
-        [
-          '-p',
-          '--output-format',
-          'stream-json',
-          '--provider',
-          protocol,
-          '--base-url',
-          protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl,
-          '--sandbox',
-          'none',
-          '--yolo',
-          'x'.repeat(2000),
-        ],
-        { cwd: repo, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
-      );
+      const stuck = await runAgent(server, protocol, { cwd: repo, task: 'x'.repeat(2000) });
       expect(stuck.code).toBe(1);
       expect(stuck.result).toMatchObject({ status: 'error', error: expect.stringMatching(/too long/) });
       expect(server.requests.length).toBeLessThanOrEqual(4);

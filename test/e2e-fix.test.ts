@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import type { Script, WireProtocol } from './scripted-provider/types.js';
-import { runCli } from './support/cli.js';
+import { runAgent } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 import { fixerScript } from './support/fixer-script.js';
 import { docker } from './support/docker.js';
@@ -16,29 +16,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function runAgainst(
-  protocol: WireProtocol,
-  script: Script,
-  cwd: string,
-  sandbox: string[] = ['--sandbox', 'none', '--yolo'],
-) {
+async function runAgainst(protocol: WireProtocol, script: Script, cwd: string, sandbox?: string[]) {
   server = await startScriptedProvider(script);
-  const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
-  const keyVar = protocol === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
-  return runCli(
-    [
-      '-p',
-      '--output-format',
-      'stream-json',
-      '--provider',
-      protocol,
-      '--base-url',
-      baseUrl,
-      ...sandbox,
-      'fix failing tests',
-    ],
-    { cwd, env: { [keyVar]: 'test-key' } },
-  );
+  return runAgent(server, protocol, { cwd, task: 'fix failing tests', sandbox });
 }
 
 const testsPass = (repo: string): boolean => {

@@ -6,7 +6,7 @@ import { startScriptedProvider, type ScriptedProvider } from './scripted-provide
 import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
 import type { WireProtocol } from './scripted-provider/types.js';
 import type { AgentEvent } from '../src/core/events.js';
-import { runCli, type CliRun } from './support/cli.js';
+import { runAgent, runCli, type CliRun } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
@@ -24,27 +24,10 @@ async function run(
   protocol: WireProtocol,
   steps: ScriptStep[],
   cwd: string,
-  extra: string[] = [],
+  flags: string[] = [],
 ): Promise<CliRun> {
   server = await startScriptedProvider(scriptSequence(...steps));
-  const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
-  return runCli(
-    [
-      '-p',
-      '--output-format',
-      'stream-json',
-      '--provider',
-      protocol,
-      '--base-url',
-      baseUrl,
-      '--sandbox',
-      'none',
-      '--yolo',
-      ...extra,
-      'do the task',
-    ],
-    { cwd, env: { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' } },
-  );
+  return runAgent(server, protocol, { cwd, task: 'do the task', flags });
 }
 
 /** The tool results in order, as the model received them. */
@@ -226,29 +209,16 @@ describe('stopping conditions and bad usage', () => {
   it('prints only the result object with --output-format json, and only the answer with text', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
     server = await startScriptedProvider(() => ({ text: 'All good.' }));
-    const args = [
-      '-p',
-      '--provider',
-      'openai',
-      '--base-url',
-      server.openaiBaseUrl,
-      '--sandbox',
-      'none',
-      '--yolo',
-    ];
-    const json = await runCli([...args, '--output-format', 'json', 'check'], {
-      cwd: repo,
-      env: { OPENAI_API_KEY: 'k' },
-    });
+    const json = await runAgent(server, 'openai', { cwd: repo, task: 'check', format: 'json' });
     expect(JSON.parse(json.stdout)).toMatchObject({
       type: 'result',
       status: 'success',
       text: 'All good.',
       turns: 1,
     });
-    const text = await runCli([...args, 'check'], { cwd: repo, env: { OPENAI_API_KEY: 'k' } });
+    const text = await runAgent(server, 'openai', { cwd: repo, task: 'check', format: 'text' });
     expect(text.stdout).toBe('All good.\n');
-    const piped = await runCli(args, { cwd: repo, env: { OPENAI_API_KEY: 'k' }, stdin: 'task from stdin' });
+    const piped = await runAgent(server, 'openai', { cwd: repo, format: 'text', stdin: 'task from stdin' });
     expect(piped.code).toBe(0);
     expect(server.requests.at(-1)!.messages[0]).toMatchObject({ role: 'user', content: 'task from stdin' });
   });
@@ -270,29 +240,14 @@ describe('instructions and interruption', () => {
       scriptSequence(call('terminal', { command: 'sleep 60' }), { text: 'unreachable' }),
     );
     const started = performance.now();
-    const r = await runCli(
-      [
-        '-p',
-        '--output-format',
-        'stream-json',
-        '--provider',
-        'openai',
-        '--base-url',
-        server.openaiBaseUrl,
-        '--sandbox',
-        'none',
-        '--yolo',
-        'wait',
-      ],
-      {
-        cwd: repo,
-        env: { OPENAI_API_KEY: 'k' },
-        onSpawn: (child) =>
-          child.stdout!.on('data', (chunk: Buffer) => {
-            if (chunk.toString().includes('"tool_call_start"')) setTimeout(() => child.kill('SIGINT'), 200);
-          }),
-      },
-    );
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'wait',
+      onSpawn: (child) =>
+        child.stdout!.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('"tool_call_start"')) setTimeout(() => child.kill('SIGINT'), 200);
+        }),
+    });
     expect(r.code).toBe(130);
     expect(performance.now() - started).toBeLessThan(30_000);
     expect(r.result).toMatchObject({ status: 'interrupted', is_error: true });

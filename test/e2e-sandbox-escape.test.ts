@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
-import { runCli } from './support/cli.js';
+import { runAgent } from './support/cli.js';
 import { docker } from './support/docker.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 import { fixerScript } from './support/fixer-script.js';
@@ -49,25 +49,11 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
         messages: turn.messages.slice(0, 1).concat(turn.messages.slice(1 + 2 * hostile.length)),
       });
     });
-    const r = await runCli(
-      [
-        '-p',
-        '--output-format',
-        'stream-json',
-        '--provider',
-        'openai',
-        '--base-url',
-        server.openaiBaseUrl,
-        '--sandbox',
-        'docker',
-        '--sandbox-memory',
-        '512m',
-        '--sandbox-pids',
-        '128',
-        'fix failing tests',
-      ],
-      { cwd: repo, env: { OPENAI_API_KEY: 'k' } },
-    );
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'fix failing tests',
+      sandbox: ['--sandbox', 'docker', '--sandbox-memory', '512m', '--sandbox-pids', '128'],
+    });
 
     const outputs = r.events.flatMap((e: AgentEvent) =>
       e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : [],

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent, ResultEvent } from '../../src/core/events.js';
+import type { ScriptedProvider } from '../scripted-provider/server.js';
+import type { WireProtocol } from '../scripted-provider/types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const agentBin = path.join(repoRoot, 'bin', 'agent');
@@ -47,6 +49,41 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
         result: events.findLast((e) => e.type === 'result') as ResultEvent,
       });
     });
+  });
+}
+
+export interface AgentRunOptions extends CliOptions {
+  /** Omitted: the task comes from stdin. */
+  task?: string;
+  /** Extra flags, e.g. `['--max-turns', '3']`. */
+  flags?: string[];
+  sandbox?: string[];
+  format?: 'stream-json' | 'json' | 'text';
+}
+
+/** Runs `agent -p` against the scripted provider over `protocol`, with a dummy key for it. */
+export function runAgent(
+  server: ScriptedProvider,
+  protocol: WireProtocol,
+  options: AgentRunOptions,
+): Promise<CliRun> {
+  const { task, flags = [], sandbox = ['--sandbox', 'none', '--yolo'], format = 'stream-json' } = options;
+  const baseUrl = protocol === 'openai' ? server.openaiBaseUrl : server.anthropicBaseUrl;
+  const keyVar = protocol === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY';
+  const args = [
+    '-p',
+    '--output-format',
+    format,
+    '--provider',
+    protocol,
+    '--base-url',
+    baseUrl,
+    ...flags,
+    ...sandbox,
+  ];
+  return runCli(task === undefined ? args : [...args, task], {
+    ...options,
+    env: { [keyVar]: 'test-key', ...options.env },
   });
 }
 
