@@ -72,4 +72,36 @@ describe('Session API', () => {
     expect(JSON.stringify(last.body).length).toBeLessThan(JSON.stringify(agentTurns.at(-2)!.body).length);
     expect(last.messages[0]).toMatchObject({ role: 'user', content: 'read the notes' });
   });
+
+  it('nudges a model that ends with an empty reply instead of ending the session with nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'agent-session-'));
+    server = await startScriptedProvider((turn) => (turn.index === 0 ? { text: '' } : { text: 'All done.' }));
+    const { provider } = await createProvider({
+      provider: 'anthropic',
+      baseUrl: server.anthropicBaseUrl,
+      apiKey: 'k',
+      env: {},
+    });
+    const events: AgentEvent[] = [];
+    const result = await new Session({
+      task: 'check',
+      workspace: new Workspace(dir),
+      system: 'You are a test.',
+      provider,
+      models: { main: 'claude-sonnet-4-6' },
+      maxTurns: 5,
+      maxOutputTokens: 1000,
+      sandbox: new HostSandbox(dir),
+      tools: new ToolRegistry(builtinTools),
+      emit: (event) => events.push(event),
+      signal: new AbortController().signal,
+    }).run();
+
+    expect(result).toMatchObject({ status: 'success', text: 'All done.', turns: 2 });
+    expect(server.requests[1]!.messages.at(-1)).toMatchObject({
+      role: 'user',
+      content: expect.stringMatching(/empty/),
+    });
+    expect(events.some((e) => e.type === 'notice' && /empty/.test(e.message))).toBe(true);
+  });
 });

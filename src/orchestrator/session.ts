@@ -48,6 +48,9 @@ export interface SystemFocus {
 /** How much of the recent conversation steers the refreshed repo map. */
 const FOCUS_CHARS = 4000;
 
+/** How often a session nudges a model that stopped with a cut-off or empty reply. */
+const MAX_NUDGES = 2;
+
 /** Times in a row the provider may reject the prompt as too long before the session gives up. */
 const MAX_OVERFLOW_RETRIES = 3;
 
@@ -66,6 +69,7 @@ export class Session {
   private total: Usage = emptyUsage();
   private turns = 0;
   private finalText = '';
+  private nudges = 0;
   private readonly started = performance.now();
 
   constructor(private readonly options: SessionOptions) {
@@ -123,7 +127,12 @@ export class Session {
         this.messages.push(assistant);
         emit({ type: 'assistant_message', text: response.text, tool_calls: response.toolCalls });
         if (response.text.trim()) this.finalText = response.text;
-        if (response.toolCalls.length === 0) return this.finish('success');
+        if (response.toolCalls.length === 0) {
+          const nudge = this.nudgeFor(response);
+          if (!nudge) return this.finish('success');
+          this.messages.push({ role: 'user', content: nudge });
+          continue;
+        }
 
         this.messages.push(...(await executor.run(response.toolCalls, signal)));
         if (signal.aborted) return this.finish('interrupted', 'interrupted by the user');
@@ -136,6 +145,26 @@ export class Session {
       emit({ type: 'error', message });
       return this.finish('error', message);
     }
+  }
+
+  /**
+   * A reply that ends the session must be a real answer. One cut off by the
+   * output limit, or an empty one, gets a short nudge instead (a bounded number
+   * of times, so a model that keeps doing it still ends the session).
+   */
+  private nudgeFor(response: ModelResponse): string | null {
+    if (this.nudges >= MAX_NUDGES) return null;
+    const nudge =
+      response.stopReason === 'max_tokens'
+        ? 'Your reply was cut off at the output limit. Continue exactly where it stopped; keep it shorter.'
+        : response.text.trim() === ''
+          ? 'Your reply was empty. Continue with the task, or state the result if it is done.'
+          : null;
+    if (nudge) {
+      this.nudges++;
+      this.options.emit({ type: 'notice', message: nudge });
+    }
+    return nudge;
   }
 
   /** One model call, fitted to the context window, compacting and retrying if the provider finds it too long. */

@@ -24,7 +24,8 @@ function toWireMessages(system: string, messages: Message[]): OpenAI.ChatComplet
         tool_call_id: message.toolCallId,
         content: message.isError ? `Error: ${message.content}` : message.content,
       });
-    else
+    // An empty reply (no text, no calls) is not a valid assistant message on the wire; the nudge after it says enough.
+    else if (message.content || message.toolCalls.length > 0)
       wire.push({
         role: 'assistant',
         content: message.content || null,
