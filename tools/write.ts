@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from './atomic-write.js';
 import { plural } from './output-cap.js';
 import { ToolError, ok, type Tool } from './tool.js';
 
@@ -24,33 +24,13 @@ export const writeTool: Tool<typeof schema> = {
     // Write through a symlink (already confined by resolve) rather than replacing the link itself.
     const destination = existing ? await realpath(absolute) : absolute;
     await mkdir(path.dirname(destination), { recursive: true });
-    await writeAtomically(destination, args.content, existing?.mode);
+    await writeFileAtomically(destination, args.content);
     ctx.workspace.recordRead(absolute, Buffer.from(args.content, 'utf8'));
     const rel = ctx.workspace.relative(absolute);
     const lines = plural(countLines(args.content), 'line');
     return ok(existing ? `Overwrote ${rel} (${lines}).` : `Created ${rel} (${lines}).`);
   },
 };
-
-/** Readers never see a half-written file: write a sibling temp file, then rename it over the target. */
-async function writeAtomically(
-  destination: string,
-  content: string,
-  mode: number | undefined,
-): Promise<void> {
-  const temporary = path.join(
-    path.dirname(destination),
-    `.${path.basename(destination)}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  try {
-    await writeFile(temporary, content, 'utf8');
-    if (mode !== undefined) await chmod(temporary, mode & 0o7777);
-    await rename(temporary, destination);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
 
 function countLines(content: string): number {
   if (content === '') return 0;

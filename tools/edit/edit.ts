@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from '../atomic-write.js';
 import { fail, ok, ToolError, type Tool } from '../tool.js';
 import type { Workspace } from '../workspace.js';
 import { applyEdit } from './apply-edit.js';
@@ -42,7 +42,7 @@ export const editTool: Tool<typeof schema> = {
     const outcome = applyEdit(decoded.text, args.old_string, args.new_string, args.replace_all ?? false);
     if (!outcome.ok) return fail(`Edit of ${shown} refused: ${outcome.message}`);
     const bytes = encodeText({ text: outcome.content, bom: decoded.bom });
-    await writeAtomically(await realpath(absolute), bytes);
+    await writeFileAtomically(await realpath(absolute), bytes);
     ctx.workspace.recordRead(absolute, bytes);
     const count = outcome.replacements > 1 ? `${outcome.replacements} occurrences` : '1 occurrence';
     const note = outcome.note ? ` (${outcome.note})` : '';
@@ -69,28 +69,8 @@ async function create(absolute: string, shown: string, args: z.infer<typeof sche
   }
   await mkdir(path.dirname(absolute), { recursive: true });
   const bytes = Buffer.from(args.new_string, 'utf8');
-  await writeAtomically(absolute, bytes);
+  await writeFileAtomically(absolute, bytes);
   workspace.recordRead(absolute, bytes);
   const lines = args.new_string === '' ? 0 : args.new_string.replace(/\n$/, '').split('\n').length;
   return ok(`Created ${shown} (${lines} line${lines === 1 ? '' : 's'}).`);
-}
-
-/** Writes beside the target and renames over it, so readers never see half a file; keeps the file's mode. */
-async function writeAtomically(target: string, bytes: Buffer): Promise<void> {
-  const mode = await stat(target).then(
-    (info) => info.mode & 0o7777,
-    () => null,
-  );
-  const temporary = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  try {
-    await writeFile(temporary, bytes, { flag: 'wx' });
-    if (mode !== null) await chmod(temporary, mode);
-    await rename(temporary, target);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
