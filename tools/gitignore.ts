@@ -1,6 +1,6 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { NestedIgnoreRules } from './ignore-rules.js';
 
 export interface WalkedFile {
   absolute: string;
@@ -8,12 +8,6 @@ export interface WalkedFile {
   relative: string;
   /** Symlinks are reported but never followed, so a walk cannot leave the workspace. */
   symlink: boolean;
-}
-
-/** The rules of one .gitignore file, which apply to paths below the directory holding it. */
-interface IgnoreLevel {
-  dir: string;
-  rules: Ignore;
 }
 
 /**
@@ -30,22 +24,22 @@ export async function* walkFiles(
     yield { absolute: start, relative: relativeTo(root, start), symlink: false };
     return;
   }
-  const levels: IgnoreLevel[] = [];
-  if (start !== root)
-    for (const dir of ancestorsFrom(root, path.dirname(start))) await pushLevel(levels, dir);
-  if (isIgnored(levels, start, true)) return;
-  yield* walkDirectory(root, start, levels, signal);
+  let rules = NestedIgnoreRules.none(['.gitignore']);
+  if (start !== root) {
+    for (const dir of ancestorsFrom(root, path.dirname(start))) rules = rules.child(root, dir);
+    if (rules.ignores(relativeTo(root, start), true)) return;
+  }
+  yield* walkDirectory(root, start, rules, signal);
 }
 
 async function* walkDirectory(
   root: string,
   dir: string,
-  parentLevels: IgnoreLevel[],
+  parentRules: NestedIgnoreRules,
   signal?: AbortSignal,
 ): AsyncGenerator<WalkedFile> {
   signal?.throwIfAborted();
-  const levels = [...parentLevels];
-  await pushLevel(levels, dir);
+  const rules = parentRules.child(root, relativeTo(root, dir));
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -56,11 +50,12 @@ async function* walkDirectory(
   for (const entry of entries) {
     if (entry.name === '.git') continue;
     const absolute = path.join(dir, entry.name);
+    const relative = relativeTo(root, absolute);
     const isDirectory = entry.isDirectory();
-    if (isIgnored(levels, absolute, isDirectory)) continue;
-    if (isDirectory) yield* walkDirectory(root, absolute, levels, signal);
+    if (rules.ignores(relative, isDirectory)) continue;
+    if (isDirectory) yield* walkDirectory(root, absolute, rules, signal);
     else if (entry.isFile() || entry.isSymbolicLink()) {
-      yield { absolute, relative: relativeTo(root, absolute), symlink: entry.isSymbolicLink() };
+      yield { absolute, relative, symlink: entry.isSymbolicLink() };
     }
   }
 }
@@ -70,35 +65,12 @@ export function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Later (deeper) .gitignore files override earlier ones, including re-including with `!pattern`. */
-function isIgnored(levels: IgnoreLevel[], absolute: string, isDirectory: boolean): boolean {
-  let ignored = false;
-  for (const level of levels) {
-    const rel = path.relative(level.dir, absolute).split(path.sep).join('/');
-    if (rel === '' || rel.startsWith('..')) continue;
-    const result = level.rules.test(isDirectory ? `${rel}/` : rel);
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
-  }
-  return ignored;
-}
-
-async function pushLevel(levels: IgnoreLevel[], dir: string): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(path.join(dir, '.gitignore'), 'utf8');
-  } catch {
-    return;
-  }
-  levels.push({ dir, rules: ignore().add(text) });
-}
-
-/** `root`, then each directory down to and including `dir`. */
+/** '' (the root), then each directory down to and including `dir`, relative to `root`. */
 function ancestorsFrom(root: string, dir: string): string[] {
-  const rel = path.relative(root, dir);
-  if (rel === '' || rel.startsWith('..')) return [root];
-  const parts = rel.split(path.sep);
-  return [root, ...parts.map((_, i) => path.join(root, ...parts.slice(0, i + 1)))];
+  const rel = relativeTo(root, dir);
+  if (rel === '' || rel.startsWith('..')) return [''];
+  const parts = rel.split('/');
+  return ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('/'))];
 }
 
 function relativeTo(root: string, absolute: string): string {
