@@ -65,11 +65,9 @@ const program = new Command()
       .choices(['text', 'json', 'stream-json'])
       .default('text'),
   )
-  .addOption(
-    new Option('--provider <name>', 'model provider (default: from the environment)').choices([
-      'openai',
-      'anthropic',
-    ]),
+  .option(
+    '--provider <name>',
+    'openai, anthropic, or a provider named in the configuration file (default: from the environment)',
   )
   .option('-m, --model <id>', 'model id (any id the provider accepts)')
   .option('--fast-model <id>', 'cheaper model for routine steps (the main model plans and recovers)')

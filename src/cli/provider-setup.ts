@@ -1,11 +1,12 @@
 import type { EventSink } from '../core/events.js';
 import { ConfigError } from '../providers/errors.js';
-import { createProvider, type ProviderName } from '../providers/factory.js';
+import { createProvider } from '../providers/factory.js';
 import { modelInfo, type ModelInfo } from '../providers/models.js';
 import type { Provider } from '../providers/provider.js';
 import { withRetries } from '../providers/retry.js';
 import type { ModelChoice } from '../orchestrator/model-router.js';
 import { UsageError } from './exit-codes.js';
+import { configPath, loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
 import type { RunFlags } from './main.js';
 
 /** Replies longer than this are rarely useful to a coding loop and slow every turn down. */
@@ -19,25 +20,36 @@ export interface ConnectedProvider {
   maxOutputTokens: number;
 }
 
-/** Resolves provider, model and limits from flags and environment; configuration mistakes become usage errors. */
+/**
+ * Resolves provider, model and limits from flags, the configuration file and
+ * the environment (in that order of precedence); configuration mistakes become
+ * usage errors.
+ */
 export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<ConnectedProvider> {
+  const config = await loadConfig(env);
+  const name = flags.provider ?? config.provider;
+  const profile = name === undefined ? undefined : profileFor(name, config);
   try {
     const configured = await createProvider({
-      provider: flags.provider as ProviderName | undefined,
-      model: flags.model,
-      baseUrl: flags.baseUrl,
+      provider: profile?.type,
+      model: flags.model ?? profile?.model ?? config.model,
+      baseUrl: flags.baseUrl ?? profile?.baseUrl,
+      apiKey: profile?.apiKeyEnv ? requireKey(name!, profile.apiKeyEnv, env) : undefined,
       env,
     });
-    const model = modelInfo(
-      configured.model,
-      flags.contextWindow ? { contextWindow: flags.contextWindow } : {},
-    );
+    const model = modelInfo(configured.model, {
+      ...config.models[configured.model],
+      ...(profile?.contextWindow && { contextWindow: profile.contextWindow }),
+      ...(profile?.maxOutputTokens && { maxOutputTokens: profile.maxOutputTokens }),
+      ...(flags.contextWindow && { contextWindow: flags.contextWindow }),
+    });
+    const fast = flags.fastModel ?? profile?.fastModel;
     return {
       provider: (emit) =>
         withRetries(configured.provider, {
           onRetry: (attempt, delayMs, reason) => emit({ type: 'retry', attempt, delay_ms: delayMs, reason }),
         }),
-      models: { main: configured.model, ...(flags.fastModel && { fast: flags.fastModel }) },
+      models: { main: configured.model, ...(fast && { fast }) },
       model,
       maxOutputTokens: flags.maxOutputTokens ?? Math.min(model.maxOutputTokens, DEFAULT_OUTPUT_CAP),
     };
@@ -45,4 +57,24 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** A provider by name: one from the configuration file, or a built-in protocol name. */
+function profileFor(name: string, config: AgentConfig): ProviderProfile {
+  const configured = config.providers[name];
+  if (configured) return configured;
+  if (name === 'openai' || name === 'anthropic') return { type: name };
+  const known = ['openai', 'anthropic', ...Object.keys(config.providers)];
+  throw new UsageError(
+    `unknown provider "${name}": use one of ${known.join(', ')} (providers are configured in ${configPath(process.env)})`,
+  );
+}
+
+function requireKey(provider: string, variable: string, env: NodeJS.ProcessEnv): string {
+  const key = env[variable];
+  if (!key)
+    throw new UsageError(
+      `No API key for ${provider}: set ${variable} (named by apiKeyEnv in its configuration)`,
+    );
+  return key;
 }

@@ -1,0 +1,72 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { UsageError } from './exit-codes.js';
+
+const limits = {
+  contextWindow: z.number().int().positive().optional(),
+  maxOutputTokens: z.number().int().positive().optional(),
+};
+
+const providerProfile = z
+  .object({
+    /** Which wire protocol the endpoint speaks. */
+    type: z.enum(['openai', 'anthropic']),
+    baseUrl: z.string().url().optional(),
+    /** The environment variable holding this provider's key (keys never live in the file). */
+    apiKeyEnv: z.string().optional(),
+    model: z.string().optional(),
+    fastModel: z.string().optional(),
+    ...limits,
+  })
+  .strict();
+
+const configSchema = z
+  .object({
+    /** Provider used when --provider is not given. */
+    provider: z.string().optional(),
+    model: z.string().optional(),
+    providers: z.record(z.string(), providerProfile).default({}),
+    /** Limits for models agent does not know (or knows wrongly). */
+    models: z.record(z.string(), z.object(limits).strict()).default({}),
+  })
+  .strict();
+
+export type ProviderProfile = z.infer<typeof providerProfile>;
+export type AgentConfig = z.infer<typeof configSchema>;
+
+/**
+ * The user's configuration file. Only the user's own file is read, never one
+ * from the repository: a repository must not be able to send the user's API
+ * keys to an endpoint of its choosing.
+ */
+export function configPath(env: NodeJS.ProcessEnv): string {
+  if (env.AGENT_CONFIG) return env.AGENT_CONFIG;
+  const base = env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), '.config');
+  return path.join(base, 'agent', 'config.json');
+}
+
+/** The configuration, or an empty one when there is no file. A broken file is a usage error naming the problem. */
+export async function loadConfig(env: NodeJS.ProcessEnv): Promise<AgentConfig> {
+  const file = configPath(env);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return configSchema.parse({});
+    throw new UsageError(`cannot read the configuration ${file}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`the configuration ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new UsageError(`the configuration ${file} is invalid: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
