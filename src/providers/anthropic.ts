@@ -3,6 +3,7 @@ import type { Message, ToolCall } from '../core/messages.js';
 import type { Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers, ToolSpec } from './provider.js';
+import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -98,21 +99,14 @@ type OpenBlock = { type: 'text'; text: string } | { type: 'tool_use'; call: Tool
 
 export class AnthropicProvider implements Provider {
   readonly name = 'anthropic';
-  private client?: Promise<Anthropic>;
+  private readonly sdk: () => Promise<Anthropic>;
 
-  constructor(private readonly options: AnthropicProviderOptions) {}
-
-  private sdk(): Promise<Anthropic> {
-    this.client ??= import('@anthropic-ai/sdk').then(
-      // retry.ts owns retrying, so the SDK must not retry behind its back.
-      ({ default: AnthropicClient }) =>
-        new AnthropicClient({
-          apiKey: this.options.apiKey,
-          baseURL: this.options.baseUrl ?? DEFAULT_BASE_URL,
-          maxRetries: 0,
-        }),
+  constructor(options: AnthropicProviderOptions) {
+    this.sdk = lazySdkClient(
+      () => import('@anthropic-ai/sdk'),
+      options.apiKey,
+      options.baseUrl ?? DEFAULT_BASE_URL,
     );
-    return this.client;
   }
 
   async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {

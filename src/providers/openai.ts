@@ -3,6 +3,7 @@ import type { Message, ToolCall } from '../core/messages.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
+import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -60,21 +61,10 @@ function toStopReason(finishReason: string, hasToolCalls: boolean): ModelRespons
 /** OpenAI Chat Completions, and any OpenAI-compatible server (Ollama, vLLM, llama.cpp) by base URL. */
 export class OpenAIProvider implements Provider {
   readonly name = 'openai';
-  private client?: Promise<OpenAI>;
+  private readonly sdk: () => Promise<OpenAI>;
 
-  constructor(private readonly options: OpenAIProviderOptions) {}
-
-  private sdk(): Promise<OpenAI> {
-    this.client ??= import('openai').then(
-      // retry.ts owns retrying, so the SDK must not retry behind its back.
-      ({ default: OpenAIClient }) =>
-        new OpenAIClient({
-          apiKey: this.options.apiKey,
-          baseURL: this.options.baseUrl ?? DEFAULT_BASE_URL,
-          maxRetries: 0,
-        }),
-    );
-    return this.client;
+  constructor(private readonly options: OpenAIProviderOptions) {
+    this.sdk = lazySdkClient(() => import('openai'), options.apiKey, options.baseUrl ?? DEFAULT_BASE_URL);
   }
 
   async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
