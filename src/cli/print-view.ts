@@ -56,7 +56,7 @@ function liveTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStre
         break;
       case 'tool_call_end':
         stderr.write(
-          `  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${event.is_error ? `: ${firstLine(event.output)}` : ''}\n`,
+          `  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${event.is_error ? `: ${failureSummary(event.output)}` : ''}\n`,
         );
         break;
       case 'retry':
@@ -96,6 +96,9 @@ function summariseArguments(raw: string): string {
   return oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine;
 }
 
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? '';
+/** The line that best says why a call failed: a closing status line such as `[exit code 1]`, else the first line. */
+function failureSummary(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const status = lines.at(-1);
+  return status?.startsWith('[') ? status : (lines[0] ?? '');
 }
