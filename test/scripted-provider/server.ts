@@ -30,6 +30,12 @@ export interface ScriptedProvider {
   /** Base URL for the Anthropic SDK (it appends /v1/messages). */
   anthropicBaseUrl: string;
   requests: ReceivedTurn[];
+  /**
+   * How long the server itself took for each request (read, script, reply), by
+   * request index, so benchmarks can tell the harness's time from the provider's.
+   * Also served as JSON at GET /__stats for a server in another process.
+   */
+  handlingMs: number[];
   close(): Promise<void>;
 }
 
@@ -37,6 +43,8 @@ const wires: Record<WireProtocol, WireFormat> = { openai: openaiWire, anthropic:
 
 /** Reported in context-length errors: comfortably above either protocol's stated maximum. */
 const OVERSIZED_PROMPT_TOKENS = '250000';
+
+const STATS_PATH = '/__stats';
 
 const isFault = (reply: ScriptedReply): reply is ScriptedFault => 'fault' in reply;
 
@@ -77,6 +85,7 @@ export async function startScriptedProvider(
   options: { port?: number } = {},
 ): Promise<ScriptedProvider> {
   const requests: ReceivedTurn[] = [];
+  const handlingMs: number[] = [];
   let toolCallsIssued = 0;
 
   function resolveAnswer(answer: ScriptedAnswer, rawBody: string, wire: WireFormat): ResolvedAnswer {
@@ -101,12 +110,17 @@ export async function startScriptedProvider(
   }
 
   async function respond(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (request.method === 'GET' && request.url === STATS_PATH) {
+      sendJson(response, 200, { handlingMs });
+      return;
+    }
     const protocol = protocolFor(request.url ?? '/');
     if (request.method !== 'POST' || !protocol) {
       sendJson(response, 404, { error: { message: `no route for ${request.method} ${request.url}` } });
       return;
     }
     const wire = wires[protocol];
+    const received = performance.now();
     const rawBody = await readBody(request);
     const body = JSON.parse(rawBody) as Record<string, unknown>;
     const turn: ReceivedTurn = {
@@ -117,6 +131,7 @@ export async function startScriptedProvider(
       headers: request.headers,
     };
     requests.push(turn);
+    response.once('finish', () => (handlingMs[turn.index] = performance.now() - received));
 
     let reply;
     try {
@@ -166,6 +181,7 @@ export async function startScriptedProvider(
     openaiBaseUrl: `${baseUrl}/v1`,
     anthropicBaseUrl: baseUrl,
     requests,
+    handlingMs,
     close: () =>
       new Promise((resolve, reject) => {
         if (!server.listening) return resolve();
