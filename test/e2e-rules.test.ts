@@ -184,11 +184,25 @@ describe('stopping conditions and bad usage', () => {
     });
     expect(r.code).toBe(42);
     expect(r.stderr).toContain('OPENAI_API_KEY');
-    const anthropic = await runCli(['-p', '--provider', 'anthropic', '--sandbox', 'none', '--yolo', 'task'], {
-      cwd: repo,
-    });
+    const anthropic = await runCli(
+      [
+        '-p',
+        '--provider',
+        'anthropic',
+        '--sandbox',
+        'none',
+        '--yolo',
+        '--output-format',
+        'stream-json',
+        'task',
+      ],
+      { cwd: repo },
+    );
     expect(anthropic.code).toBe(42);
     expect(anthropic.stderr).toContain('ANTHROPIC_API_KEY');
+    // A CI job parsing the stream still gets its result line.
+    expect(anthropic.result).toMatchObject({ type: 'result', status: 'error', is_error: true });
+    expect(anthropic.result!.error).toContain('ANTHROPIC_API_KEY');
   });
 
   it('never runs commands on the host in print mode without --yolo', async () => {

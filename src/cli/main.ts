@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, UsageError } from './exit-codes.js';
+import type { ResultEvent } from '../core/events.js';
+import { emptyUsage, toUsageReport } from '../core/usage.js';
 
 // Only commander and this file load before a command is chosen: `agent --version`
 // must answer fast, so everything else is imported lazily by the command that needs it.
@@ -136,11 +138,25 @@ program.exitOverride((error) => {
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`agent: ${error.message}\n`);
-    process.exitCode = ExitCode.usage;
-  } else {
-    process.stderr.write(`agent: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = ExitCode.error;
+  const usage = error instanceof UsageError;
+  const message = error instanceof Error ? error.message : String(error);
+  // Bad usage is the user's to fix and needs no stack; anything else is a bug worth its stack.
+  process.stderr.write(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`);
+  process.exitCode = usage ? ExitCode.usage : ExitCode.error;
+  // Machine-readable runs end with a result line even when no session could start.
+  const format = (program.opts() as Partial<RunFlags>).outputFormat;
+  if (format === 'json' || format === 'stream-json') {
+    const result: ResultEvent = {
+      type: 'result',
+      status: 'error',
+      is_error: true,
+      turns: 0,
+      duration_ms: 0,
+      session_id: '',
+      usage: toUsageReport(emptyUsage()),
+      text: '',
+      error: message,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 }
