@@ -370,3 +370,45 @@ describe('backoff', () => {
     expect(backoffDelay(20, 500, 30_000, high)).toBe(30_000);
   });
 });
+
+describe('Anthropic thinking blocks', () => {
+  const thinking = 'The test calls add(2, 3); I should read src/a.ts first.';
+
+  it('streams thinking, keeps the signed block, and replays it so the next request is accepted', async () => {
+    const provider = await connect('anthropic', (turn) =>
+      turn.messages.some((m) => m.role === 'tool')
+        ? { text: 'done' }
+        : { thinking, toolCalls: [{ name: 'read', arguments: { path: 'src/a.ts' } }] },
+    );
+    const thoughts: string[] = [];
+    const first = await provider.complete(request(), { onThinkingDelta: (text) => thoughts.push(text) });
+    expect(thoughts.join('')).toBe(thinking);
+    expect(first.reasoning).toHaveLength(1);
+    expect(first.reasoning![0]!.data).toMatchObject({
+      type: 'thinking',
+      thinking,
+      signature: expect.any(String),
+    });
+
+    const next: Message[] = [
+      { role: 'user', content: 'fix the bug' },
+      { role: 'assistant', content: first.text, toolCalls: first.toolCalls, reasoning: first.reasoning! },
+      { role: 'tool', toolCallId: first.toolCalls[0]!.id, name: 'read', content: '1\tx', isError: false },
+    ];
+    expect((await provider.complete(request({ messages: next }), {})).text).toBe('done');
+    expect(server.requests[1]!.messages[1]).toMatchObject({ role: 'assistant', reasoning: first.reasoning });
+
+    // What the real API does when the block is dropped: the request is refused.
+    const dropped = next.map((m) => (m.role === 'assistant' ? { ...m, reasoning: undefined } : m));
+    const refused = await failure(provider.complete(request({ messages: dropped }), {}));
+    expect(refused.kind).toBe('bad_request');
+    expect(refused.message).toMatch(/must start with a thinking block/);
+  });
+
+  it('is ignored by OpenAI-compatible endpoints, which never send it', async () => {
+    const provider = await connect('openai', () => ({ thinking, text: 'ok' }));
+    const response = await provider.complete(request(), {});
+    expect(response.text).toBe('ok');
+    expect(response.reasoning).toBeUndefined();
+  });
+});

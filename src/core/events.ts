@@ -31,6 +31,8 @@ export type AgentEvent =
     }
   | { type: 'turn_start'; turn: number; model: string }
   | { type: 'assistant_delta'; text: string }
+  /** The model's reasoning as it streams, where the provider shows it. */
+  | { type: 'thinking_delta'; text: string }
   /** The model's complete turn; partial deltas of a retried attempt are superseded by this. */
   | { type: 'assistant_message'; text: string; tool_calls: ToolCall[] }
   | { type: 'tool_call_start'; id: string; name: string; arguments: string }

@@ -15,10 +15,21 @@ export interface UserMessage {
   content: string;
 }
 
+/**
+ * A provider's own record of the model's reasoning, opaque to everything but
+ * the adapter that produced it. Anthropic requires the thinking blocks of a
+ * turn that called tools to be sent back verbatim (signed) with that turn.
+ */
+export interface ReasoningBlock {
+  provider: string;
+  data: unknown;
+}
+
 export interface AssistantMessage {
   role: 'assistant';
   content: string;
   toolCalls: ToolCall[];
+  reasoning?: ReasoningBlock[];
 }
 
 export interface ToolResultMessage {

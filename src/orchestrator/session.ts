@@ -123,6 +123,7 @@ export class Session {
           role: 'assistant',
           content: response.text,
           toolCalls: response.toolCalls,
+          ...(response.reasoning?.length && { reasoning: response.reasoning }),
         };
         this.messages.push(assistant);
         emit({ type: 'assistant_message', text: response.text, tool_calls: response.toolCalls });
@@ -185,7 +186,10 @@ export class Session {
             maxOutputTokens: this.options.maxOutputTokens,
             signal,
           },
-          { onTextDelta: (text) => emit({ type: 'assistant_delta', text }) },
+          {
+            onTextDelta: (text) => emit({ type: 'assistant_delta', text }),
+            onThinkingDelta: (text) => emit({ type: 'thinking_delta', text }),
+          },
         );
         context?.calibrate(estimated, response.usage.inputTokens);
         this.total = addUsage(this.total, response.usage);

@@ -15,7 +15,13 @@ export interface AnthropicProviderOptions {
 }
 
 type Role = 'user' | 'assistant';
-type Block = Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam | Anthropic.ToolResultBlockParam;
+type Block =
+  | Anthropic.TextBlockParam
+  | Anthropic.ToolUseBlockParam
+  | Anthropic.ToolResultBlockParam
+  | Anthropic.ThinkingBlockParam
+  | Anthropic.RedactedThinkingBlockParam;
+type ReasoningParam = Anthropic.ThinkingBlockParam | Anthropic.RedactedThinkingBlockParam;
 
 const CACHE_BREAKPOINT: Anthropic.CacheControlEphemeral = { type: 'ephemeral' };
 
@@ -42,7 +48,11 @@ function toBlocks(message: Message): { role: Role; blocks: Block[] } {
     name: call.name,
     input: parseInput(call.arguments),
   }));
-  return { role: 'assistant', blocks: [...text, ...toolUses] };
+  // Thinking blocks go back first and verbatim: the API checks their signatures.
+  const reasoning = (message.reasoning ?? [])
+    .filter((block) => block.provider === PROVIDER_NAME)
+    .map((block) => block.data as ReasoningParam);
+  return { role: 'assistant', blocks: [...reasoning, ...text, ...toolUses] };
 }
 
 /**
@@ -61,7 +71,8 @@ function toWireMessages(messages: Message[]): Anthropic.MessageParam[] {
   }
   const last = wire.at(-1);
   const lastBlock = last?.content.at(-1);
-  if (last && lastBlock)
+  // Thinking blocks cannot carry a breakpoint (and never end a request: tool results or text follow them).
+  if (last && lastBlock && lastBlock.type !== 'thinking' && lastBlock.type !== 'redacted_thinking')
     last.content[last.content.length - 1] = { ...lastBlock, cache_control: CACHE_BREAKPOINT };
   return wire;
 }
@@ -95,10 +106,15 @@ function toStopReason(stopReason: string | null): ModelResponse['stopReason'] {
   return stopReason === 'end_turn' || stopReason === 'stop_sequence' ? 'end' : 'other';
 }
 
-type OpenBlock = { type: 'text'; text: string } | { type: 'tool_use'; call: ToolCall };
+type OpenBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; call: ToolCall }
+  | { type: 'reasoning'; param: ReasoningParam };
+
+const PROVIDER_NAME = 'anthropic';
 
 export class AnthropicProvider implements Provider {
-  readonly name = 'anthropic';
+  readonly name = PROVIDER_NAME;
   private readonly sdk: () => Promise<Anthropic>;
 
   constructor(options: AnthropicProviderOptions) {
@@ -141,6 +157,16 @@ export class AnthropicProvider implements Provider {
               type: 'tool_use',
               call: { id: block.id, name: block.name, arguments: '' },
             };
+          else if (block.type === 'thinking')
+            blocks[event.index] = {
+              type: 'reasoning',
+              param: { type: 'thinking', thinking: block.thinking, signature: block.signature },
+            };
+          else if (block.type === 'redacted_thinking')
+            blocks[event.index] = {
+              type: 'reasoning',
+              param: { type: 'redacted_thinking', data: block.data },
+            };
         } else if (event.type === 'content_block_delta') {
           const block = blocks[event.index];
           if (event.delta.type === 'text_delta' && block?.type === 'text') {
@@ -148,6 +174,11 @@ export class AnthropicProvider implements Provider {
             handlers.onTextDelta?.(event.delta.text);
           } else if (event.delta.type === 'input_json_delta' && block?.type === 'tool_use') {
             block.call.arguments += event.delta.partial_json;
+          } else if (block?.type === 'reasoning' && block.param.type === 'thinking') {
+            if (event.delta.type === 'thinking_delta') {
+              block.param.thinking += event.delta.thinking;
+              handlers.onThinkingDelta?.(event.delta.thinking);
+            } else if (event.delta.type === 'signature_delta') block.param.signature += event.delta.signature;
           }
         } else if (event.type === 'message_delta') {
           stopReason = event.delta.stop_reason;
@@ -163,7 +194,16 @@ export class AnthropicProvider implements Provider {
       const toolCalls = present.flatMap((block) =>
         block.type === 'tool_use' ? [{ ...block.call, arguments: block.call.arguments || '{}' }] : [],
       );
-      return { text, toolCalls, usage, stopReason: toStopReason(stopReason) };
+      const reasoning = present.flatMap((block) =>
+        block.type === 'reasoning' ? [{ provider: PROVIDER_NAME, data: block.param }] : [],
+      );
+      return {
+        text,
+        toolCalls,
+        usage,
+        stopReason: toStopReason(stopReason),
+        ...(reasoning.length > 0 && { reasoning }),
+      };
     } catch (error) {
       throw toProviderError(error, signal);
     }

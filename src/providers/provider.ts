@@ -1,4 +1,4 @@
-import type { Message, ToolCall } from '../core/messages.js';
+import type { Message, ReasoningBlock, ToolCall } from '../core/messages.js';
 import type { Usage } from '../core/usage.js';
 
 export interface ToolSpec {
@@ -22,10 +22,14 @@ export interface ModelResponse {
   toolCalls: ToolCall[];
   usage: Usage;
   stopReason: 'end' | 'tool_use' | 'max_tokens' | 'other';
+  /** To be kept on the assistant message and replayed to the same provider. */
+  reasoning?: ReasoningBlock[];
 }
 
 export interface StreamHandlers {
   onTextDelta?: (text: string) => void;
+  /** The model's visible reasoning (Anthropic thinking), as it streams. */
+  onThinkingDelta?: (text: string) => void;
 }
 
 /** One model backend. Implementations convert the neutral model to their wire format and back. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Message } from '../../src/core/messages.js';
 import { fragments } from './chunking.js';
 import type { ResolvedAnswer, SseEvent, WireFormat } from './types.js';
@@ -7,6 +8,9 @@ import type { ResolvedAnswer, SseEvent, WireFormat } from './types.js';
 interface Block {
   type: string;
   text?: string;
+  thinking?: string;
+  signature?: string;
+  data?: string;
   id?: string;
   name?: string;
   input?: unknown;
@@ -31,6 +35,13 @@ const textOf = (content: string | Block[] | undefined): string =>
 const blocksOf = (content: string | Block[]): Block[] =>
   typeof content === 'string' ? [{ type: 'text', text: content }] : content;
 
+const isReasoning = (block: Block | undefined): boolean =>
+  block?.type === 'thinking' || block?.type === 'redacted_thinking';
+
+/** Deterministic, so a replayed block can be checked without keeping state. */
+const signatureOf = (thinking: string): string =>
+  `scripted-sig-${createHash('sha256').update(thinking).digest('base64url').slice(0, 32)}`;
+
 function toNeutral(wire: WireMessage[]): Message[] {
   const messages: Message[] = [];
   const toolNames = new Map<string, string>();
@@ -45,7 +56,13 @@ function toNeutral(wire: WireMessage[]): Message[] {
           arguments: JSON.stringify(block.input ?? {}),
         }));
       for (const call of toolCalls) toolNames.set(call.id, call.name);
-      messages.push({ role: 'assistant', content: textOf(blocks), toolCalls });
+      const reasoning = blocks.filter(isReasoning).map((data) => ({ provider: 'anthropic', data }));
+      messages.push({
+        role: 'assistant',
+        content: textOf(blocks),
+        toolCalls,
+        ...(reasoning.length > 0 && { reasoning }),
+      });
       continue;
     }
     for (const block of blocks.filter((b) => b.type === 'tool_result')) {
@@ -111,6 +128,9 @@ export const anthropicWire: WireFormat = {
       role: 'assistant',
       model,
       content: [
+        ...(answer.thinking
+          ? [{ type: 'thinking', thinking: answer.thinking, signature: signatureOf(answer.thinking) }]
+          : []),
         ...(answer.text ? [{ type: 'text', text: answer.text }] : []),
         ...answer.toolCalls.map((call) => ({
           type: 'tool_use',
@@ -147,6 +167,25 @@ export const anthropicWire: WireFormat = {
       event('ping', {}),
     ];
     let index = 0;
+    if (answer.thinking) {
+      events.push(
+        event('content_block_start', {
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        }),
+      );
+      for (const thinking of fragments(answer.thinking)) {
+        events.push(event('content_block_delta', { index, delta: { type: 'thinking_delta', thinking } }));
+      }
+      events.push(
+        event('content_block_delta', {
+          index,
+          delta: { type: 'signature_delta', signature: signatureOf(answer.thinking) },
+        }),
+      );
+      events.push(event('content_block_stop', { index }));
+      index++;
+    }
     if (answer.text) {
       events.push(event('content_block_start', { index, content_block: { type: 'text', text: '' } }));
       for (const text of fragments(answer.text)) {
@@ -199,8 +238,34 @@ export const anthropicWire: WireFormat = {
           status: 400,
           body: errorBody('invalid_request_error', `prompt is too long: ${detail} tokens > 200000 maximum`),
         };
+      case 'invalid_request':
+        return { status: 400, body: errorBody('invalid_request_error', detail) };
       case 'script_error':
         return { status: 400, body: errorBody('invalid_request_error', `scripted provider: ${detail}`) };
     }
+  },
+
+  replayError(body, callsWithThinking) {
+    const messages = (body.messages as WireMessage[] | undefined) ?? [];
+    for (const [i, message] of messages.entries()) {
+      if (message.role !== 'assistant') continue;
+      for (const [j, block] of blocksOf(message.content).entries()) {
+        if (block.type === 'thinking' && block.signature !== signatureOf(block.thinking ?? '')) {
+          return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+        }
+      }
+    }
+    const last = messages.findLastIndex((message) => message.role === 'assistant');
+    const blocks = last < 0 ? [] : blocksOf(messages[last]!.content);
+    const thought = blocks.some(
+      (block) => block.type === 'tool_use' && callsWithThinking.has(block.id ?? ''),
+    );
+    if (!thought || isReasoning(blocks[0])) return undefined;
+    return (
+      `messages.${last}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${blocks[0]?.type}\`. ` +
+      'When `thinking` is enabled, a final `assistant` message must start with a thinking block ' +
+      '(preceeding the lastmost set of `tool_use` and `tool_result` blocks). ' +
+      'We recommend you include thinking blocks from previous turns.'
+    );
   },
 };

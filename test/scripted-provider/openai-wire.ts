@@ -169,6 +169,8 @@ export const openaiWire: WireFormat = {
             'context_length_exceeded',
           ),
         };
+      case 'invalid_request':
+        return { status: 400, body: errorBody(detail, 'invalid_request_error', null) };
       case 'script_error':
         return {
           status: 400,

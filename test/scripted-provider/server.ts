@@ -87,6 +87,8 @@ export async function startScriptedProvider(
   const requests: ReceivedTurn[] = [];
   const handlingMs: number[] = [];
   let toolCallsIssued = 0;
+  /** Tool calls answered together with a thinking block, which must come back with them. */
+  const callsWithThinking = new Set<string>();
 
   function resolveAnswer(answer: ScriptedAnswer, rawBody: string, wire: WireFormat): ResolvedAnswer {
     const text = answer.text ?? '';
@@ -96,7 +98,9 @@ export async function startScriptedProvider(
       arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
     }));
     const output = text + toolCalls.map((call) => call.name + call.arguments).join('');
+    if (answer.thinking) for (const call of toolCalls) callsWithThinking.add(call.id);
     return {
+      ...(answer.thinking && { thinking: answer.thinking }),
       text,
       toolCalls,
       usage: {
@@ -132,6 +136,11 @@ export async function startScriptedProvider(
     };
     requests.push(turn);
     response.once('finish', () => (handlingMs[turn.index] = performance.now() - received));
+    const replayProblem = wire.replayError?.(body, callsWithThinking);
+    if (replayProblem) {
+      sendError(response, wire.error('invalid_request', replayProblem));
+      return;
+    }
 
     let reply;
     try {

@@ -27,6 +27,12 @@ export interface ScriptedToolCall {
 }
 
 export interface ScriptedAnswer {
+  /**
+   * Anthropic only: a signed thinking block streamed before the text and tool
+   * calls. Like the real API, the server then rejects a later request whose
+   * final assistant turn does not carry that block back verbatim.
+   */
+  thinking?: string;
   text?: string;
   toolCalls?: ScriptedToolCall[];
   /** Overrides the chars/4 estimate field by field. */
@@ -62,6 +68,7 @@ export interface SseEvent {
 
 /** The answer resolved to what goes on the wire: ids assigned, arguments as text, usage complete. */
 export interface ResolvedAnswer {
+  thinking?: string;
   text: string;
   toolCalls: { id: string; name: string; arguments: string }[];
   usage: Usage;
@@ -75,5 +82,10 @@ export interface WireFormat {
   toolCallId(n: number): string;
   json(answer: ResolvedAnswer, model: string): unknown;
   events(answer: ResolvedAnswer, model: string): SseEvent[];
-  error(fault: Exclude<ScriptedFault['fault'], 'drop'> | 'script_error', detail: string): WireError;
+  error(
+    fault: Exclude<ScriptedFault['fault'], 'drop'> | 'script_error' | 'invalid_request',
+    detail: string,
+  ): WireError;
+  /** Why the request breaks the protocol's replay rules for earlier answers, if it does. */
+  replayError?(body: Record<string, unknown>, callsWithThinking: ReadonlySet<string>): string | undefined;
 }
