@@ -50,7 +50,6 @@ export async function repoMapFor(
     const ready = await Promise.race([retriever.ready().then(() => true), timeout]);
     if (!ready) return '';
     const budgetTokens = Math.min(REPO_MAP_MAX_TOKENS, Math.floor(model.contextWindow * REPO_MAP_SHARE));
-    await retriever.sync();
     return await retriever.repoMap({ focusText: focus.text, focusFiles: focus.files ?? [], budgetTokens });
   } catch {
     return '';
