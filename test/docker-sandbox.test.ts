@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandbox, type DockerSandboxOptions } from '../src/sandbox/docker.js';
 import { LABEL } from '../src/sandbox/sandbox-config.js';
 import { docker } from './support/docker.js';
+import { callTool, toolContext } from './support/tool-context.js';
+import { terminalTool } from '../tools/terminal.js';
 
 const workspaces: string[] = [];
 function makeWorkspace(): string {
@@ -100,6 +102,31 @@ describe.skipIf(!docker)('DockerSandbox isolation', () => {
   it('gives a single command the network when escalated, then seals it again', async () => {
     const escalated = await sandbox.exec('ls /sys/class/net', { timeoutMs: 20_000, network: true });
     expect(escalated.output).toMatch(/eth/);
+    expect((await run(sandbox, 'ls /sys/class/net')).output.trim()).toBe('lo');
+  });
+
+  it('terminal: a command that fails for lack of network is re-run with network only when the user allows it', async () => {
+    const command = `ls /sys/class/net | tr '\\n' ' '; python3 -c "import socket; socket.getaddrinfo('deb.debian.org', 80)"`;
+    const asked: string[] = [];
+    const ask = (answer: boolean) => async (cmd: string) => (asked.push(cmd), answer);
+
+    const denied = await callTool(
+      terminalTool,
+      { command },
+      { ...toolContext(makeWorkspace()), sandbox, approveNetwork: ask(false) },
+    );
+    expect(denied.output).toMatch(/^lo /);
+    expect(denied.output).toMatch(/network access is blocked by policy/);
+
+    const allowed = await callTool(
+      terminalTool,
+      { command },
+      { ...toolContext(makeWorkspace()), sandbox, approveNetwork: ask(true) },
+    );
+    expect(allowed.output).toMatch(/eth\d/);
+    expect(allowed.output).toMatch(/the user allowed network access for this command/);
+    expect(asked).toEqual([command, command]);
+    // Granted once, for that command only.
     expect((await run(sandbox, 'ls /sys/class/net')).output.trim()).toBe('lo');
   });
 });

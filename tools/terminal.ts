@@ -33,16 +33,21 @@ export const terminalTool: Tool<typeof schema> = {
   readOnly: false,
   async run(args, ctx) {
     const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
-    const result = await ctx.sandbox.exec(args.command, {
-      timeoutMs,
-      signal: ctx.signal,
-      onOutput: ctx.onOutput,
-    });
-    const networkNote =
-      ctx.sandbox.networkBlocked && NETWORK_FAILURE.test(result.output)
-        ? '\n[note: network access is blocked by policy in this sandbox, so this command cannot reach the internet; ' +
-          'work offline or ask the user to allow network access]'
-        : '';
+    const run = (network: boolean) =>
+      ctx.sandbox.exec(args.command, { timeoutMs, signal: ctx.signal, onOutput: ctx.onOutput, network });
+    let result = await run(false);
+    let networkNote = '';
+    if (ctx.sandbox.networkBlocked && NETWORK_FAILURE.test(result.output)) {
+      if (ctx.approveNetwork && (await ctx.approveNetwork(args.command))) {
+        result = await run(true);
+        networkNote =
+          '\n[note: the user allowed network access for this command, so it was run again with network]';
+      } else {
+        networkNote =
+          '\n[note: network access is blocked by policy in this sandbox, so this command cannot reach the internet; ' +
+          'work offline or ask the user to allow network access]';
+      }
+    }
     const body = result.output === '' ? '(no output)' : capHeadTail(result.output).replace(/\n$/, '');
     const droppedNote = result.dropped
       ? `\n[the sandbox also discarded ${plural(result.dropped.lines, 'line')} (${formatBytes(result.dropped.chars)}) from the middle of this very long output]`

@@ -17,6 +17,12 @@ export interface ToolContext {
   onOutput: (chunk: string) => void;
   /** Code index of the workspace, for the `symbols` and `codebase_search` tools; absent when indexing is off. */
   retriever?: Retriever;
+  /**
+   * Asks the user whether a command that failed for lack of network may run
+   * again with network. Only interactive sessions offer it; print mode never
+   * grants network on its own.
+   */
+  approveNetwork?: (command: string) => Promise<boolean>;
 }
 
 /** One capability offered to the model: a name, a schema, and what it does. */

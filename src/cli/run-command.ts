@@ -49,6 +49,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
       workspace: new Workspace(cwd),
       system: systemFor({ text: task, files: [] }),
       refreshSystem: systemFor,
+      ...(interactive && { approveNetwork: askForNetwork }),
       provider,
       models: connected.models,
       maxTurns: flags.maxTurns,
@@ -109,11 +110,20 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
   const risk =
     "--sandbox none runs the model's commands directly on this machine, with your permissions and network";
   if (!interactive) throw new UsageError(`${risk}. Add --yolo to confirm (print mode never asks).`);
+  if (!(await askYesNo(`${risk}. Continue?`)))
+    throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
+}
+
+/** The escalation offered in interactive sessions when a command fails because the sandbox has no network. */
+const askForNetwork = (command: string): Promise<boolean> =>
+  askYesNo(
+    `\nThe sandbox has no network and this command needs it:\n  ${command}\nRun it once with network?`,
+  );
+
+async function askYesNo(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${risk}. Continue? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim()))
-      throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
   } finally {
     rl.close();
   }

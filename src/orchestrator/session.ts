@@ -36,6 +36,8 @@ export interface SessionOptions {
    * rewrote the prompt, so this costs no cache hits that were not lost anyway.
    */
   refreshSystem?: (focus: SystemFocus) => Promise<string>;
+  /** Lets the user allow network for one command that failed without it (interactive sessions only). */
+  approveNetwork?: (command: string) => Promise<boolean>;
 }
 
 export interface SystemFocus {
@@ -110,6 +112,7 @@ export class Session {
         signal,
         onOutput: (chunk) => emit({ type: 'tool_output', id: call.id, chunk }),
         ...(this.options.retriever && { retriever: this.options.retriever }),
+        ...(this.options.approveNetwork && { approveNetwork: this.options.approveNetwork }),
       }),
       emit,
     );
