@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
@@ -8,6 +9,10 @@ let server: ScriptedProvider | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+});
+
+const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
+  toolCalls: [{ name, arguments: args }],
 });
 
 describe('a thinking model over the Anthropic protocol', () => {
@@ -27,5 +32,43 @@ describe('a thinking model over the Anthropic protocol', () => {
     const thinking = r.events.flatMap((e) => (e.type === 'thinking_delta' ? [e.text] : [])).join('');
     expect(thinking).toContain('Step 0: decide the next action');
     expect(thinking).toContain('Step 5: decide the next action');
+  });
+
+  it('keeps the latest turn’s signed thinking through compaction in a small window', async () => {
+    const bigFile = Array.from({ length: 6000 }, (_, i) => `line ${i}: lorem ipsum dolor sit amet`).join(
+      '\n',
+    );
+    const repo = makeGitRepo({ ...failingAddProject, 'docs/big.txt': bigFile });
+    const steps: ScriptedReply[] = [
+      ...[1, 2, 3].flatMap((seed) => [
+        call('terminal', { command: `seq ${seed} 60000; exit 1` }),
+        call('read', { path: 'docs/big.txt', offset: seed * 1000 }),
+      ]),
+      call('read', { path: 'src/math.js' }),
+      call('edit', { path: 'src/math.js', old_string: 'return a - b;', new_string: 'return a + b;' }),
+      call('terminal', { command: 'npm test' }),
+      { text: 'Fixed add.' },
+    ];
+    server = await startScriptedProvider((turn) =>
+      // Compaction's summary requests offer no tools; the agent's own turns always do.
+      turn.tools.length === 0
+        ? { text: '## Task\nFix the failing test.' }
+        : { ...steps.shift()!, thinking: `Thinking before request ${turn.index}.` },
+    );
+
+    const r = await runAgent(server, 'anthropic', {
+      cwd: repo,
+      task: 'fix failing tests',
+      flags: ['-m', 'small-local-model', '--context-window', '4000', '--max-output-tokens', '1000'],
+    });
+
+    // Summaries replace older turns; a request whose latest turn lost its signed block would be refused, failing the run.
+    expect(r.result).toMatchObject({ status: 'success', text: 'Fixed add.' });
+    expect(r.events.some((e) => e.type === 'compaction' && e.strategy === 'summary')).toBe(true);
+    const agentTurns = server.requests.filter((turn) => turn.tools.length > 0).slice(1);
+    for (const turn of agentTurns) {
+      const latest = turn.messages.findLast((m) => m.role === 'assistant');
+      expect(latest).toMatchObject({ reasoning: [{ data: { type: 'thinking' } }] });
+    }
   });
 });
