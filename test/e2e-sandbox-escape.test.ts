@@ -79,3 +79,40 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
     expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toContain('return a + b;');
   });
 });
+
+describe.skipIf(!docker)('the session container', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'is removed when the CLI gets %s in the middle of a command, and the call is answered',
+    async (signal) => {
+      const repo = makeGitRepo({ 'a.txt': 'x\n' });
+      server = await startScriptedProvider(scriptSequence(terminal('sleep 60'), { text: 'unreachable' }));
+      let pending = '';
+      let interrupted = false;
+      const r = await runAgent(server, 'openai', {
+        cwd: repo,
+        task: 'wait',
+        sandbox: ['--sandbox', 'docker'],
+        onSpawn: (child) =>
+          child.stdout!.on('data', (chunk: Buffer) => {
+            pending += chunk.toString();
+            // Once the command runs in the container, interrupt.
+            if (!interrupted && pending.includes('"tool_call_start"')) {
+              interrupted = true;
+              setTimeout(() => child.kill(signal), 500);
+            }
+          }),
+      });
+      const sessionId = (r.events[0] as { session_id: string }).session_id;
+      if (r.code !== 130) console.log('DEBUG', r.code, JSON.stringify(r.result), r.stderr.replace(/\n/g, ' // '));
+      expect(r.code).toBe(130);
+      expect(r.result).toMatchObject({ status: 'interrupted' });
+      expect(r.events.find((e) => e.type === 'tool_call_end')).toMatchObject({ is_error: true });
+      const left = await docker!.listContainers({
+        all: true,
+        filters: { label: [`dev.agent.session=${sessionId}`] },
+      });
+      expect(sessionId).not.toBe('');
+      expect(left).toEqual([]);
+    },
+  );
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -31,7 +32,9 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     stdout: process.stdout,
     stderr: process.stderr,
   });
-  const sandbox = await createSandbox(flags, cwd, emit);
+  // One id names the session in the event stream and labels its container.
+  const sessionId = randomUUID();
+  const sandbox = await createSandbox(flags, cwd, sessionId, emit);
   const retriever = createRetriever({ root: cwd });
   const controller = new AbortController();
   const releaseSignals = handleSignals(controller, sandbox);
@@ -46,6 +49,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
       });
     const result = await new Session({
       task,
+      sessionId,
       workspace: new Workspace(cwd),
       system: systemFor({ text: task, files: [] }),
       refreshSystem: systemFor,
@@ -129,7 +133,12 @@ async function askYesNo(question: string): Promise<boolean> {
   }
 }
 
-async function createSandbox(flags: RunFlags, cwd: string, emit: EventSink): Promise<Sandbox> {
+async function createSandbox(
+  flags: RunFlags,
+  cwd: string,
+  sessionId: string,
+  emit: EventSink,
+): Promise<Sandbox> {
   if (flags.sandbox === 'none') {
     const { HostSandbox } = await import('../sandbox/host.js');
     return new HostSandbox(cwd);
@@ -137,6 +146,7 @@ async function createSandbox(flags: RunFlags, cwd: string, emit: EventSink): Pro
   const { createDockerSandbox } = await import('../sandbox/docker.js');
   return createDockerSandbox({
     workspace: cwd,
+    sessionId,
     image: flags.sandboxImage,
     setupCommand: flags.setup,
     onSetupOutput: (chunk) => emit({ type: 'setup_output', chunk }),

@@ -40,11 +40,27 @@ export class ReadyGate implements Sandbox {
   }
 
   async exec(command: string, options: ExecOptions): Promise<ExecResult> {
-    await this.ready;
+    const { signal } = options;
+    // An interrupt while the sandbox is still starting must not wait for it, nor start the command afterwards.
+    await untilReadyOrAborted(this.ready, signal);
+    if (signal?.aborted)
+      return { exitCode: null, output: '', timedOut: false, killedBy: 'interrupt', durationMs: 0 };
     return this.inner.exec(command, options);
   }
 
   dispose(): Promise<void> {
     return this.inner.dispose();
+  }
+}
+
+async function untilReadyOrAborted(ready: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return ready;
+  let onAbort = () => {};
+  const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await Promise.race([ready, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }

@@ -49,7 +49,14 @@ export class ExecServer implements CommandRunner {
       const timer = setTimeout(() => resolve(false), READY_TIMEOUT_MS);
       const lines = createInterface({ input: stdout });
       lines.on('line', (line) => {
-        const message = JSON.parse(line) as ServerMessage;
+        const message = parseMessage(line);
+        // Not the server speaking: Docker's own error (the container went away, the exec failed to start).
+        if (!message) {
+          clearTimeout(timer);
+          resolve(false);
+          server.close();
+          return;
+        }
         if (message.ready) {
           clearTimeout(timer);
           resolve(true);
@@ -110,5 +117,14 @@ export class ExecServer implements CommandRunner {
     this.alive = false;
     for (const { output, resolve } of this.pending.values()) resolve({ exitCode: null, output: output.text });
     this.pending.clear();
+  }
+}
+
+function parseMessage(line: string): ServerMessage | undefined {
+  try {
+    const message: unknown = JSON.parse(line);
+    return message && typeof message === 'object' ? (message as ServerMessage) : undefined;
+  } catch {
+    return undefined;
   }
 }
