@@ -43,4 +43,13 @@ describe('model routing', () => {
   it('uses the one model it has when no fast model is configured', () => {
     expect(pickModel({ main: 'strong' }, [task, call('1'), result('1')])).toBe('strong');
   });
+
+  it('lets the model that signed its reasoning finish the tool-use cycle it started', () => {
+    const thought = (model: string): Message => ({
+      ...(call('1') as Extract<Message, { role: 'assistant' }>),
+      reasoning: [{ provider: 'anthropic', model, data: { type: 'thinking' } }],
+    });
+    expect(pickModel(models, [task, thought('strong'), result('1')])).toBe('strong');
+    expect(pickModel(models, [task, thought('quick'), result('1', true)])).toBe('quick');
+  });
 });

@@ -405,6 +405,28 @@ describe('Anthropic thinking blocks', () => {
     expect(refused.message).toMatch(/must start with a thinking block/);
   });
 
+  it('replays reasoning only to the model that signed it', async () => {
+    const provider = await connect('anthropic', () => ({ text: 'ok' }));
+    const signedElsewhere: Message[] = [
+      { role: 'user', content: 'fix the bug' },
+      {
+        role: 'assistant',
+        content: 'Reading.',
+        toolCalls: [{ id: 'toolu_1', name: 'read', arguments: '{}' }],
+        reasoning: [
+          {
+            provider: 'anthropic',
+            model: 'other-model',
+            data: { type: 'thinking', thinking: 't', signature: 's' },
+          },
+        ],
+      },
+      { role: 'tool', toolCallId: 'toolu_1', name: 'read', content: 'x', isError: false },
+    ];
+    await provider.complete(request({ messages: signedElsewhere }), {});
+    expect(server.requests[0]!.messages[1]).not.toHaveProperty('reasoning');
+  });
+
   it('is ignored by OpenAI-compatible endpoints, which never send it', async () => {
     const provider = await connect('openai', () => ({ thinking, text: 'ok' }));
     const response = await provider.complete(request(), {});

@@ -22,6 +22,8 @@ export interface UserMessage {
  */
 export interface ReasoningBlock {
   provider: string;
+  /** Signatures are only valid for the model that produced them. */
+  model: string;
   data: unknown;
 }
 

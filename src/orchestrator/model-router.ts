@@ -11,12 +11,17 @@ export interface ModelChoice {
  * Picks the model for the next step. The strong model plans (first turn, any
  * turn after the user spoke) and recovers (any turn after a failed tool call);
  * the fast model, when configured, takes the steps in between, where the model
- * only digests successful results of its own calls.
+ * only digests successful results of its own calls. A model that thought with
+ * signed reasoning keeps the turn until its tool calls are answered, since only
+ * it can accept that reasoning back.
  */
 export function pickModel(choice: ModelChoice, history: Message[]): string {
   if (!choice.fast) return choice.main;
   const last = history.at(-1);
   if (!last || last.role !== 'tool') return choice.main;
+  // A tool-use cycle that began with signed thinking must be continued by the model that signed it.
+  const thinker = history.findLast((m) => m.role === 'assistant')?.reasoning?.[0]?.model;
+  if (thinker === choice.main || thinker === choice.fast) return thinker;
   const lastResults: Message[] = [];
   for (let i = history.length - 1; i >= 0 && history[i]!.role === 'tool'; i--) lastResults.push(history[i]!);
   return lastResults.some((m) => m.role === 'tool' && m.isError) ? choice.main : choice.fast;

@@ -34,7 +34,7 @@ function parseInput(raw: string): unknown {
   }
 }
 
-function toBlocks(message: Message): { role: Role; blocks: Block[] } {
+function toBlocks(message: Message, model: string): { role: Role; blocks: Block[] } {
   if (message.role === 'tool') {
     const result: Block = { type: 'tool_result', tool_use_id: message.toolCallId, content: message.content };
     return { role: 'user', blocks: [message.isError ? { ...result, is_error: true } : result] };
@@ -50,7 +50,7 @@ function toBlocks(message: Message): { role: Role; blocks: Block[] } {
   }));
   // Thinking blocks go back first and verbatim: the API checks their signatures.
   const reasoning = (message.reasoning ?? [])
-    .filter((block) => block.provider === PROVIDER_NAME)
+    .filter((block) => block.provider === PROVIDER_NAME && block.model === model)
     .map((block) => block.data as ReasoningParam);
   return { role: 'assistant', blocks: [...reasoning, ...text, ...toolUses] };
 }
@@ -61,9 +61,9 @@ function toBlocks(message: Message): { role: Role; blocks: Block[] } {
  * The last block carries a cache breakpoint so the next turn reads the whole
  * conversation so far from the prompt cache.
  */
-function toWireMessages(messages: Message[]): Anthropic.MessageParam[] {
+function toWireMessages(messages: Message[], model: string): Anthropic.MessageParam[] {
   const wire: { role: Role; content: Block[] }[] = [];
-  for (const { role, blocks } of messages.map(toBlocks)) {
+  for (const { role, blocks } of messages.map((message) => toBlocks(message, model))) {
     if (blocks.length === 0) continue;
     const previous = wire.at(-1);
     if (previous?.role === role) previous.content.push(...blocks);
@@ -136,7 +136,7 @@ export class AnthropicProvider implements Provider {
           ...(request.system && {
             system: [{ type: 'text', text: request.system, cache_control: CACHE_BREAKPOINT }],
           }),
-          messages: toWireMessages(request.messages),
+          messages: toWireMessages(request.messages, request.model),
           ...(request.tools.length > 0 && { tools: toWireTools(request.tools) }),
           stream: true,
         },
@@ -195,7 +195,10 @@ export class AnthropicProvider implements Provider {
         block.type === 'tool_use' ? [{ ...block.call, arguments: block.call.arguments || '{}' }] : [],
       );
       const reasoning = present.flatMap((block) =>
-        block.type === 'reasoning' ? [{ provider: PROVIDER_NAME, data: block.param }] : [],
+        // A thinking block cut off before its signature arrived (max_tokens) cannot be replayed.
+        block.type === 'reasoning' && (block.param.type !== 'thinking' || block.param.signature)
+          ? [{ provider: PROVIDER_NAME, model: request.model, data: block.param }]
+          : [],
       );
       return {
         text,

@@ -38,11 +38,11 @@ const blocksOf = (content: string | Block[]): Block[] =>
 const isReasoning = (block: Block | undefined): boolean =>
   block?.type === 'thinking' || block?.type === 'redacted_thinking';
 
-/** Deterministic, so a replayed block can be checked without keeping state. */
-const signatureOf = (thinking: string): string =>
-  `scripted-sig-${createHash('sha256').update(thinking).digest('base64url').slice(0, 32)}`;
+/** Deterministic, so a replayed block can be checked without keeping state; bound to the model, as the real ones are. */
+const signatureOf = (model: string, thinking: string): string =>
+  `scripted-sig-${createHash('sha256').update(`${model}\0${thinking}`).digest('base64url').slice(0, 32)}`;
 
-function toNeutral(wire: WireMessage[]): Message[] {
+function toNeutral(wire: WireMessage[], model: string): Message[] {
   const messages: Message[] = [];
   const toolNames = new Map<string, string>();
   for (const message of wire) {
@@ -56,7 +56,7 @@ function toNeutral(wire: WireMessage[]): Message[] {
           arguments: JSON.stringify(block.input ?? {}),
         }));
       for (const call of toolCalls) toolNames.set(call.id, call.name);
-      const reasoning = blocks.filter(isReasoning).map((data) => ({ provider: 'anthropic', data }));
+      const reasoning = blocks.filter(isReasoning).map((data) => ({ provider: 'anthropic', model, data }));
       messages.push({
         role: 'assistant',
         content: textOf(blocks),
@@ -113,7 +113,7 @@ export const anthropicWire: WireFormat = {
     return {
       model: String(body.model),
       system: textOf(system),
-      messages: toNeutral((body.messages as WireMessage[] | undefined) ?? []),
+      messages: toNeutral((body.messages as WireMessage[] | undefined) ?? [], String(body.model)),
       tools: tools.map((tool) => tool.name),
       stream: body.stream === true,
     };
@@ -129,7 +129,7 @@ export const anthropicWire: WireFormat = {
       model,
       content: [
         ...(answer.thinking
-          ? [{ type: 'thinking', thinking: answer.thinking, signature: signatureOf(answer.thinking) }]
+          ? [{ type: 'thinking', thinking: answer.thinking, signature: signatureOf(model, answer.thinking) }]
           : []),
         ...(answer.text ? [{ type: 'text', text: answer.text }] : []),
         ...answer.toolCalls.map((call) => ({
@@ -180,7 +180,7 @@ export const anthropicWire: WireFormat = {
       events.push(
         event('content_block_delta', {
           index,
-          delta: { type: 'signature_delta', signature: signatureOf(answer.thinking) },
+          delta: { type: 'signature_delta', signature: signatureOf(model, answer.thinking) },
         }),
       );
       events.push(event('content_block_stop', { index }));
@@ -250,7 +250,10 @@ export const anthropicWire: WireFormat = {
     for (const [i, message] of messages.entries()) {
       if (message.role !== 'assistant') continue;
       for (const [j, block] of blocksOf(message.content).entries()) {
-        if (block.type === 'thinking' && block.signature !== signatureOf(block.thinking ?? '')) {
+        if (
+          block.type === 'thinking' &&
+          block.signature !== signatureOf(String(body.model), block.thinking ?? '')
+        ) {
           return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
         }
       }
