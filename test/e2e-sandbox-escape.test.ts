@@ -103,7 +103,6 @@ describe.skipIf(!docker)('the session container', () => {
           }),
       });
       const sessionId = (r.events[0] as { session_id: string }).session_id;
-      if (r.code !== 130) console.log('DEBUG', r.code, JSON.stringify(r.result), r.stderr.replace(/\n/g, ' // '));
       expect(r.code).toBe(130);
       expect(r.result).toMatchObject({ status: 'interrupted' });
       expect(r.events.find((e) => e.type === 'tool_call_end')).toMatchObject({ is_error: true });

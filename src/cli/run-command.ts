@@ -159,18 +159,21 @@ async function createSandbox(
   });
 }
 
+/** How long an interrupted session may take to wind down before it is cut short. */
+const INTERRUPT_GRACE_MS = 10_000;
+
 /**
  * First Ctrl-C (or SIGTERM) interrupts: the running call gets an "interrupted"
  * result, the session ends, the sandbox is removed. A second Ctrl-C gives up
  * waiting, removes the sandbox and exits at once.
  */
 function handleSignals(controller: AbortController, sandbox: Sandbox): () => void {
+  const giveUp = () => void sandbox.dispose().finally(() => process.exit(ExitCode.interrupted));
   const onSignal = (signal: NodeJS.Signals) => {
-    if (!controller.signal.aborted) {
-      controller.abort(new Error(`received ${signal}`));
-      return;
-    }
-    void sandbox.dispose().finally(() => process.exit(ExitCode.interrupted));
+    if (controller.signal.aborted) return giveUp();
+    controller.abort(new Error(`received ${signal}`));
+    // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
+    setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -154,6 +154,7 @@ export class DockerSandbox implements Sandbox {
       this.network = new NetworkSwitch(docker, container.id);
     }
     await container.start();
+    if (this.disposed) throw new Error('sandbox disposed while starting');
     await this.commandRunner(container);
     if (this.options.setupCommand) await this.runSetup(container, this.options.setupCommand);
   }
@@ -183,6 +184,9 @@ export class DockerSandbox implements Sandbox {
 
   private async remove(): Promise<void> {
     const created = await this.created?.catch(() => undefined);
+    // A command server still being attached would keep its connection open forever if the container
+    // vanished under it (Docker answers 500 and the hijacked socket is never released): let it finish first.
+    await this.runner?.catch(() => undefined);
     if (created) await removeContainer(created.container);
   }
 }
