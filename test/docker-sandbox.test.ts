@@ -188,6 +188,24 @@ for n in range(200):
 });
 
 describe.skipIf(!docker)('DockerSandbox cleanup', () => {
+  it.each([0, 150, 300, 500, 800])(
+    'disposed %i ms into its start, leaves nothing behind that keeps the process alive',
+    async (delay) => {
+      const script = new URL('./fixtures/docker-sandbox-child.mjs', import.meta.url);
+      const child = spawn(process.execPath, [script.pathname, makeWorkspace(), String(delay)], {
+        stdio: 'inherit',
+      });
+      // Before the fix, a command server attached while the container was being removed held a socket open forever.
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(0);
+      const left = await docker!.listContainers({
+        all: true,
+        filters: { label: [`${LABEL.session}=signal-test`] },
+      });
+      expect(left).toEqual([]);
+    },
+  );
+
   it('removes its container on dispose, and dispose is idempotent', async () => {
     const sandbox = makeSandbox();
     await sandbox.start();
