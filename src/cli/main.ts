@@ -23,6 +23,9 @@ const positiveNumber = (value: string): number => {
   return n;
 };
 
+/** How long a finished run may take to exit on its own before it is ended explicitly. */
+const EXIT_GRACE_MS = 2000;
+
 const positiveInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
@@ -108,6 +111,8 @@ const program = new Command()
   .action(async (task: string | undefined, flags: RunFlags) => {
     const { runCommand } = await import('./run-command.js');
     process.exitCode = await runCommand(task, flags);
+    // Everything is cleaned up by now; a handle some library leaked must not keep a finished run alive.
+    setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   });
 
 const sandbox = program.command('sandbox').description('manage the Docker sandbox');
