@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +94,14 @@ describe('walking the whole repository never follows symlinks out of it', () => 
       'secret-link.txt',
       'src/app.ts',
     ]);
+  });
+});
+
+describe('names that merely start with two dots', () => {
+  it('are inside the workspace', async () => {
+    const repo = makeGitRepo({ '..config': 'dots\n' });
+    const { Workspace } = await import('../tools/workspace.js');
+    expect(new Workspace(repo).resolve('..config')).toBe(path.join(realpathSync(repo), '..config'));
+    expect(() => new Workspace(repo).resolve('../x')).toThrow(/outside the workspace/);
   });
 });

@@ -248,6 +248,16 @@ describe('instructions and interruption', () => {
     expect(server!.requests[0]!.system).toMatch(/search[\s\S]*read[\s\S]*edit[\s\S]*verif/i);
   });
 
+  it('never follows an instruction file that is a symlink out of the repository', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'agent-outside-'));
+    writeFileSync(path.join(outside, 'credentials'), 'aws_secret_access_key = HOST-SECRET');
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    symlinkSync(path.join(outside, 'credentials'), path.join(repo, 'AGENTS.md'));
+    const r = await run('openai', [{ text: 'ok' }], repo);
+    expect(r.code).toBe(0);
+    expect(server!.requests[0]!.system).not.toContain('HOST-SECRET');
+  });
+
   it('Ctrl-C stops a running command, answers the call, and exits with 130', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
     server = await startScriptedProvider(

@@ -88,4 +88,17 @@ describe('HostSandbox', () => {
     expect(result.output.length).toBeLessThan(10 << 20);
     expect(result.dropped!.lines).toBeGreaterThan(1_000_000);
   });
+
+  it("does not hand the harness's model API keys to the model's commands", async () => {
+    process.env.SOMEPROVIDER_API_KEY = 'model-key-value';
+    process.env.AGENT_TEST_PLAIN = 'plain-value';
+    try {
+      const result = await sandbox().host.exec('env', { timeoutMs: 10_000 });
+      expect(result.output).not.toContain('model-key-value');
+      expect(result.output).toContain('AGENT_TEST_PLAIN=plain-value');
+    } finally {
+      delete process.env.SOMEPROVIDER_API_KEY;
+      delete process.env.AGENT_TEST_PLAIN;
+    }
+  });
 });

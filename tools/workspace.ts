@@ -66,7 +66,7 @@ export class Workspace {
 
   private contains(absolute: string): boolean {
     const rel = path.relative(this.root, absolute);
-    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
   }
 }
 

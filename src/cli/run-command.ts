@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ResultEvent, EventSink } from '../core/events.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { Session, type SystemFocus } from '../orchestrator/session.js';
-import { buildSystemPrompt } from '../orchestrator/system-prompt.js';
+import { buildSystemPrompt, readInstructions } from '../orchestrator/system-prompt.js';
 import { createContextKeeper, repoMapFor } from '../orchestrator/context-setup.js';
 import { createRetriever } from '../context/retrieval/retriever.js';
 import { ToolRegistry } from '../../tools/registry.js';
@@ -40,9 +40,12 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const releaseSignals = handleSignals(controller, sandbox);
   try {
     const provider = connected.provider(emit);
-    const systemFor = (focus: SystemFocus) =>
+    // Read once: the instructions are the repository's as the session found them, not as the model may edit them.
+    const instructions = readInstructions(cwd);
+    const systemFor = async (focus: SystemFocus) =>
       buildSystemPrompt({
         cwd,
+        instructions: await instructions,
         sandbox: sandbox.kind,
         networkBlocked: sandbox.networkBlocked,
         repoMap: repoMapFor(retriever, focus, connected.model),
@@ -74,7 +77,11 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     return exitCodeFor(result);
   } finally {
     releaseSignals();
-    await Promise.all([sandbox.dispose(), retriever.dispose()]);
+    // The session's result stands; a failed clean-up is only reported.
+    for (const outcome of await Promise.allSettled([sandbox.dispose(), retriever.dispose()])) {
+      if (outcome.status === 'rejected')
+        process.stderr.write(`agent: clean-up failed: ${String(outcome.reason)}\n`);
+    }
   }
 }
 

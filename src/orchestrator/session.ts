@@ -103,7 +103,6 @@ export class Session {
     const sandboxFailed = new AbortController();
     const sandbox = new ReadyGate(this.options.sandbox, (error) => sandboxFailed.abort(error));
     const callSignal = AbortSignal.any([signal, sandboxFailed.signal]);
-    this.system = await this.options.system;
     const executor = new ToolExecutor(
       this.options.tools,
       (call) => ({
@@ -118,6 +117,7 @@ export class Session {
     );
 
     try {
+      this.system = await this.options.system;
       while (this.turns < this.options.maxTurns) {
         sandbox.throwIfFailed();
         this.turns++;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { packageRoot } from '../core/package-root.js';
 
@@ -11,6 +11,8 @@ export interface SystemPromptOptions {
   cwd: string;
   sandbox: 'docker' | 'host';
   networkBlocked: boolean;
+  /** The repository's instruction file as readInstructions found it at session start. */
+  instructions: string | null;
   /** The ranked repo map, when the code index is ready in time. */
   repoMap?: string | Promise<string>;
 }
@@ -20,8 +22,9 @@ export async function loadPrompt(name: string): Promise<string> {
 }
 
 /**
- * The system prompt is built once per session and never changes afterwards, so
- * the prompt prefix stays byte-stable and provider caches hit.
+ * The system prompt. It is built at session start and rebuilt only when
+ * compaction rewrites the prompt anyway, so between compactions the prefix
+ * stays byte-stable and provider caches hit.
  */
 export async function buildSystemPrompt(options: SystemPromptOptions): Promise<string> {
   const template = await loadPrompt('system.md');
@@ -38,7 +41,7 @@ export async function buildSystemPrompt(options: SystemPromptOptions): Promise<s
     )
     .replace('{{cwd}}', options.cwd)
     .replace('{{platform}}', `${process.platform} ${process.arch}`);
-  const instructions = await readInstructions(options.cwd);
+  const { instructions } = options;
   const repoMap = (await options.repoMap)?.trim();
   const map = repoMap
     ? `# Repository map\nThe most relevant definitions of this repository, ranked for the task (path, then line: signature).\n\n${repoMap}\n`
@@ -47,10 +50,16 @@ export async function buildSystemPrompt(options: SystemPromptOptions): Promise<s
 }
 
 /** The repository's own instruction file, included verbatim. */
-async function readInstructions(cwd: string): Promise<string | null> {
+export async function readInstructions(cwd: string): Promise<string | null> {
+  const root = await realpath(cwd);
   for (const name of INSTRUCTION_FILES) {
     try {
-      const text = await readFile(path.join(cwd, name), 'utf8');
+      // Never through a symlink that leaves the repository: its target would go straight to the model.
+      const file = await realpath(path.join(root, name));
+      const inside = path.relative(root, file);
+      if (inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) || !(await stat(file)).isFile())
+        continue;
+      const text = await readFile(file, 'utf8');
       return `# Project instructions (${name})\nThe repository's maintainers wrote these for agents. Follow them.\n\n${text.trim()}\n`;
     } catch {
       continue;

@@ -8,7 +8,7 @@ import { ExecServer } from './exec-server.js';
 import { containerSpec } from './container-spec.js';
 import { requireImage } from './image.js';
 import { readLimitCounters, type LimitCounters } from './limit-counters.js';
-import { NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
+import { NetworkSealError, NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
 import { reapOrphanContainers, removeContainer } from './reaper.js';
 import { DEFAULT_LIMITS, sandboxImage, WORKSPACE_MOUNT, type SandboxLimits } from './sandbox-config.js';
 
@@ -100,10 +100,18 @@ export class DockerSandbox implements Sandbox {
     const onAbort = () => stop('interrupt');
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort);
-    const run = () => runner.run({ execId, command, cwd: WORKSPACE_MOUNT, onOutput: options.onOutput });
+    // Stopped before it was sent (an interrupt while the runner or the network came up): never start it.
+    const run = (): Promise<CommandOutcome> =>
+      stoppedBy
+        ? Promise.resolve({ exitCode: null, output: '' })
+        : runner.run({ execId, command, cwd: WORKSPACE_MOUNT, onOutput: options.onOutput });
     let outcome: CommandOutcome;
     try {
       outcome = options.network && this.network ? await this.network.withNetwork(run) : await run();
+    } catch (error) {
+      // Fail closed: a sandbox that cannot be sealed again must not run anything more.
+      if (error instanceof NetworkSealError) await this.dispose();
+      throw error;
     } finally {
       clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);

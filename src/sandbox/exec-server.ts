@@ -115,6 +115,8 @@ export class ExecServer implements CommandRunner {
   /** The server died (for example the OOM killer chose it): its commands end without an exit code. */
   private close(): void {
     this.alive = false;
+    // A server that stopped making sense must not keep its connection (and the process) alive.
+    this.stream.destroy();
     for (const { output, resolve } of this.pending.values()) resolve({ exitCode: null, output: output.text });
     this.pending.clear();
   }

@@ -7,6 +7,13 @@ import { BoundedOutput } from './bounded-output.js';
 /** Time a process group gets to exit after SIGTERM before it is SIGKILLed. */
 const KILL_GRACE_MS = 1_000;
 
+/** The model's commands never see the keys the harness uses to talk to model providers. */
+const MODEL_KEY = /(^|_)API_KEY$|^ANTHROPIC_AUTH_TOKEN$/;
+
+function withoutModelKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !MODEL_KEY.test(name)));
+}
+
 /** Environment that keeps tools from waiting for a human (pagers, credential prompts). */
 const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
 
@@ -36,7 +43,7 @@ export class HostSandbox implements Sandbox {
       cwd: this.root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...NON_INTERACTIVE_ENV },
+      env: { ...withoutModelKeys(process.env), ...NON_INTERACTIVE_ENV },
     });
     const output = new BoundedOutput();
     const collect = (stream: Readable) => {

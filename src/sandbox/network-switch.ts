@@ -1,5 +1,10 @@
 import type Docker from 'dockerode';
 
+/** The sandbox could not be cut off from the network after a command that needed it. */
+export class NetworkSealError extends Error {
+  override name = 'NetworkSealError';
+}
+
 /** The Docker network a sandbox joins while it is allowed out: the engine's default bridge. */
 export const SANDBOX_NETWORK = 'bridge';
 
@@ -27,8 +32,23 @@ export class NetworkSwitch {
       await this.connected;
       return await run();
     } finally {
-      if (--this.users === 0)
-        await this.queue(() => this.network.disconnect({ Container: this.containerId }));
+      if (--this.users === 0) await this.queue(() => this.seal());
+    }
+  }
+
+  /** Detaches the container, once more if the first attempt fails; throws NetworkSealError if it stays attached. */
+  private async seal(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.network.disconnect({ Container: this.containerId, Force: true });
+        return;
+      } catch (error) {
+        if (/is not connected/i.test(String((error as Error).message))) return;
+        if (attempt >= 2)
+          throw new NetworkSealError(
+            `could not take the sandbox off the network again: ${(error as Error).message}`,
+          );
+      }
     }
   }
 

@@ -125,7 +125,8 @@ class IndexedRetriever implements Retriever {
     clearTimeout(this.saveTimer);
     await this.syncing;
     this.index.close();
-    await this.save();
+    // The cache only speeds up the next start; failing to write it must not fail this session.
+    await this.save().catch(() => {});
   }
 
   private async build(): Promise<void> {
