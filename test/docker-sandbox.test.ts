@@ -99,6 +99,16 @@ describe.skipIf(!docker)('DockerSandbox isolation', () => {
     expect(await pending).toMatchObject({ killedBy: 'interrupt', exitCode: null, timedOut: false });
   });
 
+  it('leaves nothing running after a command, not even a process that shed its environment', async () => {
+    const launched = await run(
+      sandbox,
+      "env -i /bin/bash -c 'nohup sleep 300 >/dev/null 2>&1 &'; echo launched",
+    );
+    expect(launched.output).toContain('launched');
+    expect((await run(sandbox, 'ps -eo args')).output).not.toMatch(/sleep 300/);
+    expect((await run(sandbox, 'echo still ok')).output).toContain('still ok');
+  });
+
   it('gives a single command the network when escalated, then seals it again', async () => {
     const escalated = await sandbox.exec('ls /sys/class/net', { timeoutMs: 20_000, network: true });
     expect(escalated.output).toMatch(/eth/);
