@@ -10,8 +10,6 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
-
 /** Errors the user fixes by changing how agent is invoked or configured. */
 export class UsageError extends Error {
   override name = 'UsageError';

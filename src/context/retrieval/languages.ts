@@ -143,7 +143,3 @@ export function languageOf(filePath: string): LanguageSpec | undefined {
   const id = byExtension.get(path.extname(filePath).toLowerCase());
   return id === undefined ? undefined : byId.get(id);
 }
-
-export function languageById(id: string): LanguageSpec | undefined {
-  return byId.get(id);
-}
