@@ -25,3 +25,15 @@ export function percentile(values: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
 }
+
+/** Wall-clock milliseconds of `count` runs of `action`, after one untimed warm-up run (caches, JIT, lazy loads). */
+export async function timeRuns(count: number, action: () => unknown): Promise<number[]> {
+  await action();
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await action();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}

@@ -6,7 +6,7 @@ import { DockerSandbox } from '../src/sandbox/docker.js';
 import { connectDocker } from '../src/sandbox/docker-engine.js';
 import { inspectImage } from '../src/sandbox/image.js';
 import { sandboxImage } from '../src/sandbox/sandbox-config.js';
-import { median, percentile, type BenchFigure, type BenchSection } from './report.js';
+import { median, percentile, timeRuns, type BenchFigure, type BenchSection } from './report.js';
 
 const TITLE = 'Docker sandbox';
 const WARM_RUNS = 30;
@@ -56,16 +56,6 @@ export async function run(): Promise<BenchSection> {
     await sandbox.dispose();
     rmSync(workspace, { recursive: true, force: true });
   }
-}
-
-async function timeRuns(count: number, body: () => Promise<unknown>): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const startedAt = performance.now();
-    await body();
-    times.push(performance.now() - startedAt);
-  }
-  return times;
 }
 
 function dockerRun(image: string, command: string): Promise<void> {

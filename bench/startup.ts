@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { packageRoot } from '../src/core/package-root.js';
-import { median, percentile, type BenchSection } from './report.js';
+import { median, percentile, timeRuns, type BenchSection } from './report.js';
 
 const RUNS = 20;
 
 /** Time to answer `agent --version`: the floor of every invocation's start-up. */
 export async function run(): Promise<BenchSection> {
   const bin = path.join(packageRoot, 'bin', 'agent');
-  const bare = time(() => spawnSync(process.execPath, ['-e', '0']));
-  const agent = time(() => spawnSync(process.execPath, [bin, '--version']));
+  const bare = await timeRuns(RUNS, spawnOk(['-e', '0']));
+  const agent = await timeRuns(RUNS, spawnOk([bin, '--version']));
   return {
     title: 'CLI start-up (agent --version)',
     figures: [
@@ -28,14 +28,8 @@ export async function run(): Promise<BenchSection> {
   };
 }
 
-function time(fn: () => { status: number | null }): number[] {
-  const samples: number[] = [];
-  fn(); // warm the file-system cache
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    const result = fn();
-    if (result.status !== 0) throw new Error('start-up benchmark command failed');
-    samples.push(performance.now() - start);
-  }
-  return samples;
+function spawnOk(args: string[]): () => void {
+  return () => {
+    if (spawnSync(process.execPath, args).status !== 0) throw new Error('start-up benchmark command failed');
+  };
 }

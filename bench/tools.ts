@@ -9,7 +9,7 @@ import { readTool } from '../tools/read.js';
 import { gitGrep, nodeWalk, ripgrep, type SearchBackend } from '../tools/search-backends.js';
 import type { ToolContext } from '../tools/tool.js';
 import { Workspace } from '../tools/workspace.js';
-import { median, type BenchFigure, type BenchSection } from './report.js';
+import { median, timeRuns, type BenchFigure, type BenchSection } from './report.js';
 
 const RUNS = 15;
 const DIRECTORIES = 40;
@@ -38,8 +38,8 @@ export async function run(): Promise<BenchSection> {
       await figure('list, whole repository', () => listTool.run({}, ctx), 200),
       await figure('read, 2,000-line page', () => readTool.run({ path: 'dir00/file00.ts' }, ctx), 20),
     ];
-    const floor = median(await samplesOf(() => promisify(execFile)('bash', ['-c', 'true'])));
-    const exec = median(await samplesOf(() => sandbox.exec('true', { timeoutMs: 10_000 })));
+    const floor = median(await timeRuns(RUNS, () => promisify(execFile)('bash', ['-c', 'true'])));
+    const exec = median(await timeRuns(RUNS, () => sandbox.exec('true', { timeoutMs: 10_000 })));
     figures.push(
       { name: 'bare `bash -c true` spawn, median (floor)', value: floor, unit: 'ms' },
       {
@@ -63,19 +63,8 @@ export async function run(): Promise<BenchSection> {
 }
 
 async function figure(name: string, action: () => Promise<unknown>, targetMs: number): Promise<BenchFigure> {
-  const value = median(await samplesOf(action));
+  const value = median(await timeRuns(RUNS, action));
   return { name: `${name}, median`, value, unit: 'ms', target: `< ${targetMs} ms`, pass: value < targetMs };
-}
-
-async function samplesOf(action: () => Promise<unknown>): Promise<number[]> {
-  await action(); // warm the file-system cache
-  const samples: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await action();
-    samples.push(performance.now() - start);
-  }
-  return samples;
 }
 
 /** A committed git repository whose ignored `build/` mirrors the sources, so ignoring it matters. */
