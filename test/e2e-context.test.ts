@@ -1,8 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
-import type { ReceivedTurn, Script, WireProtocol } from './scripted-provider/types.js';
+import {
+  agentTurns,
+  isSummaryRequest,
+  scriptSequence,
+  withSummaries,
+  type ScriptStep,
+} from './scripted-provider/script.js';
+import type { ReceivedTurn, WireProtocol } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
@@ -11,17 +17,6 @@ const promptTokens = (turn: ReceivedTurn): number => Math.ceil(JSON.stringify(tu
 const WINDOW = 8000;
 const FAILURE = 'FAIL test/math.test.js > add: AssertionError: expected 5, got -1';
 const conversationText = (turn: ReceivedTurn): string => turn.messages.map((m) => m.content).join('\n');
-/** Compaction asks the same model for a summary, without tools; the agent's own turns always offer tools. */
-const isSummaryRequest = (turn: ReceivedTurn): boolean => turn.tools.length === 0;
-const agentTurns = (provider: ScriptedProvider): ReceivedTurn[] =>
-  provider.requests.filter((t) => !isSummaryRequest(t));
-/** Answers summary requests like a model would, and everything else with the script. */
-const withSummaries =
-  (script: Script): Script =>
-  (turn) =>
-    isSummaryRequest(turn)
-      ? { text: '## Task\nFix the failing test.\n## Remaining\nFix add in src/math.js.' }
-      : script(turn);
 
 let server: ScriptedProvider | undefined;
 afterEach(async () => {
@@ -90,10 +85,10 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
       expect(failureSeenBeforeEdit).toBe(true);
       // The task and the instructions are never compacted away.
       // (Anthropic's adapter joins adjacent user messages, so the task may be followed by the summary in one message.)
-      for (const turn of agentTurns(server))
+      for (const turn of agentTurns(server.requests))
         expect(turn.messages[0]!.content).toMatch(/^fix the failing test/);
       // The ranked repo map is in the prompt from the start, and is rebuilt (not dropped) by compaction.
-      for (const turn of agentTurns(server))
+      for (const turn of agentTurns(server.requests))
         expect(turn.system).toMatch(/# Repository map[\s\S]*src\/math\.js/);
       // Summaries were written by the model from the turns they replace.
       const summaries = server.requests.filter(isSummaryRequest);
@@ -121,7 +116,7 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
       expect(r.result).toMatchObject({ status: 'success' });
       expect(r.code).toBe(0);
       expect(r.events.some((e) => e.type === 'compaction')).toBe(true);
-      const [, rejectedTurn, retriedTurn] = agentTurns(server);
+      const [, rejectedTurn, retriedTurn] = agentTurns(server.requests);
       expect(promptTokens(retriedTurn!)).toBeLessThan(promptTokens(rejectedTurn!));
 
       // A prompt that is nothing but the task cannot shrink: a clear error, not a loop.

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { agentTurns, withSummaries } from './scripted-provider/script.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
@@ -49,11 +50,8 @@ describe('a thinking model over the Anthropic protocol', () => {
       call('terminal', { command: 'npm test' }),
       { text: 'Fixed add.' },
     ];
-    server = await startScriptedProvider((turn) =>
-      // Compaction's summary requests offer no tools; the agent's own turns always do.
-      turn.tools.length === 0
-        ? { text: '## Task\nFix the failing test.' }
-        : { ...steps.shift()!, thinking: `Thinking before request ${turn.index}.` },
+    server = await startScriptedProvider(
+      withSummaries((turn) => ({ ...steps.shift()!, thinking: `Thinking before request ${turn.index}.` })),
     );
 
     const r = await runAgent(server, 'anthropic', {
@@ -65,8 +63,7 @@ describe('a thinking model over the Anthropic protocol', () => {
     // Summaries replace older turns; a request whose latest turn lost its signed block would be refused, failing the run.
     expect(r.result).toMatchObject({ status: 'success', text: 'Fixed add.' });
     expect(r.events.some((e) => e.type === 'compaction' && e.strategy === 'summary')).toBe(true);
-    const agentTurns = server.requests.filter((turn) => turn.tools.length > 0).slice(1);
-    for (const turn of agentTurns) {
+    for (const turn of agentTurns(server.requests).slice(1)) {
       const latest = turn.messages.findLast((m) => m.role === 'assistant');
       expect(latest).toMatchObject({ reasoning: [{ data: { type: 'thinking' } }] });
     }

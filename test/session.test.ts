@@ -11,6 +11,7 @@ import { HostSandbox } from '../src/sandbox/host.js';
 import { builtinTools } from '../tools/index.js';
 import { ToolRegistry } from '../tools/registry.js';
 import { Workspace } from '../tools/workspace.js';
+import { agentTurns, isSummaryRequest, withSummaries } from './scripted-provider/script.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 
 let server: ScriptedProvider | undefined;
@@ -23,13 +24,14 @@ describe('Session API', () => {
   it('compacts on request (the /compact call) before the next model turn, with the model writing the summary', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'agent-session-'));
     writeFileSync(path.join(dir, 'notes.txt'), 'a fairly long line of notes\n'.repeat(400));
-    server = await startScriptedProvider((turn) => {
-      if (turn.tools.length === 0) return { text: '## Task\nRead the notes three times.' };
-      const reads = turn.messages.filter((m) => m.role === 'tool').length;
-      return reads < 3
-        ? { toolCalls: [{ name: 'read', arguments: { path: 'notes.txt', offset: reads + 1 } }] }
-        : { text: 'done' };
-    });
+    server = await startScriptedProvider(
+      withSummaries((turn) => {
+        const reads = turn.messages.filter((m) => m.role === 'tool').length;
+        return reads < 3
+          ? { toolCalls: [{ name: 'read', arguments: { path: 'notes.txt', offset: reads + 1 } }] }
+          : { text: 'done' };
+      }, '## Task\nRead the notes three times.'),
+    );
     const { provider } = await createProvider({ provider: 'openai', baseUrl: server.openaiBaseUrl, env: {} });
     const events: AgentEvent[] = [];
     const signal = new AbortController().signal;
@@ -65,11 +67,10 @@ describe('Session API', () => {
     const compactions = events.filter((e) => e.type === 'compaction');
     expect(compactions).toHaveLength(1);
     expect(compactions[0]!.tokens_after).toBeLessThan(compactions[0]!.tokens_before);
-    const agentTurns = server.requests.filter((t) => t.tools.length > 0);
-    const summaryRequests = server.requests.filter((t) => t.tools.length === 0);
-    expect(summaryRequests.length).toBeGreaterThan(0);
-    const last = agentTurns.at(-1)!;
-    expect(JSON.stringify(last.body).length).toBeLessThan(JSON.stringify(agentTurns.at(-2)!.body).length);
+    const turns = agentTurns(server.requests);
+    expect(server.requests.filter(isSummaryRequest).length).toBeGreaterThan(0);
+    const last = turns.at(-1)!;
+    expect(JSON.stringify(last.body).length).toBeLessThan(JSON.stringify(turns.at(-2)!.body).length);
     expect(last.messages[0]).toMatchObject({ role: 'user', content: 'read the notes' });
   });
 

@@ -21,3 +21,19 @@ export function lastToolResult(turn: ReceivedTurn): ToolResultMessage | undefine
 export function lastUserText(turn: ReceivedTurn): string | undefined {
   return turn.messages.findLast((message) => message.role === 'user')?.content;
 }
+
+/** Compaction asks the same model for a summary without offering tools; the agent's own turns always offer them. */
+export const isSummaryRequest = (turn: ReceivedTurn): boolean => turn.tools.length === 0;
+
+/** The agent's own requests, without compaction's summary requests. */
+export const agentTurns = (requests: readonly ReceivedTurn[]): ReceivedTurn[] =>
+  requests.filter((turn) => !isSummaryRequest(turn));
+
+/** Answers summary requests as a model would (with `summary`), and every other request with the script. */
+export const withSummaries =
+  (
+    script: Script,
+    summary = '## Task\nFix the failing test.\n## Remaining\nFix add in src/math.js.',
+  ): Script =>
+  (turn) =>
+    isSummaryRequest(turn) ? { text: summary } : script(turn);
