@@ -1,12 +1,14 @@
 import type { Message } from '../core/messages.js';
 import type { EventSink } from '../core/events.js';
 import type { Compactor, CompactionReason, Summarize } from '../context/compaction/compactor.js';
-import type { TokenCounter } from '../context/compaction/token-counter.js';
+import type { PromptParts, TokenCounter } from '../context/compaction/token-counter.js';
+import type { ToolSpec } from '../providers/provider.js';
 
 export interface PromptState {
   system: string;
   messages: Message[];
-  toolSpecsTokens: number;
+  /** Sent with every request, so they count against the window too. */
+  tools: ToolSpec[];
 }
 
 /** The prompt is too long for the model and compaction cannot make it fit. */
@@ -40,7 +42,7 @@ export class ContextKeeper {
   }
 
   count(state: PromptState): number {
-    return this.compactor.count(state);
+    return this.compactor.count(this.parts(state));
   }
 
   /** Feeds the provider's own count back, so estimates for later turns are corrected. */
@@ -55,7 +57,7 @@ export class ContextKeeper {
       return (await this.compact(state, 'user')).messages;
     }
     const tokens = this.count(state);
-    if (!this.compactor.shouldCompact(state) || tokens < this.ineffectiveAt * RETRY_GROWTH)
+    if (tokens < this.compactor.thresholdTokens || tokens < this.ineffectiveAt * RETRY_GROWTH)
       return state.messages;
     const outcome = await this.compact(state, 'threshold');
     if (!outcome.freedEnough) this.ineffectiveAt = outcome.tokensAfter;
@@ -75,7 +77,7 @@ export class ContextKeeper {
   }
 
   private async compact(state: PromptState, reason: CompactionReason) {
-    const outcome = await this.compactor.compact(state, { reason, summarize: this.summarize });
+    const outcome = await this.compactor.compact(this.parts(state), { reason, summarize: this.summarize });
     if (outcome.strategy !== 'none') {
       this.emit({
         type: 'compaction',
@@ -85,5 +87,14 @@ export class ContextKeeper {
       });
     }
     return outcome;
+  }
+
+  /** The prompt as the compactor measures it, tool definitions counted by the same counter as the rest. */
+  private parts(state: PromptState): PromptParts & { messages: Message[] } {
+    return {
+      system: state.system,
+      messages: state.messages,
+      toolSpecsTokens: this.counter.count(JSON.stringify(state.tools)),
+    };
   }
 }

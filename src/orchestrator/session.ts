@@ -66,7 +66,6 @@ export class Session {
   readonly id: string;
   private readonly messages: Message[];
   private readonly toolSpecs: ToolSpec[];
-  private readonly toolSpecsTokens: number;
   private system = '';
   private total: Usage = emptyUsage();
   private turns = 0;
@@ -78,7 +77,6 @@ export class Session {
     this.id = options.sessionId ?? randomUUID();
     this.messages = [{ role: 'user', content: options.task }];
     this.toolSpecs = options.tools.specs();
-    this.toolSpecsTokens = Math.ceil(JSON.stringify(this.toolSpecs).length / 4);
   }
 
   /** Compact the conversation before the next model call (the user's /compact). */
@@ -211,7 +209,7 @@ export class Session {
   }
 
   private promptState(): PromptState {
-    return { system: this.system, messages: this.messages, toolSpecsTokens: this.toolSpecsTokens };
+    return { system: this.system, messages: this.messages, tools: this.toolSpecs };
   }
 
   /** Takes the compacted conversation, if compaction produced one, and refreshes the system prompt with it. */
