@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
+import { lstat, open, readdir, readlink, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * File access that nothing running concurrently in the workspace can redirect.
+ *
+ * The sandbox shares the workspace with the harness, so a process in it can
+ * swap any path component for a symlink (or a FIFO) between the moment the
+ * harness checks a path and the moment it opens it. Checking a path is
+ * therefore never enough; what counts is what was actually opened:
+ *
+ * - The directory holding the file is opened first (O_DIRECTORY) and its real
+ *   path is read back from the open descriptor (/proc/self/fd/N on Linux) and
+ *   checked against the root. From then on the file is named relative to that
+ *   descriptor (`/proc/self/fd/N/name`), which the kernel resolves inside the
+ *   opened directory without re-reading the path: a later swap of the
+ *   directory's path changes nothing.
+ * - The file itself is opened with O_NOFOLLOW (a symlink in the last
+ *   component is refused, and followed only by an explicit, re-checked hop)
+ *   and O_NONBLOCK (opening a FIFO never waits), then fstat'ed: only regular
+ *   files are read, and only up to a size given by the caller.
+ * - Writes create a fresh temporary file with O_EXCL|O_NOFOLLOW inside the
+ *   opened directory and rename it over the target there: a symlink planted
+ *   at the target is replaced, never followed.
+ *
+ * Where /proc/self/fd does not exist (macOS), the directory's identity is
+ * checked by device and inode against its real path instead; that narrows the
+ * race to the instant between the check and the use but cannot close it.
+ */
+
+/** Why a path was refused; `message` is written for the model. */
+export type RefusalReason = 'outside' | 'missing' | 'not-regular' | 'directory' | 'too-large';
+
+export class FileRefused extends Error {
+  override name = 'FileRefused';
+  readonly reason: RefusalReason;
+  /** The file's size, for 'too-large'. */
+  readonly size?: number;
+
+  constructor(reason: RefusalReason, message: string, size?: number) {
+    super(message);
+    this.reason = reason;
+    if (size !== undefined) this.size = size;
+  }
+}
+
+const PROC_FD = '/proc/self/fd';
+const hasProcFd = existsSync(PROC_FD);
+/** Symlink hops followed inside the workspace before giving up (as the kernel's ELOOP). */
+const MAX_HOPS = 16;
+
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
+const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY;
+const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Whether `absolute` lies inside `root` (or is it), judged on the strings alone. */
+export function isInside(root: string, absolute: string): boolean {
+  const rel = path.relative(root, absolute);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** A directory held open; `entry(name)` names a file in it through the descriptor. */
+interface PinnedDir {
+  /** The directory's real path, verified inside the root. */
+  real: string;
+  entry(name: string): string;
+}
+
+function outside(shown: string, real: string): FileRefused {
+  return new FileRefused('outside', `${shown} leads to ${real}, outside the workspace`);
+}
+
+function missing(shown: string): FileRefused {
+  return new FileRefused('missing', `${shown} does not exist`);
+}
+
+function pinned(fd: number, real: string, dir: string): PinnedDir {
+  const base = hasProcFd ? `${PROC_FD}/${fd}` : dir;
+  return { real, entry: (name) => `${base}/${name}` };
+}
+
+function sameFile(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+// ---------------------------------------------------------------- async
+
+async function withDir<T>(
+  root: string,
+  dir: string,
+  shown: string,
+  use: (dir: PinnedDir) => Promise<T>,
+): Promise<T> {
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, DIR_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw missing(shown);
+    throw error;
+  }
+  try {
+    const real = hasProcFd
+      ? await readlink(`${PROC_FD}/${handle.fd}`)
+      : await verifiedRealPath(dir, await handle.stat());
+    if (!isInside(root, real)) throw outside(shown, real);
+    return await use(pinned(handle.fd, real, dir));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function verifiedRealPath(dir: string, opened: Stats): Promise<string> {
+  const real = await realpath(dir);
+  if (!sameFile(opened, await lstat(real)))
+    throw new FileRefused('outside', `${dir} changed while it was opened`);
+  return real;
+}
+
+/**
+ * Reads a regular file inside `root` (the real root), following symlinks only
+ * while they stay inside. Throws FileRefused for anything else, including
+ * files larger than `maxBytes`.
+ */
+export async function readConfined(
+  root: string,
+  absolute: string,
+  options: { maxBytes: number; shown?: string },
+): Promise<Buffer> {
+  const shown = options.shown ?? path.relative(root, absolute);
+  let target = absolute;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    if (!isInside(root, target)) throw outside(shown, target);
+    const next = await withDir(root, path.dirname(target), shown, async (dir) => {
+      const name = path.basename(target);
+      let handle: FileHandle;
+      try {
+        handle = await open(dir.entry(name), READ_FLAGS);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw missing(shown);
+        // ELOOP: the last component is a symlink; follow it by hand so the next hop is checked too.
+        if (code === 'ELOOP' || code === 'EMLINK') {
+          return path.resolve(dir.real, await readlink(dir.entry(name)));
+        }
+        if (code === 'EISDIR') throw new FileRefused('directory', `${shown} is a directory`);
+        throw error;
+      }
+      try {
+        return await readOpened(handle, shown, options.maxBytes);
+      } finally {
+        await handle.close();
+      }
+    });
+    if (Buffer.isBuffer(next)) return next;
+    target = next;
+  }
+  throw new FileRefused('outside', `${shown}: too many levels of symbolic links`);
+}
+
+async function readOpened(handle: FileHandle, shown: string, maxBytes: number): Promise<Buffer> {
+  const info = await handle.stat();
+  checkRegular(info, shown, maxBytes);
+  const buffer = Buffer.alloc(info.size);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === buffer.length ? buffer : buffer.subarray(0, filled);
+}
+
+function checkRegular(info: Stats, shown: string, maxBytes: number): void {
+  if (info.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
+  if (!info.isFile())
+    throw new FileRefused('not-regular', `${shown} is not a regular file (a FIFO, socket or device)`);
+  if (info.size > maxBytes) throw new FileRefused('too-large', `${shown} is too large`, info.size);
+}
+
+/** What a path inside the root is, without following a symlink in its last component; undefined when missing. */
+export async function lstatConfined(root: string, absolute: string): Promise<Stats | undefined> {
+  if (!isInside(root, absolute)) throw outside(path.relative(root, absolute), absolute);
+  if (absolute === root) return lstat(root);
+  try {
+    return await withDir(root, path.dirname(absolute), absolute, (dir) =>
+      lstat(dir.entry(path.basename(absolute))),
+    );
+  } catch (error) {
+    if (error instanceof FileRefused && error.reason === 'missing') return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Entries of a directory inside the root; a directory swapped for a symlink out of it is refused. */
+export async function readdirConfined(root: string, dir: string): Promise<Dirent[]> {
+  return withDir(root, dir, path.relative(root, dir) || '.', (pinnedDir) =>
+    readdir(pinnedDir.entry('.'), { withFileTypes: true }),
+  );
+}
+
+/**
+ * Replaces (or creates) a regular file inside the root atomically: readers see
+ * the old or the new content, never half. A symlink at the target is followed
+ * only while it stays inside the root (so a link to another workspace file is
+ * written through, as editors do); the parent directory must exist. An existing
+ * file keeps its permission bits. Returns the real path written.
+ */
+export async function writeConfined(
+  root: string,
+  absolute: string,
+  content: string | Buffer,
+  shown = path.relative(root, absolute),
+): Promise<string> {
+  let target = absolute;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    if (!isInside(root, target)) throw outside(shown, target);
+    const next = await withDir(root, path.dirname(target), shown, async (dir) => {
+      const name = path.basename(target);
+      const existing = await lstat(dir.entry(name)).catch(() => undefined);
+      if (existing?.isSymbolicLink()) return path.resolve(dir.real, await readlink(dir.entry(name)));
+      if (existing?.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
+      if (existing && !existing.isFile())
+        throw new FileRefused('not-regular', `${shown} is not a regular file (a FIFO, socket or device)`);
+      await replaceIn(dir, name, content, existing && existing.mode & 0o7777);
+      return { written: path.join(dir.real, name) };
+    });
+    if (typeof next !== 'string') return next.written;
+    target = next;
+  }
+  throw new FileRefused('outside', `${shown}: too many levels of symbolic links`);
+}
+
+/** Temporary files of interrupted writes carry this marker, so a later start can find and remove them. */
+export const TEMP_MARKER = '.agent-tmp-';
+
+/** Writes a temporary file next to `name` and renames it over; `mode` is the replaced file's (new files get the umask's). */
+async function replaceIn(
+  dir: PinnedDir,
+  name: string,
+  content: string | Buffer,
+  mode: number | undefined,
+): Promise<void> {
+  const temporary = `.${name}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir.entry(temporary), TEMP_FLAGS, 0o666);
+    await handle.writeFile(content);
+    if (mode !== undefined) await handle.chmod(mode);
+    await handle.close();
+    handle = undefined;
+    await rename(dir.entry(temporary), dir.entry(name));
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await rm(dir.entry(temporary), { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------- sync
+// For the code index and the ignore rules, which run synchronously. Every open
+// is non-blocking and every read bounded, so none of them can stall the thread.
+
+function withDirSync<T>(root: string, dir: string, shown: string, use: (dir: PinnedDir) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(dir, DIR_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw missing(shown);
+    throw error;
+  }
+  try {
+    let real: string;
+    if (hasProcFd) real = readlinkSync(`${PROC_FD}/${fd}`);
+    else {
+      real = realpathSync(dir);
+      if (!sameFile(fstatSync(fd), lstatSync(real)))
+        throw new FileRefused('outside', `${dir} changed while it was opened`);
+    }
+    if (!isInside(root, real)) throw outside(shown, real);
+    return use(pinned(fd, real, dir));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** readConfined for synchronous callers; undefined instead of FileRefused. */
+export function readConfinedSync(root: string, absolute: string, maxBytes: number): Buffer | undefined {
+  let target = absolute;
+  for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    if (!isInside(root, target)) return undefined;
+    let next: Buffer | string | undefined;
+    try {
+      next = withDirSync(root, path.dirname(target), target, (dir) => {
+        const name = path.basename(target);
+        let fd: number;
+        try {
+          fd = openSync(dir.entry(name), READ_FLAGS);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code === 'ELOOP' || code === 'EMLINK')
+            return path.resolve(dir.real, readlinkSync(dir.entry(name)));
+          return undefined;
+        }
+        try {
+          const info = fstatSync(fd);
+          if (!info.isFile() || info.size > maxBytes) return undefined;
+          const buffer = Buffer.alloc(info.size);
+          let filled = 0;
+          while (filled < buffer.length) {
+            const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+            if (read === 0) break;
+            filled += read;
+          }
+          return buffer.subarray(0, filled);
+        } finally {
+          closeSync(fd);
+        }
+      });
+    } catch {
+      return undefined;
+    }
+    if (next === undefined || Buffer.isBuffer(next)) return next;
+    target = next;
+  }
+  return undefined;
+}
+
+/** readdirConfined for synchronous callers; [] when the directory is gone or leads out of the root. */
+export function readdirConfinedSync(root: string, dir: string): Dirent[] {
+  try {
+    return withDirSync(root, dir, dir, (pinnedDir) =>
+      readdirSync(pinnedDir.entry('.'), { withFileTypes: true }),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** lstat of a path inside the root through its pinned directory; undefined when missing or outside. */
+export function lstatConfinedSync(root: string, absolute: string): Stats | undefined {
+  if (absolute === root) return lstatSync(root);
+  try {
+    return withDirSync(root, path.dirname(absolute), absolute, (dir) =>
+      lstatSync(dir.entry(path.basename(absolute))),
+    );
+  } catch {
+    return undefined;
+  }
+}
