@@ -19,6 +19,25 @@ export interface ResultEvent {
   error?: string;
 }
 
+/** How much the session may do without asking (see src/runtime for the policy of each). */
+export type PermissionMode = 'plan' | 'ask' | 'auto-edit' | 'yolo';
+
+/** How a tool call is shown to people; the model sees the raw arguments. */
+export interface CallDisplay {
+  /** One line, e.g. `edit src/stats.js`, `terminal npm test`, `read src/a.ts`. */
+  title: string;
+  kind: 'read' | 'edit' | 'execute' | 'other';
+}
+
+/** The structured outcome of a call, next to the text the model gets. */
+export type CallDetail =
+  | { kind: 'diff'; path: string; diff: string; added: number; removed: number }
+  | { kind: 'command'; command: string; exit_code: number | null; timed_out: boolean; output_tail: string }
+  | { kind: 'matches'; count: number };
+
+/** What an approval is asked for. */
+export type ApprovalAction = 'edit' | 'command' | 'network' | 'host';
+
 export type AgentEvent =
   | {
       type: 'session_start';
@@ -35,7 +54,7 @@ export type AgentEvent =
   | { type: 'thinking_delta'; text: string }
   /** The model's complete turn; partial deltas of a retried attempt are superseded by this. */
   | { type: 'assistant_message'; text: string; tool_calls: ToolCall[] }
-  | { type: 'tool_call_start'; id: string; name: string; arguments: string }
+  | { type: 'tool_call_start'; id: string; name: string; arguments: string; display?: CallDisplay }
   /** Live output of the sandbox's setup command (--setup), before the network is sealed. */
   | { type: 'setup_output'; chunk: string }
   /** Live output of a running tool (terminal commands stream here). */
@@ -47,12 +66,40 @@ export type AgentEvent =
       is_error: boolean;
       output: string;
       duration_ms: number;
+      detail?: CallDetail;
     }
   | { type: 'usage'; turn: UsageReport; total: UsageReport }
   /** A provider call failed transiently and will be retried; deltas streamed since turn_start are void. */
   | { type: 'retry'; attempt: number; delay_ms: number; reason: string }
   | { type: 'compaction'; tokens_before: number; tokens_after: number; strategy: string }
   | { type: 'notice'; message: string }
+  /** A user message entered the conversation (a queued one when the turn that was running ended). */
+  | { type: 'user_message'; text: string }
+  /** The session waits for the user's answer; print mode answers by policy and never waits. */
+  | {
+      type: 'approval_request';
+      id: string;
+      call_id?: string;
+      action: ApprovalAction;
+      title: string;
+      /** The diff of an edit or the command to run. */
+      detail: string;
+    }
+  | {
+      type: 'approval_result';
+      id: string;
+      approved: boolean;
+      /** 'session': the answer stands for this kind of action until the session ends. */
+      scope: 'once' | 'session';
+      by: 'user' | 'policy';
+      note?: string;
+    }
+  | { type: 'mode_changed'; mode: PermissionMode }
+  | { type: 'model_changed'; model: string }
+  /** A model turn and its tool calls are complete. */
+  | { type: 'turn_end'; turn: number }
+  /** The session finished handling the user's messages and waits for the next one. */
+  | { type: 'idle'; status: ResultStatus; text: string; error?: string }
   | { type: 'error'; message: string }
   | ResultEvent;
 

@@ -1,0 +1,36 @@
+import type { AgentEvent, PermissionMode, ResultEvent } from '../core/events.js';
+
+/**
+ * What flows into a running session. Every front end (print mode, the TUI,
+ * batch runs) drives the session with these and nothing else; what comes out
+ * is the event stream. Codex's submit(op) / next_event() is the precedent.
+ */
+export type Operation =
+  /** A message from the user: the first task or a follow-up. Queued while a turn runs, delivered at the next boundary. */
+  | { type: 'user_message'; text: string }
+  /** The answer to an `approval_request`; `always` allows the same kind of action for the rest of the session. */
+  | { type: 'approval'; id: string; decision: 'yes' | 'no' | 'always'; note?: string }
+  /** Stops the current turn: the running call ends as interrupted, the session waits for the next message. */
+  | { type: 'interrupt' }
+  /** Compacts the conversation before the next model call. */
+  | { type: 'compact' }
+  /** Uses another model (of the same provider) from the next model call on. */
+  | { type: 'set_model'; model: string }
+  | { type: 'set_mode'; mode: PermissionMode }
+  /** Starts a new conversation in the same workspace and sandbox. */
+  | { type: 'clear' }
+  /** Ends the session: the current turn is interrupted, everything is released, `result` is the last event. */
+  | { type: 'shutdown' };
+
+/** Every event carries its place in the stream and when it happened. */
+export type StampedEvent = AgentEvent & { seq: number; ts: number };
+
+/** A running session, as front ends see it. */
+export interface AgentSession {
+  readonly id: string;
+  submit(op: Operation): void;
+  /** Several consumers at once are normal (screen, recorder). Returns the unsubscribe function. */
+  subscribe(listener: (event: StampedEvent) => void): () => void;
+  /** Resolves with the final `result` once the session has shut down and released everything. */
+  readonly done: Promise<ResultEvent>;
+}
