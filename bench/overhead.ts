@@ -6,7 +6,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent } from '../src/core/events.js';
 import { emptyUsage } from '../src/core/usage.js';
-import { runSession } from '../src/orchestrator/session.js';
+import { Permissions } from '../src/orchestrator/permissions.js';
+import { Session } from '../src/orchestrator/session.js';
 import { createProvider } from '../src/providers/factory.js';
 import type { Provider } from '../src/providers/provider.js';
 import { HostSandbox } from '../src/sandbox/host.js';
@@ -67,8 +68,8 @@ async function measure(provider: Provider, serverUrl?: string): Promise<number[]
   const turnGaps: { gap: number; request: number }[] = [];
   for (let session = 0; session < SESSIONS; session++) {
     const events: { event: AgentEvent; at: number }[] = [];
-    await runSession({
-      task: 'benchmark',
+    const emit = (event: AgentEvent) => events.push({ event, at: performance.now() });
+    await new Session({
       workspace: new Workspace(dir),
       system: 'You are a benchmark.',
       provider,
@@ -77,9 +78,9 @@ async function measure(provider: Provider, serverUrl?: string): Promise<number[]
       maxOutputTokens: 1024,
       sandbox: new HostSandbox(dir),
       tools: new ToolRegistry(builtinTools),
-      emit: (event) => events.push({ event, at: performance.now() }),
-      signal: new AbortController().signal,
-    });
+      permissions: new Permissions('yolo', emit),
+      emit,
+    }).handle('benchmark', new AbortController().signal, () => []);
     const starts = events.filter((e) => e.event.type === 'turn_start').map((e) => e.at);
     const toolTimes = events.flatMap((e) => (e.event.type === 'tool_call_end' ? [e.event.duration_ms] : []));
     for (let i = 1; i < starts.length; i++) {

@@ -27,6 +27,7 @@ export async function run(): Promise<BenchSection> {
       sandbox,
       signal: new AbortController().signal,
       onOutput: () => {},
+      requestPermission: async () => false,
     };
     const searchWith = (backend: SearchBackend, query: string) => () =>
       backend({ root, target: '.', query, regex: false, limit: 100, signal: ctx.signal });

@@ -72,7 +72,7 @@ describe('confinement of paths that do not exist yet (write and edit create them
     const { root, ctx } = repoWithEscapes();
     symlinkSync(path.join(root, 'src'), path.join(root, 'src-link'));
     expect(ctx.workspace.resolve('src-link/app.ts')).toBe(path.join(ctx.workspace.root, 'src-link/app.ts'));
-    expect(await callTool(writeTool, { path: 'src/new/dir/file.ts', content: 'x\n' }, ctx)).toEqual({
+    expect(await callTool(writeTool, { path: 'src/new/dir/file.ts', content: 'x\n' }, ctx)).toMatchObject({
       isError: false,
       output: 'Created src/new/dir/file.ts (1 line).',
     });

@@ -117,25 +117,19 @@ describe.skipIf(!docker)('DockerSandbox isolation', () => {
 
   it('terminal: a command that fails for lack of network is re-run with network only when the user allows it', async () => {
     const command = `ls /sys/class/net | tr '\\n' ' '; python3 -c "import socket; socket.getaddrinfo('deb.debian.org', 80)"`;
-    const asked: string[] = [];
-    const ask = (answer: boolean) => async (cmd: string) => (asked.push(cmd), answer);
-
-    const denied = await callTool(
-      terminalTool,
-      { command },
-      { ...toolContext(makeWorkspace()), sandbox, approveNetwork: ask(false) },
-    );
+    const deniedContext = toolContext(makeWorkspace(), sandbox, false);
+    const denied = await callTool(terminalTool, { command }, deniedContext);
     expect(denied.output).toMatch(/^lo /);
     expect(denied.output).toMatch(/network access is blocked by policy/);
 
-    const allowed = await callTool(
-      terminalTool,
-      { command },
-      { ...toolContext(makeWorkspace()), sandbox, approveNetwork: ask(true) },
-    );
+    const allowedContext = toolContext(makeWorkspace(), sandbox, true);
+    const allowed = await callTool(terminalTool, { command }, allowedContext);
     expect(allowed.output).toMatch(/eth\d/);
     expect(allowed.output).toMatch(/the user allowed network access for this command/);
-    expect(asked).toEqual([command, command]);
+    expect([...deniedContext.asked, ...allowedContext.asked]).toMatchObject([
+      { action: 'network', detail: command },
+      { action: 'network', detail: command },
+    ]);
     // Granted once, for that command only.
     expect((await run(sandbox, 'ls /sys/class/net')).output.trim()).toBe('lo');
   });

@@ -6,6 +6,7 @@ import type { Sandbox } from '../src/sandbox/sandbox.js';
 import { editTool } from '../tools/edit/edit.js';
 import { readTool } from '../tools/read.js';
 import { ToolRegistry } from '../tools/registry.js';
+import { callTool } from './support/tool-context.js';
 import type { ToolResult } from '../tools/tool.js';
 import { Workspace } from '../tools/workspace.js';
 
@@ -25,16 +26,14 @@ afterEach(async () => {
 const edit = (args: Record<string, unknown>): Promise<ToolResult> => call('edit', args);
 
 function call(name: string, args: Record<string, unknown>): Promise<ToolResult> {
-  return registry.invoke(
-    { id: 'call-1', name, arguments: JSON.stringify(args) },
-    {
-      workspace,
-      // edit never runs commands, so no sandbox is started
-      sandbox: {} as Sandbox,
-      signal: new AbortController().signal,
-      onOutput: () => {},
-    },
-  );
+  return callTool(registry.get(name)!, args, {
+    workspace,
+    // edit never runs commands, so no sandbox is started
+    sandbox: {} as Sandbox,
+    signal: new AbortController().signal,
+    onOutput: () => {},
+    requestPermission: async () => false,
+  });
 }
 
 /** Writes a file and records it as read, as the read tool would. */

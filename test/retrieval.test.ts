@@ -246,6 +246,7 @@ describe('tools', () => {
       sandbox: undefined as never, // these tools never run commands
       signal: new AbortController().signal,
       onOutput: () => {},
+      requestPermission: async () => false,
       ...(retriever ? { retriever } : {}),
     };
   }

@@ -298,13 +298,19 @@ describe('write tool', () => {
   it('creates a file with its parent directories, then overwrites it, leaving no temp files', async () => {
     const root = makeGitRepo({ 'README.md': 'hi\n' });
     const ctx = toolContext(root);
-    expect(await callTool(writeTool, { path: 'src/deep/new.ts', content: 'a\nb\n' }, ctx)).toEqual({
+    expect(await callTool(writeTool, { path: 'src/deep/new.ts', content: 'a\nb\n' }, ctx)).toMatchObject({
       isError: false,
       output: 'Created src/deep/new.ts (2 lines).',
+      detail: { kind: 'diff', path: 'src/deep/new.ts', added: 2, removed: 0 },
     });
-    expect(await callTool(writeTool, { path: 'src/deep/new.ts', content: 'only' }, ctx)).toEqual({
+    expect(await callTool(writeTool, { path: 'src/deep/new.ts', content: 'only' }, ctx)).toMatchObject({
       isError: false,
       output: 'Overwrote src/deep/new.ts (1 line).',
+      detail: {
+        diff: '--- a/src/deep/new.ts\n+++ b/src/deep/new.ts\n@@ -1,2 +1,1 @@\n-a\n-b\n+only\n\\ No newline at end of file\n',
+        added: 1,
+        removed: 2,
+      },
     });
     expect(readFileSync(path.join(root, 'src/deep/new.ts'), 'utf8')).toBe('only');
     expect(readdirSync(path.join(root, 'src/deep'))).toEqual(['new.ts']);
@@ -333,9 +339,16 @@ describe('terminal tool', () => {
   it('returns the exit code and combined output, and streams it live', async () => {
     const ctx = toolContext(makeGitRepo({ 'a.txt': '' }));
     const result = await callTool(terminalTool, { command: 'echo out; echo err >&2; ls; exit 3' }, ctx);
-    expect(result).toEqual({ isError: true, output: 'out\nerr\na.txt\n[exit code 3]' });
+    expect(result).toMatchObject({ isError: true, output: 'out\nerr\na.txt\n[exit code 3]' });
+    expect(result.detail).toEqual({
+      kind: 'command',
+      command: 'echo out; echo err >&2; ls; exit 3',
+      exit_code: 3,
+      timed_out: false,
+      output_tail: 'out\nerr\na.txt\n',
+    });
     expect(ctx.streamed.join('')).toBe('out\nerr\na.txt\n');
-    expect(await callTool(terminalTool, { command: 'true' }, ctx)).toEqual({
+    expect(await callTool(terminalTool, { command: 'true' }, ctx)).toMatchObject({
       isError: false,
       output: '(no output)\n[exit code 0]',
     });

@@ -19,7 +19,8 @@ export const codebaseSearchTool: Tool<typeof schema> = {
     'Ranked search over the code of the repository (functions, classes and other chunks) for a natural-language ' +
     'or identifier query. Use it to find where something is implemented when you do not know the file.',
   schema,
-  readOnly: true,
+  kind: 'read',
+  title: (args) => `codebase_search ${JSON.stringify(args.query)}`,
   async run(args, ctx) {
     const hits = await requireRetriever(ctx).search(args.query, RESULT_LIMIT);
     if (hits.length === 0) return ok(`No code matches "${args.query}". Try other words or an identifier.`);

@@ -27,7 +27,8 @@ export const listTool: Tool<typeof schema> = {
     'List files (recursively, honouring .gitignore), optionally filtered by a glob. ' +
     `Paths are relative to the repository root, sorted, at most ${MAX_FILES}.`,
   schema,
-  readOnly: true,
+  kind: 'read',
+  title: (args) => ['list', args.path ?? '.', args.pattern].filter(Boolean).join(' '),
   async run(args, ctx) {
     const directory = ctx.workspace.resolve(args.path ?? '.');
     const info = await stat(directory).catch(() => {

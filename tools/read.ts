@@ -27,7 +27,8 @@ export const readTool: Tool<typeof schema> = {
     'Read a text file with line numbers (like `cat -n`). Long files are shown in pages of ' +
     `${DEFAULT_LIMIT} lines; use offset and limit to read further. Reading a file is required before editing it.`,
   schema,
-  readOnly: true,
+  kind: 'read',
+  title: (args) => `read ${args.path}${args.offset ? `:${args.offset}` : ''}`,
   async run(args, ctx) {
     const absolute = ctx.workspace.resolve(args.path);
     const info = await stat(absolute).catch(async () => {

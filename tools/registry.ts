@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { ToolSpec } from '../src/providers/provider.js';
 import type { ToolCall } from '../src/core/messages.js';
-import { ToolError, fail, type Tool, type ToolContext, type ToolResult } from './tool.js';
+import type { Tool, ToolKind } from './tool.js';
 
-/** The set of tools a session offers, and the one place tool calls are parsed, validated and run. */
+/** A call whose arguments are valid for its tool, or the error the model gets instead. */
+export type ParsedCall = { ok: true; tool: Tool; args: unknown } | { ok: false; error: string };
+
+/** The set of tools a session offers; where a call's name and arguments are checked against them. */
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
 
@@ -27,38 +30,34 @@ export class ToolRegistry {
     }));
   }
 
-  isReadOnly(name: string): boolean {
-    return this.tools.get(name)?.readOnly ?? false;
+  kindOf(name: string): ToolKind | undefined {
+    return this.tools.get(name)?.kind;
   }
 
-  /** Runs one call. Never throws: every failure becomes an error result the model can act on. */
-  async invoke(call: ToolCall, ctx: ToolContext): Promise<ToolResult> {
+  /** Validates a call: a known tool, JSON arguments, and the tool's schema. Errors are written for the model. */
+  parse(call: ToolCall): ParsedCall {
     const tool = this.tools.get(call.name);
-    if (!tool) return fail(`Unknown tool "${call.name}". Available tools: ${this.names.join(', ')}.`);
+    if (!tool)
+      return { ok: false, error: `Unknown tool "${call.name}". Available tools: ${this.names.join(', ')}.` };
     let raw: unknown;
     try {
       raw = call.arguments.trim() === '' ? {} : JSON.parse(call.arguments);
     } catch (error) {
-      return fail(
-        `The arguments for ${call.name} are not valid JSON (${(error as Error).message}). ` +
+      return {
+        ok: false,
+        error:
+          `The arguments for ${call.name} are not valid JSON (${(error as Error).message}). ` +
           `Send a single JSON object matching the tool's schema.`,
-      );
+      };
     }
     const parsed = tool.schema.safeParse(raw);
     if (!parsed.success) {
       const problems = parsed.error.issues
         .map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
         .join('; ');
-      return fail(`Invalid arguments for ${call.name}: ${problems}.`);
+      return { ok: false, error: `Invalid arguments for ${call.name}: ${problems}.` };
     }
-    try {
-      return await tool.run(parsed.data, ctx);
-    } catch (error) {
-      if (error instanceof ToolError) return fail(error.message);
-      if (ctx.signal.aborted) return fail(`${call.name} was interrupted before it finished.`);
-      const err = error as NodeJS.ErrnoException;
-      return fail(`${call.name} failed: ${err.code ? `${err.code}: ` : ''}${err.message}`);
-    }
+    return { ok: true, tool, args: parsed.data };
   }
 }
 

@@ -28,7 +28,8 @@ export const searchTool: Tool<typeof schema> = {
     'Search file contents in the repository (honours .gitignore). Returns matching lines as `path:line: text`, ' +
     `at most ${MAX_MATCHES}. The query is a literal, case-sensitive string unless regex or ignore_case is set.`,
   schema,
-  readOnly: true,
+  kind: 'read',
+  title: (args) => `search ${JSON.stringify(args.query)}${args.path ? ` in ${args.path}` : ''}`,
   async run(args, ctx) {
     const target = args.path === undefined ? '.' : ctx.workspace.relative(ctx.workspace.resolve(args.path));
     await stat(ctx.workspace.resolve(target)).catch(() => {

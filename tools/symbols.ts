@@ -35,7 +35,9 @@ export const symbolsTool: Tool<typeof schema> = {
     'Find where a symbol is defined and used (name), or list the definitions in a file (path). ' +
     'Faster and more precise than grep for functions, classes, methods and types.',
   schema,
-  readOnly: true,
+  kind: 'read',
+  title: (args) =>
+    args.name ? `symbols ${args.name}${args.path ? ` in ${args.path}` : ''}` : `outline ${args.path}`,
   async run(args, ctx) {
     const retriever = requireRetriever(ctx);
     const file =

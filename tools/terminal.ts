@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import type { ExecResult } from '../src/sandbox/sandbox.js';
 import { capHeadTail, formatBytes, plural } from './output-cap.js';
+import { needsNetwork } from './network-commands.js';
 import type { Tool } from './tool.js';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
+/** How much of a command's output the structured result keeps for display. */
+const OUTPUT_TAIL_CHARS = 2_000;
 const MAX_TIMEOUT_MS = 600_000;
 
 /** Messages that mean a command tried to reach the network and could not. */
@@ -30,15 +33,24 @@ export const terminalTool: Tool<typeof schema> = {
     'Not interactive (stdin is closed). Long output keeps its beginning and end. ' +
     'Use it to build, run tests, and inspect the environment; use read/search/list for files.',
   schema,
-  readOnly: false,
+  kind: 'execute',
+  title: (args) => `terminal ${args.command}`,
+  preview: async (args) => args.command,
   async run(args, ctx) {
     const timeoutMs = args.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     const run = (network: boolean) =>
       ctx.sandbox.exec(args.command, { timeoutMs, signal: ctx.signal, onOutput: ctx.onOutput, network });
-    let result = await run(false);
-    let networkNote = '';
-    if (ctx.sandbox.networkBlocked && NETWORK_FAILURE.test(result.output)) {
-      if (ctx.approveNetwork && (await ctx.approveNetwork(args.command))) {
+    const askForNetwork = (why: string) =>
+      ctx.requestPermission({ action: 'network', title: `${why}: ${args.command}`, detail: args.command });
+    // A command that obviously needs the network is asked about before it runs, not after it failed offline.
+    const network =
+      ctx.sandbox.networkBlocked &&
+      needsNetwork(args.command) &&
+      (await askForNetwork('This command needs the network'));
+    let result = await run(network);
+    let networkNote = network ? '\n[note: the user allowed network access for this command]' : '';
+    if (!network && ctx.sandbox.networkBlocked && NETWORK_FAILURE.test(result.output)) {
+      if (await askForNetwork('This command failed without network')) {
         result = await run(true);
         networkNote =
           '\n[note: the user allowed network access for this command, so it was run again with network]';
@@ -55,6 +67,13 @@ export const terminalTool: Tool<typeof schema> = {
     return {
       output: `${body}${droppedNote}\n${statusLine(result, timeoutMs)}${networkNote}`,
       isError: result.exitCode !== 0,
+      detail: {
+        kind: 'command',
+        command: args.command,
+        exit_code: result.exitCode,
+        timed_out: result.timedOut,
+        output_tail: result.output.slice(-OUTPUT_TAIL_CHARS),
+      },
     };
   },
 };

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, UsageError } from './exit-codes.js';
-import type { ResultEvent } from '../core/events.js';
+import type { PermissionMode, ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
 
 // Only commander and this file load before a command is chosen: `agent --version`
@@ -50,6 +50,7 @@ export interface RunFlags {
   sandboxCpus?: number;
   allowNetwork?: boolean;
   yolo?: boolean;
+  permissionMode?: PermissionMode;
   cwd: string;
   verbose?: boolean;
 }
@@ -104,6 +105,12 @@ const program = new Command()
   .option(
     '--yolo',
     'allow running commands on the host without asking (needed with --sandbox none in print mode)',
+  )
+  .addOption(
+    new Option(
+      '--permission-mode <mode>',
+      'what runs without asking: plan (nothing changes), ask (every edit and command), auto-edit (edits and sandboxed commands; network and host commands ask), yolo (everything)',
+    ).choices(['plan', 'ask', 'auto-edit', 'yolo']),
   )
   .option('-C, --cwd <dir>', 'repository to work in', process.cwd())
   .option('--verbose', 'in text mode, show tool calls and progress on stderr')

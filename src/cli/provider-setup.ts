@@ -1,10 +1,8 @@
-import type { EventSink } from '../core/events.js';
 import { ConfigError } from '../providers/errors.js';
 import { createProvider } from '../providers/factory.js';
-import { modelInfo, type ModelInfo } from '../providers/models.js';
-import type { Provider } from '../providers/provider.js';
+import { modelInfo } from '../providers/models.js';
 import { withRetries } from '../providers/retry.js';
-import type { ModelChoice } from '../orchestrator/model-router.js';
+import type { ProviderConnection } from '../runtime/agent.js';
 import { UsageError } from './exit-codes.js';
 import { configPath, loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
 import type { RunFlags } from './main.js';
@@ -12,20 +10,12 @@ import type { RunFlags } from './main.js';
 /** Replies longer than this are rarely useful to a coding loop and slow every turn down. */
 const DEFAULT_OUTPUT_CAP = 16_384;
 
-export interface ConnectedProvider {
-  /** The provider with retries that report through the session's event stream. */
-  provider: (emit: EventSink) => Provider;
-  models: ModelChoice;
-  model: ModelInfo;
-  maxOutputTokens: number;
-}
-
 /**
  * Resolves provider, model and limits from flags, the configuration file and
  * the environment (in that order of precedence); configuration mistakes become
  * usage errors.
  */
-export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<ConnectedProvider> {
+export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<ProviderConnection> {
   const config = await loadConfig(env);
   const name = flags.provider ?? config.provider;
   const profile = name === undefined ? undefined : profileFor(name, config);

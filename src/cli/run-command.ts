@@ -1,22 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { ResultEvent, EventSink } from '../core/events.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
-import { Session, type SystemFocus } from '../orchestrator/session.js';
-import { buildSystemPrompt, readInstructions } from '../orchestrator/system-prompt.js';
-import { createContextKeeper, repoMapFor } from '../orchestrator/context-setup.js';
-import { createRetriever } from '../context/retrieval/retriever.js';
-import { ToolRegistry } from '../../tools/registry.js';
-import { builtinTools } from '../../tools/index.js';
-import { Workspace } from '../../tools/workspace.js';
+import type { AgentEvent, ResultEvent } from '../core/events.js';
+import { createAgent, type SandboxChoice } from '../runtime/agent.js';
+import type { AgentSession } from '../runtime/protocol.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
 import { connectProvider } from './provider-setup.js';
 import type { RunFlags } from './main.js';
 
-/** `agent [task]`: assemble a session from the flags, run it, map the outcome to an exit code. */
+/** `agent [task]`: assemble a session from the flags, give it the task, map the outcome to an exit code. */
 export async function runCommand(taskArgument: string | undefined, flags: RunFlags): Promise<number> {
   const task = (taskArgument ?? (await readPipedStdin())).trim();
   if (!task)
@@ -25,64 +18,47 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
-  const connected = await connectProvider(flags, process.env);
-  const emit: EventSink = createPrintView({
+  const connection = await connectProvider(flags, process.env);
+  const agent = await createAgent({
+    cwd,
+    connection,
+    sandbox: sandboxChoice(flags),
+    // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
+    mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),
+    maxTurns: flags.maxTurns,
+    interactive,
+  });
+  const view = createPrintView({
     format: flags.outputFormat,
     live: flags.outputFormat === 'text' && (interactive || Boolean(flags.verbose)),
     stdout: process.stdout,
     stderr: process.stderr,
   });
-  // One id names the session in the event stream and labels its container.
-  const sessionId = randomUUID();
-  const sandbox = await createSandbox(flags, cwd, sessionId, emit);
-  const retriever = createRetriever({ root: cwd });
-  const controller = new AbortController();
-  const releaseSignals = handleSignals(controller, sandbox);
+  agent.subscribe((event) => {
+    view(event);
+    if (event.type === 'idle') agent.submit({ type: 'shutdown' });
+    if (event.type === 'approval_request') void answerInTerminal(agent, event);
+  });
+  agent.submit({ type: 'user_message', text: task });
+  const releaseSignals = handleSignals(agent);
   try {
-    const provider = connected.provider(emit);
-    // Read once: the instructions are the repository's as the session found them, not as the model may edit them.
-    const instructions = readInstructions(cwd);
-    const systemFor = async (focus: SystemFocus) =>
-      buildSystemPrompt({
-        cwd,
-        instructions: await instructions,
-        sandbox: sandbox.kind,
-        networkBlocked: sandbox.networkBlocked,
-        repoMap: repoMapFor(retriever, focus, connected.model),
-      });
-    const result = await new Session({
-      task,
-      sessionId,
-      workspace: new Workspace(cwd),
-      system: systemFor({ text: task, files: [] }),
-      refreshSystem: systemFor,
-      ...(interactive && { approveNetwork: askForNetwork }),
-      provider,
-      models: connected.models,
-      maxTurns: flags.maxTurns,
-      maxOutputTokens: connected.maxOutputTokens,
-      sandbox,
-      tools: new ToolRegistry(builtinTools),
-      emit,
-      signal: controller.signal,
-      context: createContextKeeper(
-        connected.model,
-        provider,
-        connected.maxOutputTokens,
-        emit,
-        controller.signal,
-      ),
-      retriever,
-    }).run();
-    return exitCodeFor(result);
+    return exitCodeFor(await agent.done);
   } finally {
     releaseSignals();
-    // The session's result stands; a failed clean-up is only reported.
-    for (const outcome of await Promise.allSettled([sandbox.dispose(), retriever.dispose()])) {
-      if (outcome.status === 'rejected')
-        process.stderr.write(`agent: clean-up failed: ${String(outcome.reason)}\n`);
-    }
   }
+}
+
+/** Until the full-screen UI exists, interactive text runs answer approvals with a y/N question. */
+async function answerInTerminal(
+  agent: AgentSession,
+  request: Extract<AgentEvent, { type: 'approval_request' }>,
+): Promise<void> {
+  const question =
+    request.action === 'network'
+      ? `\nThe sandbox has no network and this command needs it:\n  ${request.detail}\nRun it once with network?`
+      : `\n${request.title}\n${request.detail}\nAllow?`;
+  const yes = await askYesNo(question);
+  agent.submit({ type: 'approval', id: request.id, decision: yes ? 'yes' : 'no' });
 }
 
 function exitCodeFor(result: ResultEvent): number {
@@ -125,12 +101,6 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
     throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
 }
 
-/** The escalation offered in interactive sessions when a command fails because the sandbox has no network. */
-const askForNetwork = (command: string): Promise<boolean> =>
-  askYesNo(
-    `\nThe sandbox has no network and this command needs it:\n  ${command}\nRun it once with network?`,
-  );
-
 async function askYesNo(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -140,45 +110,38 @@ async function askYesNo(question: string): Promise<boolean> {
   }
 }
 
-async function createSandbox(
-  flags: RunFlags,
-  cwd: string,
-  sessionId: string,
-  emit: EventSink,
-): Promise<Sandbox> {
-  if (flags.sandbox === 'none') {
-    const { HostSandbox } = await import('../sandbox/host.js');
-    return new HostSandbox(cwd);
-  }
-  const { createDockerSandbox } = await import('../sandbox/docker.js');
-  return createDockerSandbox({
-    workspace: cwd,
-    sessionId,
-    image: flags.sandboxImage,
-    setupCommand: flags.setup,
-    onSetupOutput: (chunk) => emit({ type: 'setup_output', chunk }),
-    allowNetwork: Boolean(flags.allowNetwork),
-    limits: {
-      ...(flags.sandboxMemory && { memoryBytes: flags.sandboxMemory }),
-      ...(flags.sandboxPids && { pids: flags.sandboxPids }),
-      ...(flags.sandboxCpus && { cpus: flags.sandboxCpus }),
+function sandboxChoice(flags: RunFlags): SandboxChoice {
+  if (flags.sandbox === 'none') return { kind: 'none' };
+  return {
+    kind: 'docker',
+    options: {
+      image: flags.sandboxImage,
+      setupCommand: flags.setup,
+      allowNetwork: Boolean(flags.allowNetwork),
+      limits: {
+        ...(flags.sandboxMemory && { memoryBytes: flags.sandboxMemory }),
+        ...(flags.sandboxPids && { pids: flags.sandboxPids }),
+        ...(flags.sandboxCpus && { cpus: flags.sandboxCpus }),
+      },
     },
-  });
+  };
 }
 
 /** How long an interrupted session may take to wind down before it is cut short. */
 const INTERRUPT_GRACE_MS = 10_000;
 
 /**
- * First Ctrl-C (or SIGTERM) interrupts: the running call gets an "interrupted"
- * result, the session ends, the sandbox is removed. A second Ctrl-C gives up
- * waiting, removes the sandbox and exits at once.
+ * First Ctrl-C (or SIGTERM) shuts the session down: the running call gets an
+ * "interrupted" result, the sandbox is removed, the result says `interrupted`.
+ * A second Ctrl-C, or a wind-down that hangs, removes the sandbox and exits at once.
  */
-function handleSignals(controller: AbortController, sandbox: Sandbox): () => void {
-  const giveUp = () => void sandbox.dispose().finally(() => process.exit(ExitCode.interrupted));
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return giveUp();
-    controller.abort(new Error(`received ${signal}`));
+function handleSignals(agent: AgentSession): () => void {
+  let signalled = false;
+  const giveUp = () => void agent.abandon().finally(() => process.exit(ExitCode.interrupted));
+  const onSignal = () => {
+    if (signalled) return giveUp();
+    signalled = true;
+    agent.submit({ type: 'shutdown' });
     // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
     setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();
   };

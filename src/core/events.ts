@@ -47,6 +47,9 @@ export type AgentEvent =
       model: string;
       sandbox: string;
       tools: string[];
+      mode?: PermissionMode;
+      /** The main model's context window in tokens, for showing how full it is. */
+      context_window?: number;
     }
   | { type: 'turn_start'; turn: number; model: string }
   | { type: 'assistant_delta'; text: string }

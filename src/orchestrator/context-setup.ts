@@ -22,7 +22,7 @@ export function createContextKeeper(
   provider: Provider,
   maxOutputTokens: number,
   emit: EventSink,
-  signal: AbortSignal,
+  signal: () => AbortSignal,
 ): ContextKeeper {
   const counter = startTokenCounter(model.id);
   // Room for the reply is reserved: the prompt may use only what the reply leaves.

@@ -7,7 +7,8 @@ export function modelSummarizer(
   provider: Provider,
   model: string,
   maxOutputTokens: number,
-  signal: AbortSignal,
+  /** The signal of the work the summary is for, read at each call (a session outlives many messages). */
+  signal: () => AbortSignal,
 ): Summarize {
   return async (messages, instructions) => {
     const response = await provider.complete(
@@ -17,7 +18,7 @@ export function modelSummarizer(
         messages: [{ role: 'user', content: transcript(messages) }],
         tools: [],
         maxOutputTokens,
-        signal,
+        signal: signal(),
       },
       {},
     );

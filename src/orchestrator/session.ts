@@ -1,31 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import type { AssistantMessage, Message } from '../core/messages.js';
-import type { EventSink, ResultEvent, ResultStatus } from '../core/events.js';
+import type { EventSink, ResultStatus } from '../core/events.js';
 import { addUsage, emptyUsage, toUsageReport, type Usage } from '../core/usage.js';
 import { ProviderError, type ModelResponse, type Provider, type ToolSpec } from '../providers/provider.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ToolRegistry } from '../../tools/registry.js';
 import type { Workspace } from '../../tools/workspace.js';
-import { ToolExecutor } from './tool-executor.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { ToolPipeline } from './tool-pipeline.js';
 import { pickModel, type ModelChoice } from './model-router.js';
-import { ReadyGate } from './ready-gate.js';
+import type { Permissions } from './permissions.js';
 import type { ContextKeeper, PromptState } from './context-keeper.js';
 
 export interface SessionOptions {
-  task: string;
   workspace: Workspace;
   /** May still be in the making (the repo map waits for the index) while the sandbox starts. */
   system: string | Promise<string>;
   provider: Provider;
   models: ModelChoice;
+  /** Model turns allowed for one user message. */
   maxTurns: number;
   maxOutputTokens: number;
   sandbox: Sandbox;
   tools: ToolRegistry;
+  permissions: Permissions;
   emit: EventSink;
-  signal: AbortSignal;
-  sessionId?: string;
   /** Keeps the prompt inside the window; without it the conversation is sent as it grows. */
   context?: ContextKeeper;
   /** Offered to tools that search the code index (symbols, codebase_search). */
@@ -36,47 +34,83 @@ export interface SessionOptions {
    * rewrote the prompt, so this costs no cache hits that were not lost anyway.
    */
   refreshSystem?: (focus: SystemFocus) => Promise<string>;
-  /** Lets the user allow network for one command that failed without it (interactive sessions only). */
-  approveNetwork?: (command: string) => Promise<boolean>;
 }
 
 export interface SystemFocus {
-  /** The task and the most recent conversation. */
+  /** The user's messages and the most recent conversation. */
   text: string;
   /** Files read or edited so far. */
   files: string[];
 }
 
+/** How one user message was handled. */
+export interface TaskOutcome {
+  status: ResultStatus;
+  /** The model's last non-empty answer. */
+  text: string;
+  error?: string;
+}
+
+/** The conversation as one value: what a saved session needs to continue exactly where it stopped. */
+export interface ConversationState {
+  messages: Message[];
+  usage: Usage;
+  /** Model turns over the whole conversation. */
+  turns: number;
+}
+
 /** How much of the recent conversation steers the refreshed repo map. */
 const FOCUS_CHARS = 4000;
 
-/** How often a session nudges a model that stopped with a cut-off or empty reply. */
+/** How often a session nudges a model that stopped with a cut-off or empty reply, per user message. */
 const MAX_NUDGES = 2;
 
 /** Times in a row the provider may reject the prompt as too long before the session gives up. */
 const MAX_OVERFLOW_RETRIES = 3;
 
 /**
- * One agent session: the ReAct loop. Ask the model, run the tools it calls,
- * feed the results back, repeat until it answers without calls or the turn
- * budget is spent. Everything observable goes out through `emit`; the result
- * is both returned and the last event.
+ * The ReAct loop over one conversation that lives across user messages: ask
+ * the model, run the tools it calls, feed the results back, repeat until it
+ * answers without calls or the turn budget for this message is spent. Messages
+ * the user sends meanwhile join at the next turn boundary. Everything
+ * observable goes out through `emit`.
  */
 export class Session {
-  readonly id: string;
-  private readonly messages: Message[];
+  private messages: Message[] = [];
   private readonly toolSpecs: ToolSpec[];
+  private readonly pipeline: ToolPipeline;
   private system = '';
   private total: Usage = emptyUsage();
   private turns = 0;
-  private finalText = '';
-  private nudges = 0;
-  private readonly started = performance.now();
+  private mainModel: string;
+  /** The signal of the message being handled; tools get it through their context. */
+  private signal: AbortSignal = new AbortController().signal;
 
   constructor(private readonly options: SessionOptions) {
-    this.id = options.sessionId ?? randomUUID();
-    this.messages = [{ role: 'user', content: options.task }];
     this.toolSpecs = options.tools.specs();
+    this.mainModel = options.models.main;
+    this.pipeline = new ToolPipeline(
+      options.tools,
+      options.permissions,
+      (call, requestPermission) => ({
+        workspace: options.workspace,
+        sandbox: options.sandbox,
+        signal: this.signal,
+        onOutput: (chunk) => options.emit({ type: 'tool_output', id: call.id, chunk }),
+        requestPermission,
+        ...(options.retriever && { retriever: options.retriever }),
+      }),
+      options.emit,
+    );
+  }
+
+  get model(): string {
+    return this.mainModel;
+  }
+
+  /** The model for the next calls (the fast model, if any, stays). */
+  setModel(model: string): void {
+    this.mainModel = model;
   }
 
   /** Compact the conversation before the next model call (the user's /compact). */
@@ -84,42 +118,32 @@ export class Session {
     this.options.context?.requestCompaction();
   }
 
-  async run(): Promise<ResultEvent> {
-    const { emit, signal, workspace } = this.options;
-    emit({
-      type: 'session_start',
-      session_id: this.id,
-      cwd: workspace.root,
-      provider: this.options.provider.name,
-      model: this.options.models.main,
-      sandbox: this.options.sandbox.kind,
-      tools: this.options.tools.names,
-    });
+  /** Starts a new conversation; the workspace, sandbox and settings stay. */
+  clear(): void {
+    this.messages = [];
+  }
 
-    // The sandbox starts while the first model call is in flight; commands wait for it.
-    // If it cannot start, the session stops at once instead of carrying on without it.
-    const sandboxFailed = new AbortController();
-    const sandbox = new ReadyGate(this.options.sandbox, (error) => sandboxFailed.abort(error));
-    const callSignal = AbortSignal.any([signal, sandboxFailed.signal]);
-    const executor = new ToolExecutor(
-      this.options.tools,
-      (call) => ({
-        workspace,
-        sandbox,
-        signal,
-        onOutput: (chunk) => emit({ type: 'tool_output', id: call.id, chunk }),
-        ...(this.options.retriever && { retriever: this.options.retriever }),
-        ...(this.options.approveNetwork && { approveNetwork: this.options.approveNetwork }),
-      }),
-      emit,
-    );
+  state(): ConversationState {
+    return { messages: [...this.messages], usage: this.total, turns: this.turns };
+  }
 
+  /**
+   * Handles one user message (and any that arrive meanwhile, taken from
+   * `incoming` at each turn boundary) until the model answers without tool
+   * calls. Never throws: failures end the message with an error outcome.
+   */
+  async handle(message: string, signal: AbortSignal, incoming: () => string[]): Promise<TaskOutcome> {
+    const { emit } = this.options;
+    this.signal = signal;
+    let text = '';
+    let nudges = 0;
+    this.addUserMessage(message);
     try {
-      this.system = await this.options.system;
-      while (this.turns < this.options.maxTurns) {
-        sandbox.throwIfFailed();
+      this.system ||= await this.options.system;
+      for (let turn = 0; turn < this.options.maxTurns; turn++) {
+        if (turn > 0) for (const queued of incoming()) this.addUserMessage(queued);
         this.turns++;
-        const response = await this.modelTurn(callSignal);
+        const response = await this.modelTurn(signal);
         const assistant: AssistantMessage = {
           role: 'assistant',
           content: response.text,
@@ -128,51 +152,50 @@ export class Session {
         };
         this.messages.push(assistant);
         emit({ type: 'assistant_message', text: response.text, tool_calls: response.toolCalls });
-        if (response.text.trim()) this.finalText = response.text;
+        if (response.text.trim()) text = response.text;
         if (response.toolCalls.length === 0) {
-          const nudge = this.nudgeFor(response);
-          if (!nudge) return this.finish('success');
+          const waiting = incoming();
+          // The user spoke while the model was answering: the answer is not the end.
+          if (waiting.length > 0) {
+            emit({ type: 'turn_end', turn: this.turns });
+            for (const queued of waiting) this.addUserMessage(queued);
+            continue;
+          }
+          const nudge = nudges < MAX_NUDGES ? nudgeFor(response) : null;
+          emit({ type: 'turn_end', turn: this.turns });
+          if (!nudge) return { status: 'success', text };
+          nudges++;
+          emit({ type: 'notice', message: nudge });
           this.messages.push({ role: 'user', content: nudge });
           continue;
         }
-
-        this.messages.push(...(await executor.run(response.toolCalls, signal)));
-        if (signal.aborted) return this.finish('interrupted', 'interrupted by the user');
+        this.messages.push(...(await this.pipeline.run(response.toolCalls, signal)));
+        emit({ type: 'turn_end', turn: this.turns });
+        if (signal.aborted) return interrupted(text);
       }
-      return this.finish('max_turns', `stopped after reaching the limit of ${this.options.maxTurns} turns`);
+      return {
+        status: 'max_turns',
+        text,
+        error: `stopped after reaching the limit of ${this.options.maxTurns} turns`,
+      };
     } catch (error) {
-      if (signal.aborted) return this.finish('interrupted', 'interrupted by the user');
-      const cause: unknown = sandboxFailed.signal.aborted ? sandboxFailed.signal.reason : error;
-      const message = cause instanceof Error ? cause.message : String(cause);
-      emit({ type: 'error', message });
-      return this.finish('error', message);
+      if (signal.aborted && !(signal.reason instanceof SandboxFailure)) return interrupted(text);
+      const cause: unknown = signal.reason instanceof SandboxFailure ? signal.reason.cause : error;
+      const messageText = cause instanceof Error ? cause.message : String(cause);
+      emit({ type: 'error', message: messageText });
+      return { status: 'error', text, error: messageText };
     }
   }
 
-  /**
-   * A reply that ends the session must be a real answer. One cut off by the
-   * output limit, or an empty one, gets a short nudge instead (a bounded number
-   * of times, so a model that keeps doing it still ends the session).
-   */
-  private nudgeFor(response: ModelResponse): string | null {
-    if (this.nudges >= MAX_NUDGES) return null;
-    const nudge =
-      response.stopReason === 'max_tokens'
-        ? 'Your reply was cut off at the output limit. Continue exactly where it stopped; keep it shorter.'
-        : response.text.trim() === ''
-          ? 'Your reply was empty. Continue with the task, or state the result if it is done.'
-          : null;
-    if (nudge) {
-      this.nudges++;
-      this.options.emit({ type: 'notice', message: nudge });
-    }
-    return nudge;
+  private addUserMessage(text: string): void {
+    this.messages.push({ role: 'user', content: text });
+    this.options.emit({ type: 'user_message', text });
   }
 
   /** One model call, fitted to the context window, compacting and retrying if the provider finds it too long. */
   private async modelTurn(signal: AbortSignal): Promise<ModelResponse> {
     const { emit, context } = this.options;
-    const model = pickModel(this.options.models, this.messages);
+    const model = pickModel({ ...this.options.models, main: this.mainModel }, this.messages);
     emit({ type: 'turn_start', turn: this.turns, model });
     if (context) await this.adopt(await context.beforeTurn(this.promptState()));
     for (let overflow = 0; ; overflow++) {
@@ -217,31 +240,39 @@ export class Session {
     if (next === this.messages) return;
     this.messages.splice(0, this.messages.length, ...next);
     if (!this.options.refreshSystem) return;
+    const asked = this.messages.flatMap((m) => (m.role === 'user' ? [m.content] : [])).join('\n');
     const recent = this.messages
       .map((m) => m.content)
       .join('\n')
       .slice(-FOCUS_CHARS);
     this.system = await this.options.refreshSystem({
-      text: `${this.options.task}\n${recent}`,
+      text: `${asked.slice(0, FOCUS_CHARS)}\n${recent}`,
       files: this.options.workspace.filesRead(),
     });
   }
+}
 
-  private finish(status: ResultStatus, error?: string): ResultEvent {
-    const result: ResultEvent = {
-      type: 'result',
-      status,
-      is_error: status !== 'success',
-      turns: this.turns,
-      duration_ms: Math.round(performance.now() - this.started),
-      session_id: this.id,
-      usage: toUsageReport(this.total),
-      text: this.finalText,
-      ...(error ? { error } : {}),
-    };
-    this.options.emit(result);
-    return result;
+/** Why a message's signal was aborted when the sandbox could not start: an error, not an interrupt. */
+export class SandboxFailure extends Error {
+  override name = 'SandboxFailure';
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }
 
-export const runSession = (options: SessionOptions): Promise<ResultEvent> => new Session(options).run();
+function interrupted(text: string): TaskOutcome {
+  return { status: 'interrupted', text, error: 'interrupted by the user' };
+}
+
+/**
+ * A reply that ends the work must be a real answer. One cut off by the output
+ * limit, or an empty one, gets a short nudge instead (a bounded number of
+ * times, so a model that keeps doing it still ends).
+ */
+function nudgeFor(response: ModelResponse): string | null {
+  if (response.stopReason === 'max_tokens')
+    return 'Your reply was cut off at the output limit. Continue exactly where it stopped; keep it shorter.';
+  if (response.text.trim() === '')
+    return 'Your reply was empty. Continue with the task, or state the result if it is done.';
+  return null;
+}

@@ -33,4 +33,6 @@ export interface AgentSession {
   subscribe(listener: (event: StampedEvent) => void): () => void;
   /** Resolves with the final `result` once the session has shut down and released everything. */
   readonly done: Promise<ResultEvent>;
+  /** Releases the sandbox now, without waiting for the running turn to wind down (a second Ctrl-C). */
+  abandon(): Promise<void>;
 }

@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { EventSink, PermissionMode, ResultEvent } from '../core/events.js';
+import { toUsageReport } from '../core/usage.js';
+import type { ModelInfo } from '../providers/models.js';
+import type { Provider } from '../providers/provider.js';
+import type { DockerSandboxOptions } from '../sandbox/docker.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { createRetriever } from '../context/retrieval/retriever.js';
+import { createContextKeeper, repoMapFor } from '../orchestrator/context-setup.js';
+import type { ModelChoice } from '../orchestrator/model-router.js';
+import { Permissions, type ApprovalAnswer } from '../orchestrator/permissions.js';
+import { ReadyGate } from '../orchestrator/ready-gate.js';
+import { SandboxFailure, Session, type SystemFocus, type TaskOutcome } from '../orchestrator/session.js';
+import { buildSystemPrompt, readInstructions } from '../orchestrator/system-prompt.js';
+import { builtinTools } from '../../tools/index.js';
+import { ToolRegistry } from '../../tools/registry.js';
+import { Workspace } from '../../tools/workspace.js';
+import { EventBus } from './event-bus.js';
+import { Inbox } from './inbox.js';
+import type { AgentSession, Operation } from './protocol.js';
+
+/** The provider and models, already resolved from flags, configuration file and environment. */
+export interface ProviderConnection {
+  /** The provider with retries that report through the session's event stream. */
+  provider: (emit: EventSink) => Provider;
+  models: ModelChoice;
+  model: ModelInfo;
+  maxOutputTokens: number;
+}
+
+export type SandboxChoice =
+  | { kind: 'none' }
+  | { kind: 'docker'; options: Omit<DockerSandboxOptions, 'workspace' | 'sessionId' | 'onSetupOutput'> };
+
+export interface AgentConfig {
+  cwd: string;
+  sessionId?: string;
+  connection: ProviderConnection;
+  sandbox: SandboxChoice;
+  mode: PermissionMode;
+  /** Model turns allowed per user message. */
+  maxTurns: number;
+  /**
+   * Whether someone answers approval requests (an `approval` operation). In
+   * print mode nobody does: what the mode would ask about is refused instead.
+   */
+  interactive: boolean;
+}
+
+/**
+ * Assembles a session — provider, router, tools, permissions, sandbox,
+ * retriever, context keeper — and runs its loop: messages in through
+ * `submit`, events out through `subscribe`. Subscribe right after creation
+ * (before yielding to the event loop) to see `session_start`.
+ */
+export async function createAgent(config: AgentConfig): Promise<AgentSession> {
+  const bus = new EventBus();
+  const emit = bus.emit;
+  const id = config.sessionId ?? randomUUID();
+  const workspace = new Workspace(config.cwd);
+  const cwd = workspace.root;
+  const { connection } = config;
+  const provider = connection.provider(emit);
+
+  const sandboxFailed = new AbortController();
+  const sandbox = new ReadyGate(await createSandbox(config, cwd, id, emit), (error) =>
+    sandboxFailed.abort(new SandboxFailure(error)),
+  );
+  const retriever = createRetriever({ root: cwd });
+  const instructions = readInstructions(cwd);
+  const systemFor = async (focus: SystemFocus) =>
+    buildSystemPrompt({
+      cwd,
+      // Read once: the instructions are the repository's as the session found them, not as the model may edit them.
+      instructions: await instructions,
+      sandbox: sandbox.kind,
+      networkBlocked: sandbox.networkBlocked,
+      repoMap: repoMapFor(retriever, focus, connection.model),
+    });
+
+  const approvals = new Map<string, (answer: ApprovalAnswer) => void>();
+  const permissions = new Permissions(
+    config.mode,
+    emit,
+    config.interactive
+      ? (requestId, signal) =>
+          new Promise((resolve, reject) => {
+            approvals.set(requestId, resolve);
+            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+          }).finally(() => approvals.delete(requestId)) as Promise<ApprovalAnswer>
+      : undefined,
+  );
+  // The summariser's calls belong to whichever message is being handled.
+  let current = new AbortController();
+  const session = new Session({
+    workspace,
+    system: systemFor({ text: '', files: [] }),
+    refreshSystem: systemFor,
+    provider,
+    models: connection.models,
+    maxTurns: config.maxTurns,
+    maxOutputTokens: connection.maxOutputTokens,
+    sandbox,
+    tools: new ToolRegistry(builtinTools),
+    permissions,
+    emit,
+    context: createContextKeeper(
+      connection.model,
+      provider,
+      connection.maxOutputTokens,
+      emit,
+      () => current.signal,
+    ),
+    retriever,
+  });
+
+  const inbox = new Inbox();
+  let shuttingDown = false;
+  let running = false;
+  const submit = (op: Operation): void => {
+    switch (op.type) {
+      case 'user_message':
+        if (!shuttingDown) inbox.put({ type: 'message', text: op.text });
+        break;
+      case 'approval':
+        approvals.get(op.id)?.({ decision: op.decision, ...(op.note && { note: op.note }) });
+        break;
+      case 'interrupt':
+        if (running) current.abort(new Error('interrupted by the user'));
+        break;
+      case 'compact':
+        session.requestCompaction();
+        break;
+      case 'set_model':
+        session.setModel(op.model);
+        emit({ type: 'model_changed', model: op.model });
+        break;
+      case 'set_mode':
+        permissions.setMode(op.mode);
+        break;
+      case 'clear':
+        if (running) current.abort(new Error('the conversation was cleared'));
+        inbox.put({ type: 'clear' });
+        break;
+      case 'shutdown':
+        if (shuttingDown) break;
+        shuttingDown = true;
+        current.abort(new Error('the session is shutting down'));
+        inbox.put({ type: 'shutdown' });
+        break;
+    }
+  };
+
+  const started = performance.now();
+  const loop = async (): Promise<ResultEvent> => {
+    emit({
+      type: 'session_start',
+      session_id: id,
+      cwd,
+      provider: provider.name,
+      model: connection.models.main,
+      sandbox: sandbox.kind,
+      tools: builtinTools.map((tool) => tool.name),
+      mode: permissions.mode,
+      context_window: connection.model.contextWindow,
+    });
+    let last: TaskOutcome | undefined;
+    let stoppedMidTask = false;
+    try {
+      for (;;) {
+        const delivery = await inbox.next();
+        if (delivery.type === 'shutdown') break;
+        if (delivery.type === 'clear') {
+          session.clear();
+          continue;
+        }
+        current = new AbortController();
+        running = true;
+        last = await session.handle(
+          delivery.text,
+          AbortSignal.any([current.signal, sandboxFailed.signal]),
+          () => inbox.takeMessages(),
+        );
+        running = false;
+        stoppedMidTask = shuttingDown && last.status === 'interrupted';
+        emit({
+          type: 'idle',
+          status: last.status,
+          text: last.text,
+          ...(last.error && { error: last.error }),
+        });
+      }
+    } finally {
+      for (const outcome of await Promise.allSettled([sandbox.dispose(), retriever.dispose()])) {
+        // The session's result stands; a failed clean-up is only reported.
+        if (outcome.status === 'rejected')
+          emit({ type: 'notice', message: `clean-up failed: ${String(outcome.reason)}` });
+      }
+    }
+    const state = session.state();
+    const status = stoppedMidTask ? 'interrupted' : (last?.status ?? 'success');
+    const result: ResultEvent = {
+      type: 'result',
+      status,
+      is_error: status !== 'success',
+      turns: state.turns,
+      duration_ms: Math.round(performance.now() - started),
+      session_id: id,
+      usage: toUsageReport(state.usage),
+      text: last?.text ?? '',
+      ...(last?.error && status !== 'success' && { error: last.error }),
+    };
+    emit(result);
+    return result;
+  };
+
+  // Started once the caller, resuming from `await createAgent()`, has had the chance to subscribe.
+  const done = new Promise<void>((resolve) => setImmediate(resolve)).then(loop);
+  return {
+    id,
+    submit,
+    subscribe: (listener) => bus.subscribe(listener),
+    done,
+    abandon: async () => {
+      shuttingDown = true;
+      current.abort(new Error('the session was abandoned'));
+      await sandbox.dispose();
+    },
+  };
+}
+
+async function createSandbox(
+  config: AgentConfig,
+  cwd: string,
+  sessionId: string,
+  emit: EventSink,
+): Promise<Sandbox> {
+  if (config.sandbox.kind === 'none') {
+    const { HostSandbox } = await import('../sandbox/host.js');
+    return new HostSandbox(cwd);
+  }
+  const { createDockerSandbox } = await import('../sandbox/docker.js');
+  return createDockerSandbox({
+    ...config.sandbox.options,
+    workspace: cwd,
+    // One id names the session in the event stream and labels its container.
+    sessionId,
+    onSetupOutput: (chunk) => emit({ type: 'setup_output', chunk }),
+  });
+}

@@ -1,0 +1,34 @@
+/** What the session loop waits for between messages. */
+export type Delivery = { type: 'message'; text: string } | { type: 'clear' } | { type: 'shutdown' };
+
+/**
+ * The queue between operations that arrive at any time and the loop that
+ * takes them at turn boundaries. User messages are never dropped: one sent
+ * while a turn runs waits here until the loop takes it.
+ */
+export class Inbox {
+  private readonly queue: Delivery[] = [];
+  private waiter: ((delivery: Delivery) => void) | undefined;
+
+  put(delivery: Delivery): void {
+    if (this.waiter) {
+      const wake = this.waiter;
+      this.waiter = undefined;
+      wake(delivery);
+    } else this.queue.push(delivery);
+  }
+
+  /** The next delivery, waiting for one if none is queued. */
+  next(): Promise<Delivery> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  /** Takes the user messages queued before the first non-message, for delivery at a turn boundary. */
+  takeMessages(): string[] {
+    const texts: string[] = [];
+    while (this.queue[0]?.type === 'message') texts.push((this.queue.shift() as { text: string }).text);
+    return texts;
+  }
+}
