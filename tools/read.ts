@@ -38,7 +38,10 @@ export const readTool: Tool<typeof schema> = {
     const shown = await visibleName(visibility, workspace, absolute);
     let content: Buffer;
     try {
-      content = await readConfined(workspace.root, absolute, { maxBytes: SIZE_LIMITS.read, shown: args.path });
+      content = await readConfined(workspace.root, absolute, {
+        maxBytes: SIZE_LIMITS.read,
+        shown: args.path,
+      });
     } catch (error) {
       if (error instanceof FileRefused) throw new ToolError(await refusalMessage(error, args.path, ctx));
       throw error;
@@ -120,7 +123,11 @@ async function missingFileMessage(
 }
 
 /** Files with the same name (ignoring case) or the same name without extension, among those the policy shows. */
-async function similarPaths(workspace: Workspace, requested: string, visibility: Visibility): Promise<string[]> {
+async function similarPaths(
+  workspace: Workspace,
+  requested: string,
+  visibility: Visibility,
+): Promise<string[]> {
   const wanted = path.basename(requested).toLowerCase();
   const wantedStem = stem(wanted);
   const found: string[] = [];

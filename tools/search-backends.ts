@@ -271,6 +271,8 @@ export async function ruleFileNotices(
   if (exclude && !exclude.isFile()) return ['.git/info/exclude is not a regular file and was not applied'];
   const notices = new Set<string>();
   const files = walkVisible(visibility, path.resolve(visibility.root, target), { signal, notices });
-  for await (const _file of files) if (notices.size > 0) break;
+  // The walk reads each directory's rule files on the way; the files themselves are not needed.
+  while (notices.size === 0 && !(await files.next()).done);
+  await files.return(undefined);
   return [...notices];
 }

@@ -9,7 +9,14 @@ export const IGNORE_FILES = ['.gitignore', '.agentignore'];
  * The tools still show them when no rule hides them (the model may need to
  * read a dependency's source); the index leaves them out for its own cost.
  */
-const DEPENDENCY_DIRS = new Set(['node_modules', '__pycache__', '.venv', '.tox', '.mypy_cache', '.pytest_cache']);
+const DEPENDENCY_DIRS = new Set([
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  '.tox',
+  '.mypy_cache',
+  '.pytest_cache',
+]);
 
 /**
  * What the index leaves out of one directory: what the visibility policy hides

@@ -45,7 +45,14 @@ export class NestedIgnoreRules {
       );
     }
     const rules = ignore().add(applied);
-    return new NestedIgnoreRules(this.ruleFile, this, relativeDir, rules, this.count + applied.length, this.notices);
+    return new NestedIgnoreRules(
+      this.ruleFile,
+      this,
+      relativeDir,
+      rules,
+      this.count + applied.length,
+      this.notices,
+    );
   }
 
   ignores(relativePath: string, isDirectory: boolean): boolean {
