@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Retriever } from '../src/context/retrieval/retriever.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
+import { Visibility } from '../src/fs/visibility/policy.js';
 import type { Workspace } from './workspace.js';
 
 export interface ToolResult {
@@ -11,6 +12,8 @@ export interface ToolResult {
 
 export interface ToolContext {
   workspace: Workspace;
+  /** Which files the model may see, with the user's allowances; absent means none (the strictest). */
+  visibility?: Visibility;
   sandbox: Sandbox;
   signal: AbortSignal;
   /** Streams live output (for example a running command) to the event stream. */
@@ -33,6 +36,10 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   /** Read-only tools may run concurrently within one model turn. */
   readOnly: boolean;
   run(args: z.infer<Schema>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export function visibilityOf(ctx: ToolContext): Visibility {
+  return ctx.visibility ?? new Visibility(ctx.workspace.root);
 }
 
 export const ok = (output: string): ToolResult => ({ output, isError: false });

@@ -11,6 +11,8 @@ import { createRetriever } from '../context/retrieval/retriever.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import { builtinTools } from '../../tools/index.js';
 import { Workspace } from '../../tools/workspace.js';
+import { Visibility } from '../fs/visibility/policy.js';
+import { loadConfig } from './config.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
 import { connectProvider } from './provider-setup.js';
@@ -26,6 +28,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
   const connected = await connectProvider(flags, process.env);
+  const { allowFiles } = await loadConfig(process.env);
   const emit: EventSink = createPrintView({
     format: flags.outputFormat,
     live: flags.outputFormat === 'text' && (interactive || Boolean(flags.verbose)),
@@ -50,10 +53,12 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
         networkBlocked: sandbox.networkBlocked,
         repoMap: repoMapFor(retriever, focus, connected.model),
       });
+    const workspace = new Workspace(cwd);
     const result = await new Session({
       task,
       sessionId,
-      workspace: new Workspace(cwd),
+      workspace,
+      visibility: new Visibility(workspace.root, allowFiles),
       system: systemFor({ text: task, files: [] }),
       refreshSystem: systemFor,
       ...(interactive && { approveNetwork: askForNetwork }),

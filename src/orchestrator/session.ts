@@ -7,6 +7,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ToolRegistry } from '../../tools/registry.js';
 import type { Workspace } from '../../tools/workspace.js';
+import type { Visibility } from '../fs/visibility/policy.js';
 import { ToolExecutor } from './tool-executor.js';
 import { pickModel, type ModelChoice } from './model-router.js';
 import { ReadyGate } from './ready-gate.js';
@@ -15,6 +16,8 @@ import type { ContextKeeper, PromptState } from './context-keeper.js';
 export interface SessionOptions {
   task: string;
   workspace: Workspace;
+  /** Which files the tools show the model, with the user's allowances. */
+  visibility?: Visibility;
   /** May still be in the making (the repo map waits for the index) while the sandbox starts. */
   system: string | Promise<string>;
   provider: Provider;
@@ -105,6 +108,7 @@ export class Session {
       this.options.tools,
       (call) => ({
         workspace,
+        ...(this.options.visibility && { visibility: this.options.visibility }),
         sandbox,
         signal,
         onOutput: (chunk) => emit({ type: 'tool_output', id: call.id, chunk }),

@@ -215,16 +215,20 @@ function applied(
   };
 }
 
+/** Places named in an ambiguous-match refusal; a pattern found 60,000 times must not make a 1 MB message. */
+const MAX_PLACES_LISTED = 10;
+
 function ambiguous(text: string, spans: Span[], how: string): EditOutcome {
   const offsets = lineOffsets(text);
-  const places = spans.map(({ start, end }) => {
+  const places = spans.slice(0, MAX_PLACES_LISTED).map(({ start, end }) => {
     const first = lineAt(offsets, start) + 1;
     const last = lineAt(offsets, Math.max(start, end - 1)) + 1;
     return first === last ? `line ${first}` : `lines ${first}-${last}`;
   });
+  const more = spans.length > places.length ? ` and ${spans.length - places.length} more` : '';
   return refuse(
     'ambiguous',
-    `old_string matches ${spans.length} places ${how} (${places.join(', ')}). ` +
+    `old_string matches ${spans.length} places ${how} (${places.join(', ')}${more}). ` +
       'Include more surrounding lines in old_string so it matches exactly one place, or set replace_all: true to change every one.',
   );
 }
