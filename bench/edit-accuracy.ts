@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { applyEdit, type EditOutcome } from '../tools/edit/apply-edit.js';
+import { OUTSIDE_CATEGORIES, outsideCases } from './edit-cases-outside.js';
 import { CATEGORIES, editCorpus, type EditCase } from './edit-corpus.js';
 import { median, type BenchFigure, type BenchSection } from './report.js';
 
 type Verdict = 'correct' | 'refused-wrongly' | 'wrong-result' | 'wrong-place';
 type Matcher = (c: EditCase) => EditOutcome;
 
-const SHOWN_FAILURES = 5;
+const SHOWN_FAILURES = 60;
 const TIMING_RUNS = 15;
 
 const ours: Matcher = (c) => applyEdit(c.content, c.oldString, c.newString, c.replaceAll);
@@ -59,7 +60,27 @@ export async function run(): Promise<BenchSection> {
     },
     ...timings(),
   ];
-  const failures = verdicts.filter(({ verdict }) => verdict !== 'correct');
+  const outside = outsideCases().map((c) => ({ c, verdict: judge(c, ours) }));
+  figures.push(
+    ...OUTSIDE_CATEGORIES.flatMap((category) => {
+      const inCategory = outside.filter(({ c }) => c.category === category);
+      return [
+        {
+          name: `outside: ${category}, correct`,
+          value: correct(inCategory),
+          unit: `of ${inCategory.length}`,
+        },
+        {
+          name: `outside: ${category}, wrong-place`,
+          value: inCategory.filter(({ verdict }) => verdict === 'wrong-place').length,
+          unit: 'edits',
+          target: '= 0',
+          pass: inCategory.every(({ verdict }) => verdict !== 'wrong-place'),
+        },
+      ];
+    }),
+  );
+  const failures = [...verdicts, ...outside].filter(({ verdict }) => verdict !== 'correct');
   return {
     title: 'Edit accuracy (generated search-and-replace corpus)',
     figures,

@@ -21,7 +21,9 @@ export type EditCategory =
 
 export interface EditCase {
   id: string;
-  category: EditCategory;
+  category: string;
+  /** The file's name, which decides whether the syntax gate parses it. */
+  path?: string;
   content: string;
   oldString: string;
   newString: string;
