@@ -25,7 +25,14 @@ export const OUTSIDE_CATEGORIES: OutsideCategory[] = [
   'syntax-gate',
 ];
 
-type Spec = [id: string, path: string, content: string, oldString: string, newString: string, expected: string | null];
+type Spec = [
+  id: string,
+  path: string,
+  content: string,
+  oldString: string,
+  newString: string,
+  expected: string | null,
+];
 
 const lines = (...parts: string[]): string => `${parts.join('\n')}\n`;
 
@@ -34,8 +41,22 @@ const CASES: Record<OutsideCategory, Spec[]> = {
     ['return-prefix', 'a.py', lines('def f():', '    return foobar'), 'return foo\n', 'return bar\n', null],
     ['count-prefix', 'a.py', lines('count = 10', 'other = 2'), 'count = 1\n', 'count = 2\n', null],
     ['limit-suffix', 'a.py', lines('rate_limit = 5', 'burst = 2'), '\nlimit = 5', '\nlimit = 6', null],
-    ['call-inside-longer-name', 'a.js', lines('target("key");', 'next();'), 'get("key")\n', 'get("other")\n', null],
-    ['yaml-value-prefix', 'a.yaml', lines('server:', '  enabled: trueish', '  port: 80'), 'enabled: true\n', 'enabled: false\n', null],
+    [
+      'call-inside-longer-name',
+      'a.js',
+      lines('target("key");', 'next();'),
+      'get("key")\n',
+      'get("other")\n',
+      null,
+    ],
+    [
+      'yaml-value-prefix',
+      'a.yaml',
+      lines('server:', '  enabled: trueish', '  port: 80'),
+      'enabled: true\n',
+      'enabled: false\n',
+      null,
+    ],
     [
       'mid-line-value-prefix',
       'a.ts',
@@ -68,7 +89,14 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       'value = 2\n',
       lines('value = 10', 'value = 2', 'done = True'),
     ],
-    ['line-start-required', 'a.sh', lines('export PATH=/usr/bin', 'echo ok'), '\nPATH=/usr/bin', '\nPATH=/bin', null],
+    [
+      'line-start-required',
+      'a.sh',
+      lines('export PATH=/usr/bin', 'echo ok'),
+      '\nPATH=/usr/bin',
+      '\nPATH=/bin',
+      null,
+    ],
   ],
   'block-structure': [
     [
@@ -109,7 +137,14 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       lines('class A:', '    def f(self, x):', '        if x:', '            a()', '        b()'),
       'if x:\n    a()\nb()',
       'if x:\n    a()\n    a2()\nb()',
-      lines('class A:', '    def f(self, x):', '        if x:', '            a()', '            a2()', '        b()'),
+      lines(
+        'class A:',
+        '    def f(self, x):',
+        '        if x:',
+        '            a()',
+        '            a2()',
+        '        b()',
+      ),
     ],
     [
       'makefile-spaces-for-tabs-applies',
@@ -201,7 +236,18 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       lines('int', 'main (void)', '{', '    if (x)', '\t{', '\t    foo ();', '\t}', '}'),
       '    if (x)\n      {\n        foo ();\n      }',
       '    if (x)\n      {\n        foo ();\n        if (y)\n          baz ();\n      }',
-      lines('int', 'main (void)', '{', '    if (x)', '\t{', '\t    foo ();', '\t    if (y)', '\t\tbaz ();', '\t}', '}'),
+      lines(
+        'int',
+        'main (void)',
+        '{',
+        '    if (x)',
+        '\t{',
+        '\t    foo ();',
+        '\t    if (y)',
+        '\t\tbaz ();',
+        '\t}',
+        '}',
+      ),
     ],
     [
       'hanging-indent-kept-as-alignment',
@@ -209,7 +255,12 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       lines('def f():', '    result = compute(first,', '                     second)', '    return result'),
       'def f():\n  result = compute(first,\n                   second)',
       'def f():\n  result = compute(first,\n                   second, third)',
-      lines('def f():', '    result = compute(first,', '                     second, third)', '    return result'),
+      lines(
+        'def f():',
+        '    result = compute(first,',
+        '                     second, third)',
+        '    return result',
+      ),
     ],
     [
       'hanging-indent-new-line',
@@ -247,7 +298,14 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       lines('class A:', '    def f(self):', '        if x:', '            return 1', '        return 2'),
       'def f(self):\n\tif x:\n\t    return 1',
       'def f(self):\n\tif x:\n\t    log()\n\t    return 1',
-      lines('class A:', '    def f(self):', '        if x:', '            log()', '            return 1', '        return 2'),
+      lines(
+        'class A:',
+        '    def f(self):',
+        '        if x:',
+        '            log()',
+        '            return 1',
+        '        return 2',
+      ),
     ],
   ],
   typography: [
@@ -368,7 +426,14 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       '    y = x +',
       null,
     ],
-    ['go-missing-brace', 'a.go', lines('package a', '', 'func f() int {', '\treturn 1', '}'), '\treturn 1\n}', '\treturn 1', null],
+    [
+      'go-missing-brace',
+      'a.go',
+      lines('package a', '', 'func f() int {', '\treturn 1', '}'),
+      '\treturn 1\n}',
+      '\treturn 1',
+      null,
+    ],
     [
       'rust-missing-semicolon-between-items',
       'a.rs',
@@ -401,14 +466,7 @@ const CASES: Record<OutsideCategory, Spec[]> = {
       '  return 1;\n}\n',
       lines('function f() {', '  return 1;', '}', 'const b = 1;'),
     ],
-    [
-      'unparsed-language-applies',
-      'a.txt',
-      lines('function f() {', '}'),
-      '}',
-      '',
-      lines('function f() {'),
-    ],
+    ['unparsed-language-applies', 'a.txt', lines('function f() {', '}'), '}', '', lines('function f() {')],
     [
       'valid-python-edit-applies',
       'a.py',

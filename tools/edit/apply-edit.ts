@@ -3,10 +3,12 @@ import { shortDiff, type LineChange } from './diff.js';
 import { detectStyle } from './indentation.js';
 import { LINE_LEVELS, findExact, findFlexible, findLines, sameNesting, type Span } from './match.js';
 import { RECOVERIES } from './recoveries.js';
+import { syntaxRegression } from './syntax-gate.js';
 import { fragmentReplacement, replacementLines, sameWrapping } from './replacement.js';
 import { lineEndingOf, toLf, withLineEnding, type LineEnding } from './text-format.js';
 
-export type EditRefusal = 'identical' | 'not-empty' | 'no-match' | 'ambiguous' | 'misnested' | 'unchanged';
+export type EditRefusal =
+  'identical' | 'not-empty' | 'no-match' | 'ambiguous' | 'misnested' | 'unchanged' | 'syntax';
 
 export type EditOutcome =
   | {
@@ -66,6 +68,23 @@ export function applyEdit(
     'no-match',
     `old_string was not found in the file, not even ignoring whitespace.\n${describeMiss(text.split('\n'), blockOf(old).lines)}`,
   );
+}
+
+/**
+ * applyEdit for a file on disk, followed by the syntax gate: an edit that would add parse errors to a
+ * file in a language we parse is refused, leaving the file as it was.
+ */
+export async function applyCheckedEdit(
+  filePath: string,
+  content: string,
+  oldString: string,
+  newString: string,
+  replaceAll = false,
+): Promise<EditOutcome> {
+  const outcome = applyEdit(content, oldString, newString, replaceAll);
+  if (!outcome.ok) return outcome;
+  const broken = await syntaxRegression(filePath, content, outcome.content);
+  return broken ? refuse('syntax', broken) : outcome;
 }
 
 /** The outcome of the first strategy that finds old_string, or null when none does. */
@@ -186,7 +205,11 @@ function withBlankEdges(
   const blank = (from: number, to: number) =>
     from >= 0 && to <= fileLines.length && fileLines.slice(from, to).every((line) => line.trim() === '');
   const { leading, trailing } = oldBlock;
-  if ((leading || trailing) && blank(first - leading, first) && blank(first + count, first + count + trailing)) {
+  if (
+    (leading || trailing) &&
+    blank(first - leading, first) &&
+    blank(first + count, first + count + trailing)
+  ) {
     return { first: first - leading, count: leading + count + trailing, edges: true };
   }
   return { first, count, edges: false };
@@ -284,11 +307,16 @@ function ambiguous(text: string, spans: Span[], how: string): EditOutcome {
 }
 
 /** A tolerant match whose lines nest differently from old_string's: applying it would move code between blocks. */
-function refuseMisnested(fileLines: string[], first: number, oldLines: string[], ignoring: string): EditOutcome {
+function refuseMisnested(
+  fileLines: string[],
+  first: number,
+  oldLines: string[],
+  ignoring: string,
+): EditOutcome {
   return refuse(
     'misnested',
     `old_string matches lines ${first + 1}-${first + oldLines.length} when ignoring ${ignoring}, but its lines are ` +
-      "nested differently there (a line that is inside a block in one is outside it in the other), so the edit " +
+      'nested differently there (a line that is inside a block in one is outside it in the other), so the edit ' +
       `could move code between blocks. The file has:\n${numberedLines(fileLines, first, oldLines.length)}\n` +
       'Copy these lines with their indentation as the file has them.',
   );

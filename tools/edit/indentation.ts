@@ -25,7 +25,8 @@ const isBlank = (line: string): boolean => line.trim() === '';
 /** Width of an indentation in columns, tabs advancing to the next tab stop. */
 export function indentColumns(indent: string, tabColumns = TAB_COLUMNS): number {
   let columns = 0;
-  for (const ch of indent) columns = ch === '\t' ? (Math.floor(columns / tabColumns) + 1) * tabColumns : columns + 1;
+  for (const ch of indent)
+    columns = ch === '\t' ? (Math.floor(columns / tabColumns) + 1) * tabColumns : columns + 1;
   return columns;
 }
 

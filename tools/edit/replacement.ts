@@ -1,10 +1,4 @@
-import {
-  detectStyle,
-  indentColumns,
-  leadingWhitespace,
-  reindent,
-  type IndentStyle,
-} from './indentation.js';
+import { detectStyle, indentColumns, leadingWhitespace, reindent, type IndentStyle } from './indentation.js';
 import { keepTypography } from './typography.js';
 
 /** Beyond this many old×new line pairs, lines are re-indented without pairing unchanged ones. */
@@ -94,7 +88,9 @@ function placeLines(newLines: string[], place: Placer, sourceOf: (i: number) => 
     }
     if (line.trim() === '') return '';
     const indent = leadingWhitespace(line);
-    const body = source ? keepTypography(line.slice(indent.length), source.old, source.file) : line.slice(indent.length);
+    const body = source
+      ? keepTypography(line.slice(indent.length), source.old, source.file)
+      : line.slice(indent.length);
     const output = (place ? place(indent, previous) : indent) + body;
     previous = { model: line, output };
     return output;
@@ -131,7 +127,11 @@ function keptLines(oldLines: string[], newLines: string[]): Map<number, number> 
 }
 
 /** Changed new lines paired with the old line they rewrite: between kept lines, where as many lines went as came. */
-function changedCounterparts(kept: Map<number, number>, oldCount: number, newCount: number): Map<number, number> {
+function changedCounterparts(
+  kept: Map<number, number>,
+  oldCount: number,
+  newCount: number,
+): Map<number, number> {
   const pairs = new Map<number, number>();
   const anchors = [...kept].sort(([a], [b]) => a - b);
   let newFrom = 0;
