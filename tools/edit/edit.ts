@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomically } from '../atomic-write.js';
 import { fail, ok, ToolError, type Tool } from '../tool.js';
 import type { Workspace } from '../workspace.js';
-import { applyEdit } from './apply-edit.js';
+import { applyCheckedEdit } from './apply-edit.js';
 import { decodeText, encodeText } from './text-format.js';
 
 const schema = z.object({
@@ -39,7 +39,13 @@ export const editTool: Tool<typeof schema> = {
       if (stale) return fail(`Edit refused: ${stale}.`);
     }
     const decoded = decodeText(existing, shown);
-    const outcome = applyEdit(decoded.text, args.old_string, args.new_string, args.replace_all ?? false);
+    const outcome = await applyCheckedEdit(
+      absolute,
+      decoded.text,
+      args.old_string,
+      args.new_string,
+      args.replace_all ?? false,
+    );
     if (!outcome.ok) return fail(`Edit of ${shown} refused: ${outcome.message}`);
     const bytes = encodeText({ text: outcome.content, bom: decoded.bom });
     await writeFileAtomically(await realpath(absolute), bytes);
