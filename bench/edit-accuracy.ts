@@ -1,15 +1,24 @@
 import { performance } from 'node:perf_hooks';
-import { applyEdit, type EditOutcome } from '../tools/edit/apply-edit.js';
+import { applyCheckedEdit, applyEdit, type EditOutcome } from '../tools/edit/apply-edit.js';
+import { syntaxRegression } from '../tools/edit/syntax-gate.js';
+import { OUTSIDE_CATEGORIES, outsideCases } from './edit-cases-outside.js';
 import { CATEGORIES, editCorpus, type EditCase } from './edit-corpus.js';
 import { median, type BenchFigure, type BenchSection } from './report.js';
 
 type Verdict = 'correct' | 'refused-wrongly' | 'wrong-result' | 'wrong-place';
-type Matcher = (c: EditCase) => EditOutcome;
+type Matcher = (c: EditCase) => EditOutcome | Promise<EditOutcome>;
 
-const SHOWN_FAILURES = 5;
+const SHOWN_FAILURES = 60;
 const TIMING_RUNS = 15;
 
-const ours: Matcher = (c) => applyEdit(c.content, c.oldString, c.newString, c.replaceAll);
+/**
+ * Cases that name a file go through the syntax gate too; the generated ones do not, as the
+ * generator deletes and inserts lines without regard to syntax (it measures the matcher alone).
+ */
+const ours: Matcher = (c) =>
+  c.path
+    ? applyCheckedEdit(c.path, c.content, c.oldString, c.newString, c.replaceAll)
+    : applyEdit(c.content, c.oldString, c.newString, c.replaceAll);
 
 /** Plain exact string replacement that demands one occurrence: what the strictest harnesses do. */
 const exactOnly: Matcher = (c) => {
@@ -29,8 +38,8 @@ const exactOnly: Matcher = (c) => {
 /** Accuracy of the edit matcher over the generated corpus; "wrong place" edits are the failure that must never happen. */
 export async function run(): Promise<BenchSection> {
   const cases = editCorpus();
-  const verdicts = cases.map((c) => ({ c, verdict: judge(c, ours) }));
-  const baseline = cases.map((c) => judge(c, exactOnly));
+  const verdicts = await judgeAll(cases, ours);
+  const baseline = await judgeAll(cases, exactOnly);
   const correct = (list: { verdict: Verdict }[]) =>
     list.filter(({ verdict }) => verdict === 'correct').length;
   const percent = (part: number, whole: number) => Math.round((1000 * part) / whole) / 10;
@@ -54,12 +63,33 @@ export async function run(): Promise<BenchSection> {
     },
     {
       name: 'baseline: exact-only replace, correct',
-      value: percent(correct(baseline.map((verdict) => ({ verdict }))), cases.length),
+      value: percent(correct(baseline), cases.length),
       unit: '%',
     },
     ...timings(),
+    ...(await gateTimings()),
   ];
-  const failures = verdicts.filter(({ verdict }) => verdict !== 'correct');
+  const outside = await judgeAll(outsideCases(), ours);
+  figures.push(
+    ...OUTSIDE_CATEGORIES.flatMap((category) => {
+      const inCategory = outside.filter(({ c }) => c.category === category);
+      return [
+        {
+          name: `outside: ${category}, correct`,
+          value: correct(inCategory),
+          unit: `of ${inCategory.length}`,
+        },
+        {
+          name: `outside: ${category}, wrong-place`,
+          value: inCategory.filter(({ verdict }) => verdict === 'wrong-place').length,
+          unit: 'edits',
+          target: '= 0',
+          pass: inCategory.every(({ verdict }) => verdict !== 'wrong-place'),
+        },
+      ];
+    }),
+  );
+  const failures = [...verdicts, ...outside].filter(({ verdict }) => verdict !== 'correct');
   return {
     title: 'Edit accuracy (generated search-and-replace corpus)',
     figures,
@@ -75,8 +105,16 @@ const perfect = (name: string, value: number): BenchFigure => ({
   pass: value === 100,
 });
 
-function judge(c: EditCase, matcher: Matcher): Verdict {
-  const outcome = matcher(c);
+async function judgeAll<C extends EditCase>(
+  cases: C[],
+  matcher: Matcher,
+): Promise<{ c: C; verdict: Verdict }[]> {
+  const judged: { c: C; verdict: Verdict }[] = [];
+  for (const c of cases) judged.push({ c, verdict: judge(c, await matcher(c)) });
+  return judged;
+}
+
+function judge(c: EditCase, outcome: EditOutcome): Verdict {
   if (!outcome.ok) return c.expected === null ? 'correct' : 'refused-wrongly';
   if (outcome.content === c.expected) return 'correct';
   if (c.expected === null) return 'wrong-place';
@@ -124,4 +162,47 @@ function timings(): BenchFigure[] {
       pass: value < budget,
     };
   });
+}
+
+/**
+ * Cost of the syntax gate on a 5,000-line TypeScript module: a clean edit (parses only the statements
+ * around the change) and an edit that breaks the syntax (then both whole versions are parsed too).
+ */
+async function gateTimings(): Promise<BenchFigure[]> {
+  const functions = Array.from(
+    { length: 500 },
+    (_, i) =>
+      `export function step${i}(items: string[], limit: number): number {\n  let total = 0;\n` +
+      `  for (const item of items) {\n    if (item.length > limit) {\n      total += ${i};\n    }\n  }\n` +
+      `  return total;\n}\n`,
+  );
+  const before = functions.join('\n');
+  const lines = before.split('\n').length;
+  const at = before.indexOf('total += 250;');
+  const edits: [string, string, string][] = [
+    ['clean edit', before.slice(0, at) + 'total += 251;' + before.slice(at + 13), '< 20 ms'],
+    [
+      'edit breaking the syntax (refused)',
+      before.slice(0, at) + 'total += (251;' + before.slice(at + 13),
+      '',
+    ],
+  ];
+  await syntaxRegression('warm-up.ts', before, edits[0]![1]);
+  const figures: BenchFigure[] = [];
+  for (const [name, after, target] of edits) {
+    const samples: number[] = [];
+    for (let run = 0; run < TIMING_RUNS; run++) {
+      const start = performance.now();
+      await syntaxRegression('module.ts', before, after);
+      samples.push(performance.now() - start);
+    }
+    const value = median(samples);
+    figures.push({
+      name: `syntax gate, ${name}, ${lines} lines`,
+      value,
+      unit: 'ms',
+      ...(target ? { target, pass: value < 20 } : {}),
+    });
+  }
+  return figures;
 }

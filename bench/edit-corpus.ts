@@ -4,6 +4,7 @@
  * old/new strings render them in another (depth, tabs/spaces, whitespace, Unicode form), and the
  * expected result renders the edited lines back in the file's style.
  */
+import { plainPunctuation } from '../tools/edit/typography.js';
 
 export type EditCategory =
   | 'exact'
@@ -21,7 +22,9 @@ export type EditCategory =
 
 export interface EditCase {
   id: string;
-  category: EditCategory;
+  category: string;
+  /** The file's name, which decides whether the syntax gate parses it. */
+  path?: string;
   content: string;
   oldString: string;
   newString: string;
@@ -163,8 +166,11 @@ function mutate(rng: Rng, block: Line[], python: boolean): Line[] {
   const kind = block.length > 2 ? pick(rng, ['rewrite', 'insert', 'delete'] as const) : 'rewrite';
   const comment = python ? '  # checked' : ' // checked';
   if (kind === 'rewrite') {
-    const text = `${target.modelText ?? target.text}${comment}`;
-    return block.map((line, i) => (i === at ? { depth: line.depth, text } : line));
+    // A rewritten line keeps the file's typography (curly quotes), but nothing else the model wrote differently.
+    const typographyOnly = target.modelText === plainPunctuation(target.text);
+    const text = `${typographyOnly ? target.text : (target.modelText ?? target.text)}${comment}`;
+    const modelText = target.modelText === undefined ? undefined : `${target.modelText}${comment}`;
+    return block.map((line, i) => (i === at ? { depth: line.depth, text, modelText } : line));
   }
   if (kind === 'delete') return block.filter((_, i) => i !== at);
   const opens = /[{:]$/.test(target.text);

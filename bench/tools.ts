@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { HostSandbox } from '../src/sandbox/host.js';
+import { Visibility } from '../src/fs/visibility/policy.js';
 import { listTool } from '../tools/list.js';
 import { readTool } from '../tools/read.js';
 import { gitGrep, nodeWalk, ripgrep, type SearchBackend } from '../tools/search-backends.js';
@@ -30,7 +31,15 @@ export async function run(): Promise<BenchSection> {
       requestPermission: async () => false,
     };
     const searchWith = (backend: SearchBackend, query: string) => () =>
-      backend({ root, target: '.', query, regex: false, limit: 100, signal: ctx.signal });
+      backend({
+        visibility: new Visibility(ctx.workspace.root),
+        target: '.',
+        targetIsFile: false,
+        query,
+        regex: false,
+        limit: 100,
+        signal: ctx.signal,
+      });
     const figures: BenchFigure[] = [
       await figure('search one rare identifier, ripgrep', searchWith(ripgrep, RARE), 150),
       await figure('search one rare identifier, git grep', searchWith(gitGrep, RARE), 300),

@@ -317,3 +317,166 @@ describe('edit: read-before-edit and paths', () => {
     await rm(outside, { recursive: true, force: true });
   });
 });
+
+describe('edit: tolerant matches stay in their place', () => {
+  it('does not match inside a longer token or mid-line where old_string had a line break', async () => {
+    const file = await seen(
+      'a.py',
+      'def f():\n    return foobar\ncount = 10\nrate_limit = 5\ntarget("key")\n',
+    );
+    for (const [old_string, new_string] of [
+      ['get( "key" )', 'get( "other" )'],
+      ['count  = 1', 'count  = 2'],
+      ['return foo\n', 'return bar\n'],
+      ['count = 1\n', 'count = 2\n'],
+      ['\nlimit = 5', '\nlimit = 6'],
+    ]) {
+      const result = await edit({ path: 'a.py', old_string, new_string });
+      expect(result.isError).toBe(true);
+    }
+    expect(await text(file)).toBe('def f():\n    return foobar\ncount = 10\nrate_limit = 5\ntarget("key")\n');
+  });
+
+  it('refuses a block whose nesting differs from the file, showing the region', async () => {
+    const content =
+      'def g(items):\n    for i in items:\n        if i:\n            use(i)\n        done(i)\n';
+    const file = await seen('a.py', content);
+    const result = await edit({
+      path: 'a.py',
+      old_string: 'for i in items:\n    if i:\n        use(i)\ndone(i)',
+      new_string: 'for i in items:\n    if i:\n        use(i)\nfinish(i)',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('nested differently');
+    expect(result.output).toContain('     5 |         done(i)');
+    expect(await text(file)).toBe(content);
+    const inverted = await seen('b.py', 'def f():\n    a()\nb()\n');
+    const swapped = await edit({ path: 'b.py', old_string: 'a()\n    b()', new_string: 'a()\n    c()' });
+    expect(swapped.output).toContain('nested differently');
+    expect(await text(inverted)).toBe('def f():\n    a()\nb()\n');
+  });
+
+  it('keeps line placement in a CRLF file when a look-alike block is re-indented', async () => {
+    const file = await seen('a.py', 'def f(x):\r\n    if x:\r\n        say(\u201chi\u201d)\r\n    b()\r\n');
+    await edit({
+      path: 'a.py',
+      old_string: 'if x:\n    say("hi")\nb()',
+      new_string: 'if x:\n    say("hi")\n    c()\nb()',
+    });
+    expect(await text(file)).toBe(
+      'def f(x):\r\n    if x:\r\n        say(\u201chi\u201d)\r\n        c()\r\n    b()\r\n',
+    );
+  });
+
+  it('replaces the whole span when the file wraps the text elsewhere, losing and doubling nothing', async () => {
+    const file = await seen(
+      'notes.txt',
+      'The quick brown fox jumps over the\nlazy dog and keeps on running.\n',
+    );
+    await edit({
+      path: 'notes.txt',
+      old_string: 'quick brown fox jumps\nover the lazy dog',
+      new_string: 'quick brown fox leaps\nover the lazy dog',
+    });
+    expect(await text(file)).toBe('The quick brown fox leaps\nover the lazy dog and keeps on running.\n');
+  });
+});
+
+describe('edit: indentation units', () => {
+  it('writes GNU-style indentation: spaces for a level, a tab for eight columns', async () => {
+    const file = await seen('a.c', 'int\nmain (void)\n{\n    if (x)\n\t{\n\t    foo ();\n\t}\n}\n');
+    await edit({
+      path: 'a.c',
+      old_string: 'if (x)\n    {\n        foo ();\n    }',
+      new_string: 'if (x)\n    {\n        foo ();\n        bar ();\n    }',
+    });
+    expect(await text(file)).toBe(
+      'int\nmain (void)\n{\n    if (x)\n\t{\n\t    foo ();\n\t    bar ();\n\t}\n}\n',
+    );
+  });
+
+  it('keeps hanging-indent alignment instead of scaling it as levels', async () => {
+    const file = await seen(
+      'a.py',
+      'def f():\n    result = compute(first,\n                     second)\n    return result\n',
+    );
+    await edit({
+      path: 'a.py',
+      old_string: 'def f():\n  result = compute(first,\n                   second)',
+      new_string:
+        'def f():\n  result = compute(first,\n                   second,\n                   third)',
+    });
+    expect(await text(file)).toBe(
+      'def f():\n    result = compute(first,\n                     second,\n                     third)\n    return result\n',
+    );
+  });
+});
+
+describe('edit: hanging indents', () => {
+  it("aligns a new continuation line under the open bracket, in the file's columns", async () => {
+    const file = await seen('a.py', 'def f():\n    result = compute(first)\n    return result\n');
+    await edit({
+      path: 'a.py',
+      old_string: 'def f():\n  result = compute(first)',
+      new_string: 'def f():\n  result = compute(first,\n                   second)',
+    });
+    expect(await text(file)).toBe(
+      'def f():\n    result = compute(first,\n                     second)\n    return result\n',
+    );
+  });
+});
+
+describe('edit: typography and edits that change nothing', () => {
+  it('keeps curly quotes and other look-alikes on a changed line the model wrote in ASCII', async () => {
+    const file = await seen('a.md', 'msg = \u201cHello\u201d\nlabel = "pre\u2011release"\n');
+    await edit({
+      path: 'a.md',
+      old_string: 'msg = "Hello"\nlabel = "pre-release"',
+      new_string: 'msg = "Hello, world"\nlabel = "pre-release build"',
+    });
+    expect(await text(file)).toBe('msg = \u201cHello, world\u201d\nlabel = "pre\u2011release build"\n');
+  });
+
+  it('refuses, instead of reporting a replacement, an edit that would leave the file as it is', async () => {
+    const file = await seen('a.py', 'x = 1\ny = 2\n');
+    const result = await edit({ path: 'a.py', old_string: 'x = 1 \ny = 2', new_string: 'x = 1\ny = 2' });
+    expect(result.isError).toBe(true);
+    expect(result.output).not.toContain('replaced');
+    expect(result.output).toContain('leave the file as it is');
+    expect(await text(file)).toBe('x = 1\ny = 2\n');
+  });
+
+  it('removes the blank line a model meant to remove, even when it holds spaces', async () => {
+    const file = await seen('a.py', 'def f():\n    pass\n  \n  \ndef g():\n    pass\n');
+    await edit({ path: 'a.py', old_string: '\n\ndef g():', new_string: '\ndef g():' });
+    expect(await text(file)).toBe('def f():\n    pass\n\ndef g():\n    pass\n');
+  });
+});
+
+describe('edit: syntax gate', () => {
+  it('refuses an edit that breaks the syntax, leaving the file untouched and showing the errors', async () => {
+    const content = 'function f(a: number) {\n  if (a > 1) {\n    return a;\n  }\n  return 0;\n}\n';
+    const file = await seen('a.ts', content);
+    const result = await edit({
+      path: 'a.ts',
+      old_string: '    return a;\n  }',
+      new_string: '    return a;',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('typescript syntax error');
+    expect(result.output).toContain('missing "}"');
+    expect(result.output).toContain('     3 |     return a;');
+    expect(await text(file)).toBe(content);
+  });
+
+  it('allows edits to a file that was already broken, and to files in languages it does not parse', async () => {
+    const broken = await seen('a.ts', 'function f( {\n  return 1;\n}\n');
+    expect((await edit({ path: 'a.ts', old_string: 'return 1;', new_string: 'return 2;' })).isError).toBe(
+      false,
+    );
+    expect(await text(broken)).toBe('function f( {\n  return 2;\n}\n');
+    const plain = await seen('a.txt', 'function f() {\n}\n');
+    expect((await edit({ path: 'a.txt', old_string: '}', new_string: '' })).isError).toBe(false);
+    expect(await text(plain)).toBe('function f() {\n');
+  });
+});

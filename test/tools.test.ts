@@ -4,6 +4,7 @@ import {
   mkdirSync,
   readFileSync,
   readdirSync,
+  realpathSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HostSandbox } from '../src/sandbox/host.js';
+import { Visibility } from '../src/fs/visibility/policy.js';
 import { listTool } from '../tools/list.js';
 import { readTool } from '../tools/read.js';
 import { gitGrep, nodeWalk, ripgrep, type SearchBackend } from '../tools/search-backends.js';
@@ -49,8 +51,9 @@ describe.each(backends)('search backend: %s', (_name, backend) => {
   const root = repoWithIgnores();
   const search = (query: string, options: { regex?: boolean; ignoreCase?: boolean; target?: string } = {}) =>
     backend({
-      root,
+      visibility: new Visibility(realpathSync(root)),
       target: options.target ?? '.',
+      targetIsFile: false,
       query,
       regex: options.regex ?? false,
       ignoreCase: options.ignoreCase ?? false,
@@ -98,8 +101,9 @@ describe.each(backends)('search backend: %s', (_name, backend) => {
     const lines = Array.from({ length: 20_000 }, (_, i) => `hit ${i} ${'.'.repeat(40)}`).join('\n');
     const many = makeGitRepo({ 'a.txt': lines, 'b.txt': lines });
     const outcome = await backend({
-      root: many,
+      visibility: new Visibility(realpathSync(many)),
       target: '.',
+      targetIsFile: false,
       query: 'hit',
       regex: false,
       limit: 3,
@@ -151,8 +155,9 @@ describe('search tool', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'agent-plain-'));
     writeFileSync(path.join(root, 'notes.txt'), 'alpha\nneedle\n');
     const request = {
-      root,
+      visibility: new Visibility(realpathSync(root)),
       target: '.',
+      targetIsFile: false,
       query: 'needle',
       regex: false,
       limit: 100,

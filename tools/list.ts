@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { byCodePoint, walkFiles } from './gitignore.js';
+import { byCodePoint, walkVisible } from '../src/fs/visibility/walk.js';
 import { plural } from './output-cap.js';
-import { ToolError, ok, type Tool } from './tool.js';
+import { ToolError, ok, visibilityOf, type Tool } from './tool.js';
 
 const MAX_FILES = 500;
 
@@ -24,8 +24,8 @@ const schema = z.object({
 export const listTool: Tool<typeof schema> = {
   name: 'list',
   description:
-    'List files (recursively, honouring .gitignore), optionally filtered by a glob. ' +
-    `Paths are relative to the repository root, sorted, at most ${MAX_FILES}.`,
+    'List files (recursively, honouring .gitignore and .agentignore; files that look like credentials are left out), ' +
+    `optionally filtered by a glob. Paths are relative to the repository root, sorted, at most ${MAX_FILES}.`,
   schema,
   kind: 'read',
   title: (args) => ['list', args.path ?? '.', args.pattern].filter(Boolean).join(' '),
@@ -40,18 +40,20 @@ export const listTool: Tool<typeof schema> = {
       ? picomatch(args.pattern, { dot: true, basename: !args.pattern.includes('/') })
       : () => true;
     const files: string[] = [];
-    for await (const file of walkFiles(ctx.workspace.root, directory, ctx.signal)) {
+    const notices = new Set<string>();
+    for await (const file of walkVisible(visibilityOf(ctx), directory, { signal: ctx.signal, notices })) {
       if (matches(path.relative(directory, file.absolute).split(path.sep).join('/')))
         files.push(file.relative);
     }
     files.sort(byCodePoint);
     const where = args.path ? ctx.workspace.relative(directory) : 'the repository';
     const filter = args.pattern ? ` matching ${JSON.stringify(args.pattern)}` : '';
-    if (files.length === 0) return ok(`No files${filter} in ${where}.`);
+    const notes = [...notices].map((notice) => `Note: ${notice}.`);
+    if (files.length === 0) return ok([`No files${filter} in ${where}.`, ...notes].join('\n'));
     const header =
       files.length > MAX_FILES
         ? `Showing ${MAX_FILES} of ${plural(files.length, 'file')}${filter}; narrow with path or pattern.`
         : `${plural(files.length, 'file')}${filter} in ${where}:`;
-    return ok([header, ...files.slice(0, MAX_FILES)].join('\n'));
+    return ok([header, ...files.slice(0, MAX_FILES), ...notes].join('\n'));
   },
 };

@@ -1,16 +1,19 @@
-import { readFile, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { walkFiles } from './gitignore.js';
+import { FileRefused, isInside, readConfined } from '../src/fs/confined.js';
+import { isBinary } from '../src/fs/visibility/binary.js';
+import { SIZE_LIMITS } from '../src/fs/visibility/limits.js';
+import { walkVisible } from '../src/fs/visibility/walk.js';
 import { formatBytes, truncateLine } from './output-cap.js';
-import { ToolError, ok, type Tool } from './tool.js';
+import { ToolError, ok, visibilityOf, type Tool, type ToolContext } from './tool.js';
 import type { Workspace } from './workspace.js';
+import type { Visibility } from '../src/fs/visibility/policy.js';
 
 const DEFAULT_LIMIT = 2000;
 const MAX_LINE_CHARS = 2000;
 /** Keeps one read from flooding the context even when lines are long. */
 const MAX_OUTPUT_CHARS = 100_000;
-const MAX_FILE_BYTES = 50 * 1024 * 1024;
 const MAX_SUGGESTIONS = 5;
 /** Bounds the walk for suggestions in very large repositories. */
 const SUGGESTION_WALK_LIMIT = 50_000;
@@ -30,26 +33,61 @@ export const readTool: Tool<typeof schema> = {
   kind: 'read',
   title: (args) => `read ${args.path}${args.offset ? `:${args.offset}` : ''}`,
   async run(args, ctx) {
-    const absolute = ctx.workspace.resolve(args.path);
-    const info = await stat(absolute).catch(async () => {
-      throw new ToolError(await missingFileMessage(ctx.workspace, args.path));
-    });
-    if (info.isDirectory()) throw new ToolError(`${args.path} is a directory; use list to see its files`);
-    if (info.size > MAX_FILE_BYTES) {
-      throw new ToolError(
-        `${args.path} is ${formatBytes(info.size)}, too large to read; use search, or terminal with head/sed/grep`,
-      );
+    const { workspace } = ctx;
+    const visibility = visibilityOf(ctx);
+    const absolute = workspace.resolve(args.path);
+    const shown = await visibleName(visibility, workspace, absolute);
+    let content: Buffer;
+    try {
+      content = await readConfined(workspace.root, absolute, {
+        maxBytes: SIZE_LIMITS.read,
+        shown: args.path,
+      });
+    } catch (error) {
+      if (error instanceof FileRefused) throw new ToolError(await refusalMessage(error, args.path, ctx));
+      throw error;
     }
-    const content = await readFile(absolute);
-    if (content.subarray(0, 8000).includes(0)) {
+    if (isBinary(content)) {
       throw new ToolError(
         `${args.path} is a binary file (${formatBytes(content.length)}); read only shows text files`,
       );
     }
     ctx.workspace.recordRead(absolute, content);
-    return ok(numberedPage(content.toString('utf8'), args.offset ?? 1, args.limit ?? DEFAULT_LIMIT));
+    const { text, hidden } = visibility.redact(shown, content.toString('utf8'));
+    const page = numberedPage(text, args.offset ?? 1, args.limit ?? DEFAULT_LIMIT);
+    return ok(hidden > 0 ? `${page}\n\n(${visibility.redactionNote(hidden)})` : page);
   },
 };
+
+/**
+ * The file's path as the policy judges it, or a ToolError when the policy
+ * refuses it. A link inside the workspace is judged by its target too
+ * (notes.txt -> .env is .env).
+ */
+async function visibleName(visibility: Visibility, workspace: Workspace, absolute: string): Promise<string> {
+  const judge = visibility.judge('named');
+  const requested = workspace.relative(absolute);
+  const real = await realpath(absolute).catch(() => absolute);
+  const target = isInside(workspace.root, real) ? workspace.relative(real) : requested;
+  const refusal = judge(requested) ?? judge(target);
+  if (refusal) throw new ToolError(refusal);
+  return target;
+}
+
+async function refusalMessage(error: FileRefused, requested: string, ctx: ToolContext): Promise<string> {
+  switch (error.reason) {
+    case 'missing':
+      return missingFileMessage(ctx.workspace, requested, visibilityOf(ctx));
+    case 'directory':
+      return `${requested} is a directory; use list to see its files`;
+    case 'not-regular':
+      return `${requested} is not a regular file (a FIFO, socket or device); read only shows regular files`;
+    case 'too-large':
+      return `${requested} is ${formatBytes(error.size ?? 0)}, too large to read; use search, or terminal with head/sed/grep`;
+    case 'outside':
+      return error.message;
+  }
+}
 
 /** Lines `offset`.. with `cat -n` style numbers, and a note on how to continue when the page ends early. */
 function numberedPage(text: string, offset: number, limit: number): string {
@@ -75,19 +113,27 @@ function numberedPage(text: string, offset: number, limit: number): string {
   return `${shown.join('\n')}\n\n(lines ${offset}-${last} of ${lines.length}${more})`;
 }
 
-async function missingFileMessage(workspace: Workspace, requested: string): Promise<string> {
-  const similar = await similarPaths(workspace, requested);
+async function missingFileMessage(
+  workspace: Workspace,
+  requested: string,
+  visibility: Visibility,
+): Promise<string> {
+  const similar = await similarPaths(workspace, requested, visibility);
   const hint = similar.length ? `; similar paths: ${similar.join(', ')}` : '; use list or search to find it';
   return `${requested} does not exist${hint}`;
 }
 
-/** Files with the same name (ignoring case) or the same name without extension, anywhere in the repository. */
-async function similarPaths(workspace: Workspace, requested: string): Promise<string[]> {
+/** Files with the same name (ignoring case) or the same name without extension, among those the policy shows. */
+async function similarPaths(
+  workspace: Workspace,
+  requested: string,
+  visibility: Visibility,
+): Promise<string[]> {
   const wanted = path.basename(requested).toLowerCase();
   const wantedStem = stem(wanted);
   const found: string[] = [];
   let walked = 0;
-  for await (const file of walkFiles(workspace.root, workspace.root)) {
+  for await (const file of walkVisible(visibility, workspace.root)) {
     const name = path.basename(file.relative).toLowerCase();
     if (name === wanted || stem(name) === wantedStem) found.push(file.relative);
     if (found.length >= MAX_SUGGESTIONS || ++walked >= SUGGESTION_WALK_LIMIT) break;

@@ -1,8 +1,16 @@
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { plural, truncateLine } from './output-cap.js';
-import { gitGrep, nodeWalk, ripgrep, type SearchBackend, type SearchOutcome } from './search-backends.js';
-import { ToolError, ok, type Tool } from './tool.js';
+import {
+  gitGrep,
+  nodeWalk,
+  ripgrep,
+  ruleFileNotices,
+  type SearchBackend,
+  type SearchOutcome,
+  type SearchRequest,
+} from './search-backends.js';
+import { ToolError, ok, visibilityOf, type Tool } from './tool.js';
 
 const MAX_MATCHES = 100;
 const MAX_LINE_CHARS = 300;
@@ -25,33 +33,42 @@ const schema = z.object({
 export const searchTool: Tool<typeof schema> = {
   name: 'search',
   description:
-    'Search file contents in the repository (honours .gitignore). Returns matching lines as `path:line: text`, ' +
-    `at most ${MAX_MATCHES}. The query is a literal, case-sensitive string unless regex or ignore_case is set.`,
+    'Search file contents in the repository (honours .gitignore and .agentignore; files that look like credentials are ' +
+    `skipped). Returns matching lines as \`path:line: text\`, at most ${MAX_MATCHES}. ` +
+    'The query is a literal, case-sensitive string unless regex or ignore_case is set.',
   schema,
   kind: 'read',
   title: (args) => `search ${JSON.stringify(args.query)}${args.path ? ` in ${args.path}` : ''}`,
   async run(args, ctx) {
     const target = args.path === undefined ? '.' : ctx.workspace.relative(ctx.workspace.resolve(args.path));
-    await stat(ctx.workspace.resolve(target)).catch(() => {
+    const info = await stat(ctx.workspace.resolve(target)).catch(() => {
       throw new ToolError(`path "${args.path}" does not exist; use list to see what is there`);
     });
-    const request = {
-      root: ctx.workspace.root,
+    if (!info.isDirectory() && !info.isFile())
+      throw new ToolError(`${target} is not a regular file (a FIFO, socket or device); search skips it`);
+    const visibility = visibilityOf(ctx);
+    if (info.isFile()) {
+      const refusal = visibility.judge('named')(target);
+      if (refusal) throw new ToolError(refusal);
+    }
+    const request: SearchRequest = {
+      visibility,
       target,
+      targetIsFile: info.isFile(),
       query: args.query,
       regex: args.regex ?? false,
       ignoreCase: args.ignore_case ?? false,
       limit: MAX_MATCHES,
       signal: ctx.signal,
     };
-    return ok(formatOutcome(await searchWith(BACKENDS, request), args.query, target));
+    const notices = await ruleFileNotices(visibility, target, ctx.signal);
+    const outcome = await searchWith(notices.length === 0 ? BACKENDS : [nodeWalk], request);
+    const notes = notices.map((notice) => `\nNote: ${notice}.`).join('');
+    return ok(formatOutcome(outcome, args.query, target) + notes);
   },
 };
 
-async function searchWith(
-  backends: SearchBackend[],
-  request: Parameters<SearchBackend>[0],
-): Promise<SearchOutcome> {
+async function searchWith(backends: SearchBackend[], request: SearchRequest): Promise<SearchOutcome> {
   for (const backend of backends) {
     const outcome = await backend(request);
     if (outcome) return outcome;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ApprovalAction, CallDetail } from '../src/core/events.js';
 import type { Retriever } from '../src/context/retrieval/retriever.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
+import { Visibility } from '../src/fs/visibility/policy.js';
 import type { Workspace } from './workspace.js';
 
 export interface ToolResult {
@@ -23,6 +24,8 @@ export interface PermissionRequest {
 
 export interface ToolContext {
   workspace: Workspace;
+  /** Which files the model may see, with the user's allowances; absent means none (the strictest). */
+  visibility?: Visibility;
   sandbox: Sandbox;
   signal: AbortSignal;
   /** Streams live output (for example a running command) to the event stream. */
@@ -59,6 +62,10 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
    */
   preview?(args: z.infer<Schema>, ctx: ToolContext): Promise<string>;
   run(args: z.infer<Schema>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+export function visibilityOf(ctx: ToolContext): Visibility {
+  return ctx.visibility ?? new Visibility(ctx.workspace.root);
 }
 
 export const ok = (output: string): ToolResult => ({ output, isError: false });

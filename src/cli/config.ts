@@ -30,6 +30,11 @@ const configSchema = z
     providers: z.record(z.string(), providerProfile).default({}),
     /** Limits for models agent does not know (or knows wrongly). */
     models: z.record(z.string(), z.object(limits).strict()).default({}),
+    /**
+     * Globs (relative to the repository) of files the tools may show although
+     * they look like secrets (.env, keys): the user's choice, never the repository's.
+     */
+    allowFiles: z.array(z.string().min(1)).default([]),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import type { AgentEvent, ResultEvent } from '../core/events.js';
 import { createAgent, type SandboxChoice } from '../runtime/agent.js';
 import type { AgentSession } from '../runtime/protocol.js';
+import { loadConfig } from './config.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
 import { connectProvider } from './provider-setup.js';
@@ -19,9 +20,11 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
   const connection = await connectProvider(flags, process.env);
+  const { allowFiles } = await loadConfig(process.env);
   const agent = await createAgent({
     cwd,
     connection,
+    allowFiles,
     sandbox: sandboxChoice(flags),
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
     mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),

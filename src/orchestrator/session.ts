@@ -6,6 +6,7 @@ import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ToolRegistry } from '../../tools/registry.js';
 import type { Workspace } from '../../tools/workspace.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
+import type { Visibility } from '../fs/visibility/policy.js';
 import { ToolPipeline } from './tool-pipeline.js';
 import { pickModel, type ModelChoice } from './model-router.js';
 import type { Permissions } from './permissions.js';
@@ -13,6 +14,8 @@ import type { ContextKeeper, PromptState } from './context-keeper.js';
 
 export interface SessionOptions {
   workspace: Workspace;
+  /** Which files the tools show the model, with the user's allowances. */
+  visibility?: Visibility;
   /** May still be in the making (the repo map waits for the index) while the sandbox starts. */
   system: string | Promise<string>;
   provider: Provider;
@@ -98,6 +101,7 @@ export class Session {
         signal: this.signal,
         onOutput: (chunk) => options.emit({ type: 'tool_output', id: call.id, chunk }),
         requestPermission,
+        ...(options.visibility && { visibility: options.visibility }),
         ...(options.retriever && { retriever: options.retriever }),
       }),
       options.emit,

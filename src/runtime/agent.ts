@@ -15,6 +15,7 @@ import { buildSystemPrompt, readInstructions } from '../orchestrator/system-prom
 import { builtinTools } from '../../tools/index.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import { Workspace } from '../../tools/workspace.js';
+import { Visibility } from '../fs/visibility/policy.js';
 import { EventBus } from './event-bus.js';
 import { Inbox } from './inbox.js';
 import type { AgentSession, Operation } from './protocol.js';
@@ -40,6 +41,8 @@ export interface AgentConfig {
   mode: PermissionMode;
   /** Model turns allowed per user message. */
   maxTurns: number;
+  /** Globs of credential-looking files the user lets the model see (their configuration's `allowFiles`). */
+  allowFiles?: string[];
   /**
    * Whether someone answers approval requests (an `approval` operation). In
    * print mode nobody does: what the mode would ask about is refused instead.
@@ -94,6 +97,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   let current = new AbortController();
   const session = new Session({
     workspace,
+    visibility: new Visibility(cwd, config.allowFiles ?? []),
     system: systemFor({ text: '', files: [] }),
     refreshSystem: systemFor,
     provider,

@@ -1,12 +1,14 @@
-import { describeMiss } from './closest.js';
+import { describeMiss, numberedLines } from './closest.js';
 import { shortDiff, type LineChange } from './diff.js';
 import { detectStyle } from './indentation.js';
-import { LINE_LEVELS, findExact, findFlexible, findLines, type Span } from './match.js';
+import { LINE_LEVELS, findExact, findFlexible, findLines, sameNesting, type Span } from './match.js';
 import { RECOVERIES } from './recoveries.js';
-import { fragmentReplacement, replacementLines } from './replacement.js';
+import { syntaxRegression } from './syntax-gate.js';
+import { fragmentReplacement, replacementLines, sameWrapping } from './replacement.js';
 import { lineEndingOf, toLf, withLineEnding, type LineEnding } from './text-format.js';
 
-export type EditRefusal = 'identical' | 'not-empty' | 'no-match' | 'ambiguous';
+export type EditRefusal =
+  'identical' | 'not-empty' | 'no-match' | 'ambiguous' | 'misnested' | 'unchanged' | 'syntax';
 
 export type EditOutcome =
   | {
@@ -68,6 +70,23 @@ export function applyEdit(
   );
 }
 
+/**
+ * applyEdit for a file on disk, followed by the syntax gate: an edit that would add parse errors to a
+ * file in a language we parse is refused, leaving the file as it was.
+ */
+export async function applyCheckedEdit(
+  filePath: string,
+  content: string,
+  oldString: string,
+  newString: string,
+  replaceAll = false,
+): Promise<EditOutcome> {
+  const outcome = applyEdit(content, oldString, newString, replaceAll);
+  if (!outcome.ok) return outcome;
+  const broken = await syntaxRegression(filePath, content, outcome.content);
+  return broken ? refuse('syntax', broken) : outcome;
+}
+
 /** The outcome of the first strategy that finds old_string, or null when none does. */
 function locate(
   text: string,
@@ -91,25 +110,31 @@ function locate(
 
   const fileLines = text.split('\n');
   const fileStyle = detectStyle(fileLines);
+  const tabColumns = fileStyle?.tabColumns ?? 4;
   const oldBlock = blockOf(old);
   if (oldBlock.lines.length > 0) {
-    const newLines = trimLike(blockOf(replacement), oldBlock);
     const offsets = lineOffsets(text);
     for (const level of LINE_LEVELS) {
-      const starts = findLines(fileLines, oldBlock.lines, level);
-      if (starts.length === 0) continue;
-      const spans = starts.map((first) => lineSpan(offsets, fileLines, first, oldBlock.lines.length));
-      if (newLines.length === 0) spans.forEach((span) => swallowLineBreak(text, span));
-      if (starts.length > 1 && !replaceAll) return ambiguous(text, spans, `when ignoring ${level.ignoring}`);
-      const replacements = starts.map((first, i) => ({
-        ...spans[i]!,
-        text: replacementLines(
-          fileLines.slice(first, first + oldBlock.lines.length),
-          oldBlock.lines,
-          newLines,
-          fileStyle,
-        ).join('\n'),
-      }));
+      const matches = findLines(fileLines, oldBlock.lines, level, tabColumns);
+      if (matches.length === 0) continue;
+      const windows = matches.map(({ first }) => withBlankEdges(fileLines, first, oldBlock));
+      const spans = windows.map(({ first, count }) => lineSpan(offsets, fileLines, first, count));
+      if (matches.length > 1 && !replaceAll) return ambiguous(text, spans, `when ignoring ${level.ignoring}`);
+      const misnested = matches.find(({ nests }) => !nests);
+      if (misnested) return refuseMisnested(fileLines, misnested.first, oldBlock.lines, level.ignoring);
+      const replacements = windows.map((window, i) => {
+        const newLines = window.edges ? linesOf(replacement) : trimLike(blockOf(replacement), oldBlock);
+        if (newLines.length === 0) swallowLineBreak(text, spans[i]!);
+        return {
+          ...spans[i]!,
+          text: replacementLines(
+            fileLines.slice(window.first, window.first + window.count),
+            window.edges ? linesOf(old) : oldBlock.lines,
+            newLines,
+            fileStyle,
+          ).join('\n'),
+        };
+      });
       return applied(text, ending, replacements, `matched ignoring ${level.ignoring}${REINDENTED}`);
     }
   }
@@ -117,9 +142,25 @@ function locate(
   const flexible = findFlexible(text, old);
   if (flexible.length > 1 && !replaceAll) return ambiguous(text, flexible, 'when ignoring whitespace');
   if (flexible.length === 0) return null;
+  const oldLines = old.trim().split('\n');
+  for (const { start, end } of flexible) {
+    const fileBlock = text.slice(start, end).split('\n');
+    if (oldLines.length > 2 && sameWrapping(fileBlock, oldLines)) {
+      if (!sameNesting(fileBlock.slice(1), oldLines.slice(1), tabColumns)) {
+        const first = lineAt(lineOffsets(text), start);
+        return refuseMisnested(fileLines, first, oldLines, 'whitespace');
+      }
+    }
+  }
   const replacements = flexible.map((span) => ({
     ...span,
-    text: fragmentReplacement(text.slice(span.start, span.end), old, replacement, fileStyle),
+    text: fragmentReplacement(
+      text.slice(span.start, span.end),
+      text.slice(text.lastIndexOf('\n', span.start - 1) + 1, span.start),
+      old,
+      replacement,
+      fileStyle,
+    ),
   }));
   return applied(text, ending, replacements, `matched ignoring whitespace${REINDENTED}`);
 }
@@ -145,6 +186,33 @@ function trimLike(
   const blanksBefore = Array<string>(Math.max(0, replacement.leading - old.leading)).fill('');
   const blanksAfter = Array<string>(Math.max(0, replacement.trailing - old.trailing)).fill('');
   return [...blanksBefore, ...replacement.lines, ...blanksAfter];
+}
+
+/** The text's lines, without the line its final newline would open. */
+const linesOf = (text: string): string[] => text.replace(/\n$/, '').split('\n');
+
+/**
+ * The file lines an old_string matched at `first`, widened over the blank lines old_string has
+ * around its text when the file has them there too: those blank lines are then part of what
+ * new_string replaces (a model removing or adding a blank line means exactly that).
+ */
+function withBlankEdges(
+  fileLines: string[],
+  first: number,
+  oldBlock: { lines: string[]; leading: number; trailing: number },
+): { first: number; count: number; edges: boolean } {
+  const count = oldBlock.lines.length;
+  const blank = (from: number, to: number) =>
+    from >= 0 && to <= fileLines.length && fileLines.slice(from, to).every((line) => line.trim() === '');
+  const { leading, trailing } = oldBlock;
+  if (
+    (leading || trailing) &&
+    blank(first - leading, first) &&
+    blank(first + count, first + count + trailing)
+  ) {
+    return { first: first - leading, count: leading + count + trailing, edges: true };
+  }
+  return { first, count, edges: false };
 }
 
 function lineOffsets(text: string): number[] {
@@ -203,6 +271,15 @@ function applied(
   }
   result += text.slice(cursor);
   if (text.endsWith('\n') && result !== '' && !result.endsWith('\n')) result += '\n';
+  if (result === text) {
+    const line = lineAt(offsets, replacements[0]!.start) + 1;
+    return refuse(
+      'unchanged',
+      `the edit would leave the file as it is: from line ${line} on, the file already reads the way new_string does` +
+        (note ? ` (old_string ${note})` : '') +
+        '. Nothing was written; if you meant another change, read the file again.',
+    );
+  }
   return {
     ok: true,
     content: withLineEnding(result, ending),
@@ -215,17 +292,37 @@ function applied(
   };
 }
 
+/** Places named in an ambiguous-match refusal; a pattern found 60,000 times must not make a 1 MB message. */
+const MAX_PLACES_LISTED = 10;
+
 function ambiguous(text: string, spans: Span[], how: string): EditOutcome {
   const offsets = lineOffsets(text);
-  const places = spans.map(({ start, end }) => {
+  const places = spans.slice(0, MAX_PLACES_LISTED).map(({ start, end }) => {
     const first = lineAt(offsets, start) + 1;
     const last = lineAt(offsets, Math.max(start, end - 1)) + 1;
     return first === last ? `line ${first}` : `lines ${first}-${last}`;
   });
+  const more = spans.length > places.length ? ` and ${spans.length - places.length} more` : '';
   return refuse(
     'ambiguous',
-    `old_string matches ${spans.length} places ${how} (${places.join(', ')}). ` +
+    `old_string matches ${spans.length} places ${how} (${places.join(', ')}${more}). ` +
       'Include more surrounding lines in old_string so it matches exactly one place, or set replace_all: true to change every one.',
+  );
+}
+
+/** A tolerant match whose lines nest differently from old_string's: applying it would move code between blocks. */
+function refuseMisnested(
+  fileLines: string[],
+  first: number,
+  oldLines: string[],
+  ignoring: string,
+): EditOutcome {
+  return refuse(
+    'misnested',
+    `old_string matches lines ${first + 1}-${first + oldLines.length} when ignoring ${ignoring}, but its lines are ` +
+      'nested differently there (a line that is inside a block in one is outside it in the other), so the edit ' +
+      `could move code between blocks. The file has:\n${numberedLines(fileLines, first, oldLines.length)}\n` +
+      'Copy these lines with their indentation as the file has them.',
   );
 }
 

@@ -12,10 +12,6 @@ export function describeMiss(fileLines: string[], oldLines: string[]): string {
     return 'Nothing in the file closely resembles old_string. Read the file again and copy the text to replace exactly.';
   }
   const window = fileLines.slice(best.first, best.first + oldLines.length);
-  const numbered = window
-    .slice(0, SHOWN_LINES)
-    .map((line, i) => `${String(best.first + i + 1).padStart(6)} | ${clip(line)}`);
-  if (window.length > SHOWN_LINES) numbered.push(`       | ... ${window.length - SHOWN_LINES} more lines`);
   const differences = window
     .map((line, i) => ({ line, old: oldLines[i]!, number: best.first + i + 1 }))
     .filter(({ line, old }) => squeezed(line) !== squeezed(old))
@@ -27,10 +23,20 @@ export function describeMiss(fileLines: string[], oldLines: string[]): string {
   const end = best.first + window.length;
   return [
     `The closest region is line${window.length > 1 ? `s ${best.first + 1}-${end}` : ` ${end}`} (${Math.round(best.score * 100)}% similar):`,
-    ...numbered,
+    numberedLines(fileLines, best.first, window.length),
     'Differences (whitespace aside):',
     ...differences,
   ].join('\n');
+}
+
+/** Lines of the file with their numbers, as the miss report and other refusals show a region. */
+export function numberedLines(fileLines: string[], first: number, count: number): string {
+  const window = fileLines.slice(first, first + count);
+  const numbered = window
+    .slice(0, SHOWN_LINES)
+    .map((line, i) => `${String(first + i + 1).padStart(6)} | ${clip(line)}`);
+  if (window.length > SHOWN_LINES) numbered.push(`       | ... ${window.length - SHOWN_LINES} more lines`);
+  return numbered.join('\n');
 }
 
 function closestWindow(fileLines: string[], oldLines: string[]): { first: number; score: number } | null {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { writeFileAtomically } from '../atomic-write.js';
 import { fail, ToolError, type Tool } from '../tool.js';
 import type { Workspace } from '../workspace.js';
-import { applyEdit } from './apply-edit.js';
+import { applyCheckedEdit } from './apply-edit.js';
 import { decodeText, encodeText } from './text-format.js';
 import { countChanges, unifiedDiff } from '../file-diff.js';
 
@@ -80,7 +80,13 @@ async function planEdit(args: z.infer<typeof schema>, workspace: Workspace): Pro
     if (stale) return { refusal: `Edit refused: ${stale}.` };
   }
   const decoded = decodeText(existing, shown);
-  const outcome = applyEdit(decoded.text, args.old_string, args.new_string, args.replace_all ?? false);
+  const outcome = await applyCheckedEdit(
+    absolute,
+    decoded.text,
+    args.old_string,
+    args.new_string,
+    args.replace_all ?? false,
+  );
   if (!outcome.ok) return { refusal: `Edit of ${shown} refused: ${outcome.message}` };
   const count = outcome.replacements > 1 ? `${outcome.replacements} occurrences` : '1 occurrence';
   const note = outcome.note ? ` (${outcome.note})` : '';

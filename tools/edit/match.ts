@@ -1,4 +1,5 @@
-import { leadingWhitespace } from './indentation.js';
+import { indentColumns, leadingWhitespace } from './indentation.js';
+import { plainPunctuation } from './typography.js';
 
 /** A matched region of the content, as character offsets. */
 export interface Span {
@@ -6,42 +7,24 @@ export interface Span {
   end: number;
 }
 
-/** A line-tolerance level: how lines are compared, and whether relative indentation must agree. */
+/** A line-tolerance level: how lines are compared (relative indentation must always agree). */
 export interface LineLevel {
   /** What the comparison disregards, told to the model so it knows its old_string was not exact. */
   ignoring: string;
   key: (line: string) => string;
-  sameShape: boolean;
 }
-
-/** Typographic characters models tend to swap for their ASCII look-alikes (and back). */
-const LOOKALIKES: Record<string, string> = {
-  '\u2018': "'",
-  '\u2019': "'",
-  '\u201c': '"',
-  '\u201d': '"',
-  '\u2013': '-',
-  '\u2014': '-',
-  '\u2212': '-',
-  '\u00a0': ' ',
-  '\u2026': '...',
-};
 
 /** The line with whitespace squeezed, composed Unicode and ASCII look-alikes (ASCII lines skip the costly part). */
 function canonical(line: string): string {
-  const text = !/\P{ASCII}/u.test(line)
-    ? line
-    : line
-        .normalize('NFC')
-        .replace(/[\u2018\u2019\u201c\u201d\u2013\u2014\u2212\u00a0\u2026]/g, (ch) => LOOKALIKES[ch]!);
+  const text = !/\P{ASCII}/u.test(line) ? line : plainPunctuation(line.normalize('NFC'));
   return text.trim().replace(/\s+/g, ' ');
 }
 
 /** Decreasing strictness; the first level that finds anything decides (unique → apply, several → ambiguous). */
 export const LINE_LEVELS: LineLevel[] = [
-  { ignoring: 'trailing whitespace', key: (line) => line.trimEnd(), sameShape: false },
-  { ignoring: 'indentation', key: (line) => line.trim(), sameShape: true },
-  { ignoring: 'whitespace and Unicode look-alikes', key: canonical, sameShape: false },
+  { ignoring: 'trailing whitespace', key: (line) => line.trimEnd() },
+  { ignoring: 'indentation', key: (line) => line.trim() },
+  { ignoring: 'whitespace and Unicode look-alikes', key: canonical },
 ];
 
 /** Every non-overlapping exact occurrence. */
@@ -53,36 +36,56 @@ export function findExact(content: string, old: string): Span[] {
   return spans;
 }
 
-/** Start indices of non-overlapping windows of `fileLines` that match `oldLines` at this level. */
-export function findLines(fileLines: string[], oldLines: string[], level: LineLevel): number[] {
+/** A window of the file's lines that matches old_string's lines at some level. */
+export interface LineMatch {
+  first: number;
+  /** Whether the window's relative indentation agrees with old_string's (see sameNesting). */
+  nests: boolean;
+}
+
+/** Non-overlapping windows of `fileLines` that match `oldLines` at this level. */
+export function findLines(
+  fileLines: string[],
+  oldLines: string[],
+  level: LineLevel,
+  tabColumns: number,
+): LineMatch[] {
   const oldKeys = oldLines.map(level.key);
   const fileKeys = fileLines.map(level.key);
-  const starts: number[] = [];
+  const found: LineMatch[] = [];
   for (let first = 0; first + oldKeys.length <= fileKeys.length; first++) {
     if (!oldKeys.every((key, i) => key === fileKeys[first + i])) continue;
-    if (level.sameShape && !sameShape(fileLines.slice(first, first + oldLines.length), oldLines)) continue;
-    starts.push(first);
+    const nests = sameNesting(fileLines.slice(first, first + oldLines.length), oldLines, tabColumns);
+    found.push({ first, nests });
     first += oldKeys.length - 1;
   }
-  return starts;
+  return found;
 }
 
-/** Whether indentation rises and falls at the same places in both blocks (depth and style may differ). */
-function sameShape(fileBlock: string[], oldBlock: string[]): boolean {
-  const depths = (block: string[]) =>
-    block.filter((line) => line.trim() !== '').map((line) => columns(leadingWhitespace(line)));
-  const file = depths(fileBlock);
-  const old = depths(oldBlock);
-  return file.every(
-    (depth, i) => i === 0 || Math.sign(depth - file[i - 1]!) === Math.sign(old[i]! - old[i - 1]!),
-  );
+/**
+ * Whether two blocks nest alike: lines indented equally in one are indented equally in the other,
+ * and a deeper line in one is deeper in the other (depth and style may differ). Blank lines do not count.
+ */
+export function sameNesting(fileBlock: string[], oldBlock: string[], tabColumns: number): boolean {
+  const fileToOld = new Map<number, number>();
+  const oldToFile = new Map<number, number>();
+  for (let i = 0; i < oldBlock.length; i++) {
+    if (oldBlock[i]!.trim() === '' || fileBlock[i]!.trim() === '') continue;
+    const file = indentColumns(leadingWhitespace(fileBlock[i]!), tabColumns);
+    const old = indentColumns(leadingWhitespace(oldBlock[i]!));
+    if ((fileToOld.get(file) ?? old) !== old || (oldToFile.get(old) ?? file) !== file) return false;
+    fileToOld.set(file, old);
+    oldToFile.set(old, file);
+  }
+  const ordered = [...oldToFile].sort(([a], [b]) => a - b);
+  return ordered.every(([, file], i) => i === 0 || file > ordered[i - 1]![1]);
 }
-
-const columns = (indent: string): number => indent.replace(/\t/g, '    ').length;
 
 /**
  * Occurrences of `old` when runs of whitespace may differ in amount (and vanish next to punctuation):
- * catches fragments of lines and blocks whose lines were wrapped differently.
+ * catches fragments of lines and blocks whose lines were wrapped differently. The ends stay anchored
+ * where old_string's were: a word at either end is not part of a longer word in the file, and a line
+ * break before or after old_string's text means a line starts or ends there in the file too.
  */
 export function findFlexible(content: string, old: string): Span[] {
   const tokens = old.trim().match(/\s+|[\p{L}\p{N}_$]+|[^\s\p{L}\p{N}_$]/gu) ?? [];
@@ -98,8 +101,16 @@ export function findFlexible(content: string, old: string): Span[] {
       pattern += token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     }
   });
-  return [...content.matchAll(new RegExp(pattern, 'gu'))].map((m) => ({
+  const lead = /^\s*/.exec(old)![0];
+  const trail = /\s*$/.exec(old)![0];
+  if (isWord(tokens[0])) pattern = `(?<!${WORD_CHAR})${pattern}`;
+  if (lead.includes('\n')) pattern = `(?<=^[ \\t]*)${pattern}`;
+  if (isWord(tokens[tokens.length - 1])) pattern += `(?!${WORD_CHAR})`;
+  if (trail.includes('\n')) pattern += '(?=[ \\t\\r]*$)';
+  return [...content.matchAll(new RegExp(pattern, 'gmu'))].map((m) => ({
     start: m.index,
     end: m.index + m[0].length,
   }));
 }
+
+const WORD_CHAR = '[\\p{L}\\p{N}_$]';

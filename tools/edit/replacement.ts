@@ -1,12 +1,15 @@
-import { detectStyle, leadingWhitespace, reindent, type IndentStyle } from './indentation.js';
+import { detectStyle, indentColumns, leadingWhitespace, reindent, type IndentStyle } from './indentation.js';
+import { keepTypography } from './typography.js';
 
 /** Beyond this many old×new line pairs, lines are re-indented without pairing unchanged ones. */
 const PAIRING_LIMIT = 4_000_000;
+const DEFAULT_STYLE: IndentStyle = { unit: 4, tabColumns: 4, tabs: false };
 
 /**
  * The lines that replace a tolerantly matched block. Lines new_string keeps from old_string come out
- * exactly as the file has them (its indentation, its trailing whitespace); every other line is moved
- * from the model's indentation onto the file's.
+ * exactly as the file has them (its indentation, its trailing whitespace, its typography); every
+ * other line is moved from the model's indentation onto the file's, and a changed line keeps the
+ * file's typographic characters where the model wrote their ASCII look-alikes.
  */
 export function replacementLines(
   fileBlock: string[],
@@ -15,13 +18,82 @@ export function replacementLines(
   fileStyle: IndentStyle | null,
 ): string[] {
   const kept = keptLines(oldLines, newLines);
-  const shift = indentShift(fileBlock, oldLines, newLines, fileStyle);
-  return newLines.map((line, i) => {
+  const counterparts = changedCounterparts(kept, oldLines.length, newLines.length);
+  const place = indentPlacer(fileBlock, oldLines, newLines, fileStyle);
+  return placeLines(newLines, place, (i) => {
     const oldIndex = kept.get(i);
-    if (oldIndex !== undefined) return fileBlock[oldIndex]!;
+    if (oldIndex !== undefined) return { line: fileBlock[oldIndex]! };
+    const counterpart = counterparts.get(i);
+    return counterpart === undefined
+      ? null
+      : { old: oldLines[counterpart]!.trimStart(), file: fileBlock[counterpart]!.trimStart() };
+  });
+}
+
+/**
+ * The text replacing a whitespace-flexible match, which may start and end mid-line. new_string loses
+ * the surrounding whitespace old_string had (the match does not include it). When the file breaks
+ * the matched text into lines at the same places as old_string, the lines are treated like a block:
+ * unchanged ones stay as the file has them and the others move onto the file's indentation.
+ * Otherwise (the file wraps the text differently) new_string replaces the whole span, its
+ * continuation lines indented like the file's.
+ */
+export function fragmentReplacement(
+  matched: string,
+  lineStart: string,
+  old: string,
+  replacement: string,
+  fileStyle: IndentStyle | null,
+): string {
+  const inner = stripLike(replacement, old);
+  const fileBlock = matched.split('\n');
+  const oldLines = old.trim().split('\n');
+  const newLines = inner.split('\n');
+  if (newLines.length < 2) return inner;
+  const first = newLines[0] === oldLines[0] ? fileBlock[0]! : newLines[0]!;
+  if (sameWrapping(fileBlock, oldLines)) {
+    const rest = replacementLines(fileBlock.slice(1), oldLines.slice(1), newLines.slice(1), fileStyle);
+    return [first, ...rest].join('\n');
+  }
+  // The first continuation line of each, or else the line the match starts on, relates the indentations.
+  const [fileReference, oldReference] =
+    fileBlock.length > 1 && oldLines.length > 1
+      ? [fileBlock[1]!, oldLines[1]!]
+      : [lineStart, /[^\n]*$/.exec(/^\s*/.exec(old)![0])![0]];
+  const place = indentPlacer([fileReference], [oldReference], newLines, fileStyle);
+  return [newLines[0]!, ...placeLines(newLines.slice(1), place, () => null)].join('\n');
+}
+
+/** Whether the file breaks the matched text into lines where old_string does (whitespace aside). */
+export function sameWrapping(fileBlock: string[], oldLines: string[]): boolean {
+  const squeezed = (line: string) => line.replace(/\s+/g, '');
+  return (
+    fileBlock.length === oldLines.length &&
+    fileBlock.every((line, i) => squeezed(line) === squeezed(oldLines[i]!))
+  );
+}
+
+type Placer = ((indent: string, previous: { model: string; output: string } | null) => string) | null;
+
+/** A line kept from the file as it is, or the old and file lines a changed line takes its typography from. */
+type Source = { line: string } | { old: string; file: string } | null;
+
+function placeLines(newLines: string[], place: Placer, sourceOf: (i: number) => Source): string[] {
+  let previous: { model: string; output: string } | null = null;
+  return newLines.map((line, i) => {
+    const source = sourceOf(i);
+    if (source && 'line' in source) {
+      previous = { model: line, output: source.line };
+      return source.line;
+    }
     if (line.trim() === '') return '';
-    if (!shift) return line;
-    return shift(leadingWhitespace(line)) + line.slice(leadingWhitespace(line).length);
+    const indent = leadingWhitespace(line);
+    const body = source
+      ? keepTypography(line.slice(indent.length), source.old, source.file)
+      : line.slice(indent.length);
+    const output = (place ? place(indent, previous) : indent) + body;
+    previous = { model: line, output };
+    return output;
   });
 }
 
@@ -54,54 +126,93 @@ function keptLines(oldLines: string[], newLines: string[]): Map<number, number> 
   return kept;
 }
 
-/** Converts a model indentation to the file's, or null when the block already sits at the file's indentation. */
-function indentShift(
+/** Changed new lines paired with the old line they rewrite: between kept lines, where as many lines went as came. */
+function changedCounterparts(
+  kept: Map<number, number>,
+  oldCount: number,
+  newCount: number,
+): Map<number, number> {
+  const pairs = new Map<number, number>();
+  const anchors = [...kept].sort(([a], [b]) => a - b);
+  let newFrom = 0;
+  let oldFrom = 0;
+  for (const [newAt, oldAt] of [...anchors, [newCount, oldCount] as const]) {
+    if (newAt - newFrom === oldAt - oldFrom) {
+      for (let k = 0; k < newAt - newFrom; k++) pairs.set(newFrom + k, oldFrom + k);
+    }
+    newFrom = newAt + 1;
+    oldFrom = oldAt + 1;
+  }
+  return pairs;
+}
+
+/**
+ * Converts a model indentation to the file's, or null when the block already sits at the file's
+ * indentation. An indentation old_string's lines use maps to the file's indentation of those lines
+ * (the nesting check made that mapping unambiguous); a line at the indentation of the line before
+ * it, or aligned under that line's open bracket, keeps that relation; any other depth is counted in
+ * levels from the nearest shallower line of old_string.
+ */
+function indentPlacer(
   fileBlock: string[],
   oldLines: string[],
   newLines: string[],
   fileStyle: IndentStyle | null,
-): ((indent: string) => string) | null {
-  const pairs = oldLines.map(
-    (line, i) => [leadingWhitespace(fileBlock[i]!), leadingWhitespace(line), line] as const,
+): Placer {
+  const pairs = oldLines.flatMap((line, i) =>
+    line.trim() === '' || fileBlock[i]!.trim() === ''
+      ? []
+      : [[leadingWhitespace(line), leadingWhitespace(fileBlock[i]!)] as const],
   );
-  const meaningful = pairs.filter(([, , line]) => line.trim() !== '');
-  if (meaningful.every(([fileIndent, oldIndent]) => fileIndent === oldIndent)) return null;
-  const [fileReference, modelReference] = meaningful[0]!;
-  const file = fileStyle ?? detectStyle(fileBlock) ?? { char: ' ', unit: 4 };
+  if (pairs.every(([oldIndent, fileIndent]) => oldIndent === fileIndent)) return null;
+  const file = fileStyle ?? detectStyle(fileBlock) ?? DEFAULT_STYLE;
   const modelLines = [...oldLines, ...newLines];
-  const model = detectStyle(modelLines) ?? file;
-  const modelStyle = model.char === file.char && !hasLevelSteps(modelLines) ? file : model;
-  return (indent) => reindent(indent, modelReference, fileReference, modelStyle, file);
+  const detected = detectStyle(modelLines) ?? file;
+  const model = detected.tabs === file.tabs && !hasLevelSteps(modelLines) ? file : detected;
+  const columns = (indent: string) => indentColumns(indent, model.tabColumns);
+  const byColumns = new Map(pairs.map(([oldIndent, fileIndent]) => [columns(oldIndent), fileIndent]));
+  const references = [...pairs].sort(([a], [b]) => columns(a) - columns(b));
+  return (indent, previous) => {
+    const width = columns(indent);
+    const direct = byColumns.get(width);
+    if (direct !== undefined) return direct;
+    if (previous) {
+      const previousIndent = leadingWhitespace(previous.model);
+      const previousWidth = columns(previousIndent);
+      if (width === previousWidth || width === openBracketColumn(previous.model, columns)) {
+        return leadingWhitespace(previous.output) + ' '.repeat(width - previousWidth);
+      }
+    }
+    const [modelReference, fileReference] =
+      references.filter(([oldIndent]) => columns(oldIndent) <= width).at(-1) ?? references[0]!;
+    return reindent(indent, modelReference, fileReference, model, file);
+  };
+}
+
+/** The column just after the line's last bracket left open, where hanging continuation lines align. */
+function openBracketColumn(line: string, columns: (indent: string) => number): number | null {
+  const indent = leadingWhitespace(line);
+  const open: number[] = [];
+  let quote: string | null = null;
+  for (let i = indent.length; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) open.push(i);
+    else if (')]}'.includes(ch)) open.pop();
+  }
+  const last = open.at(-1);
+  return last === undefined || last === line.length - 1 ? null : columns(indent) + last - indent.length + 1;
 }
 
 /** Whether the model's lines show at least one change of indentation to learn its unit from. */
 function hasLevelSteps(lines: string[]): boolean {
   const widths = new Set(
-    lines.filter((line) => line.trim() !== '').map((line) => leadingWhitespace(line).length),
+    lines.filter((line) => line.trim() !== '').map((line) => indentColumns(leadingWhitespace(line))),
   );
   return widths.size > 1;
-}
-
-/**
- * The text replacing a whitespace-flexible match, which may start and end mid-line. new_string loses
- * the surrounding whitespace old_string had (the match does not include it); when both span the same
- * number of lines, they are treated like a block: unchanged lines stay as the file has them and the
- * others move onto the file's indentation.
- */
-export function fragmentReplacement(
-  matched: string,
-  old: string,
-  replacement: string,
-  fileStyle: IndentStyle | null,
-): string {
-  const inner = stripLike(replacement, old);
-  const fileBlock = matched.split('\n');
-  const oldLines = old.trim().split('\n');
-  const newLines = inner.split('\n');
-  if (oldLines.length < 2 || newLines.length < 2 || fileBlock.length !== oldLines.length) return inner;
-  const rest = replacementLines(fileBlock.slice(1), oldLines.slice(1), newLines.slice(1), fileStyle);
-  const first = newLines[0] === oldLines[0] ? fileBlock[0]! : newLines[0]!;
-  return [first, ...rest].join('\n');
 }
 
 /** `text` without the leading and trailing whitespace `like` has (all of it, when `text` has other whitespace there). */

@@ -1,3 +1,4 @@
+import { isBinary } from '../../src/fs/visibility/binary.js';
 import { ToolError } from '../tool.js';
 
 /** How a file breaks lines; "mixed" files are edited as they are so untouched lines keep their endings. */
@@ -16,7 +17,7 @@ export function decodeText(bytes: Buffer, displayPath: string): DecodedText {
   if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
     throw new ToolError(`${displayPath} is UTF-16 encoded; edit only changes UTF-8 text files`);
   }
-  if (bytes.subarray(0, 8192).includes(0)) {
+  if (isBinary(bytes)) {
     throw new ToolError(
       `${displayPath} looks like a binary file (it contains NUL bytes); edit only changes text files`,
     );

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules.js';
 import type { DirtyPaths } from './dir-watcher.js';
-import { isSecretPath } from './secrets.js';
+import { readdirConfinedSync } from '../../fs/confined.js';
+import { SIZE_LIMITS } from '../../fs/visibility/limits.js';
 
 /** Files above this are tracked but never read. */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILE_BYTES = SIZE_LIMITS.index;
 
 export interface FileNode {
   size: number;
@@ -234,18 +235,13 @@ export class MerkleTree {
     const rules = this.rulesFor(dir);
     const files: string[] = [];
     const dirs: string[] = [];
-    let entries;
-    try {
-      entries = readdirSync(absolute, { withFileTypes: true });
-    } catch {
-      return { files, dirs };
-    }
-    for (const entry of entries) {
-      // Symlinks are never followed, so the index cannot leave the repository.
+    // Listed through a confined descriptor ([] for a directory swapped for a link out of the root);
+    // symlinks in it are never followed, so the index cannot leave the repository.
+    for (const entry of readdirConfinedSync(this.root, absolute)) {
       const relative = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!rules.ignores(relative, true)) dirs.push(entry.name);
-      } else if (entry.isFile() && !rules.ignores(relative, false) && !isSecretPath(relative)) {
+      } else if (entry.isFile() && !rules.ignores(relative, false)) {
         files.push(entry.name);
       }
     }
@@ -255,7 +251,7 @@ export class MerkleTree {
   private rulesFor(dir: string): IgnoreRules {
     let rules = this.rules.get(dir);
     if (!rules) {
-      rules = dir === '' ? IgnoreRules.root(this.root) : this.rulesFor(parentOf(dir)).child(this.root, dir);
+      rules = dir === '' ? IgnoreRules.root(this.root) : this.rulesFor(parentOf(dir)).child(dir);
       this.rules.set(dir, rules);
     }
     return rules;

@@ -8,7 +8,7 @@
  * while the older `tree-sitter-wasms` builds fail to load from 0.26 on.
  */
 import { createRequire } from 'node:module';
-import { Language, Parser, Query, type Node } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 import type { LanguageSpec } from './languages.js';
 
 export type DefinitionKind =
@@ -74,6 +74,11 @@ function load(spec: LanguageSpec): Promise<LoadedLanguage> {
     loaded.set(spec.id, pending);
   }
   return pending;
+}
+
+/** The syntax tree of one source file; the caller deletes it. */
+export async function parseSource(spec: LanguageSpec, source: string): Promise<Tree | null> {
+  return (await load(spec)).parser.parse(source);
 }
 
 /** Definitions (functions, classes, methods, types) and identifier references of one source file. */

@@ -4,7 +4,8 @@ import { languageOf, type LanguageSpec } from './languages.js';
 import { DirWatcher } from './dir-watcher.js';
 import { MerkleTree, type ChangedFile, type TreeDiff, type TreeSnapshot } from './merkle.js';
 import { parseTags, type Definition, type FileTags, type Reference } from './parser.js';
-import { containsSecret } from './secrets.js';
+import { isBinary } from '../../fs/visibility/binary.js';
+import { containsSecret } from '../../fs/visibility/secrets.js';
 import { termsOf } from './tokenize.js';
 
 export type ExclusionReason = 'binary' | 'large' | 'secret';
@@ -129,12 +130,10 @@ export class RepoIndex {
   }
 }
 
-const BINARY_SNIFF_BYTES = 8000;
-
 async function indexFile(file: ChangedFile): Promise<FileRecord> {
   const empty = { definitions: [], references: [], chunks: [] };
   if (!file.content) return { ...empty, excluded: 'large' };
-  if (file.content.subarray(0, BINARY_SNIFF_BYTES).includes(0)) return { ...empty, excluded: 'binary' };
+  if (isBinary(file.content)) return { ...empty, excluded: 'binary' };
   const text = file.content.toString('utf8');
   if (containsSecret(text)) return { ...empty, excluded: 'secret' };
   const language = languageOf(file.path);

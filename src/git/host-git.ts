@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+/**
+ * How the harness runs git on the host (search today, checkpoints later).
+ *
+ * The repository, .git included, is written by the sandbox, and git runs
+ * programs named in the repository's own configuration: core.fsmonitor on
+ * every index refresh (git grep and git status included), hooks, filter
+ * drivers from .gitattributes when it hashes work-tree files, pagers, editors,
+ * credential helpers, ssh and textconv. A sandboxed process that plants one
+ * of these would run on the host with the user's rights. So every host git
+ * call overrides them on the command line (which beats the repository's
+ * config), reads no system config and never prompts.
+ */
+export interface HostGit {
+  /** Arguments to put before the subcommand. */
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** Settings that make git run nothing from the repository; each value disables the program it names. */
+const NEUTRAL_CONFIG = [
+  'core.fsmonitor=false',
+  'core.hooksPath=/dev/null',
+  'core.untrackedCache=false',
+  'core.pager=cat',
+  'core.editor=true',
+  'core.askPass=',
+  'core.sshCommand=false',
+  'core.gitProxy=',
+  'credential.helper=',
+  'diff.external=',
+  'protocol.allow=never',
+  'uploadpack.packObjectsHook=',
+  'sequence.editor=true',
+];
+
+/** Environment without the variables that make git run or prompt for something. */
+function neutralEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(base)) {
+    // GIT_* could point git at another config, directory or program; none is needed on the host.
+    if (!name.startsWith('GIT_') && name !== 'SSH_ASKPASS') env[name] = value;
+  }
+  return {
+    ...env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_PAGER: 'cat',
+    GIT_EDITOR: 'true',
+    GIT_ASKPASS: 'false',
+    GIT_SSH_COMMAND: 'false',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PROTOCOL_FROM_USER: '0',
+  };
+}
+
+/**
+ * The argv prefix and environment for running git in `cwd` on the host.
+ * Filter drivers have repository-chosen names, so the ones configured are
+ * looked up (reading config runs nothing) and each is switched off by name.
+ */
+export async function hostGit(cwd: string, base: NodeJS.ProcessEnv = process.env): Promise<HostGit> {
+  const env = neutralEnv(base);
+  const config = NEUTRAL_CONFIG.flatMap((setting) => ['-c', setting]);
+  const drivers = await configuredFilterDrivers(cwd, config, env);
+  const filters = drivers.flatMap((name) =>
+    ['clean', 'smudge', 'process'].flatMap((key) => ['-c', `filter.${name}.${key}=`]),
+  );
+  return { args: [...config, ...filters], env };
+}
+
+const run = promisify(execFile);
+
+/** Names of the filter drivers git's config defines for `cwd` ([] outside a repository). */
+async function configuredFilterDrivers(
+  cwd: string,
+  config: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<string[]> {
+  let output: string;
+  try {
+    // Asynchronous: .git/config is the sandbox's, and a FIFO there must not stall the main thread.
+    ({ stdout: output } = await run(
+      'git',
+      [...config, 'config', '--null', '--name-only', '--get-regexp', '^filter\\.'],
+      { cwd, env, encoding: 'utf8', timeout: 10_000 },
+    ));
+  } catch {
+    return []; // no such key (exit 1), or not a repository
+  }
+  const names = new Set<string>();
+  for (const key of output.split('\0')) {
+    const match = /^filter\.(.+)\.[^.]+$/s.exec(key);
+    if (match) names.add(match[1]!);
+  }
+  return [...names];
+}
