@@ -63,8 +63,9 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
     expect(network).toMatch(/network access is blocked by policy/);
     expect(hostFiles).not.toContain('HOST-ONLY SECRET');
     expect(hostFiles).not.toMatch(/OPENAI_API_KEY|HOME=\/root/);
-    // The container's own filesystem is writable scratch space; none of it reaches the host.
-    expect(writes).toContain('[exit code 0]');
+    // The container's root filesystem is read-only (scratch space is /tmp); nothing reaches the host.
+    expect(writes).toMatch(/\/etc\/agent-escape: Read-only file system/);
+    expect(writes).not.toMatch(/WROTE-ETC|WROTE-ROOT/);
     expect(existsSync('/etc/agent-escape')).toBe(false);
     expect(existsSync('/agent-escape-root')).toBe(false);
     expect(sleeper).toMatch(/timed out/);

@@ -34,6 +34,8 @@ export interface DockerSandboxOptions {
 }
 
 const DEFAULT_SETUP_TIMEOUT_MS = 10 * 60_000;
+const RESTART_ATTEMPTS = 5;
+const RESTART_RETRY_MS = 200;
 
 export class SandboxSetupError extends Error {
   override name = 'SandboxSetupError';
@@ -161,12 +163,20 @@ export class DockerSandbox implements Sandbox {
   }
 
   private async startRunner(container: Docker.Container, restart: boolean): Promise<CommandRunner> {
-    if (restart) await this.ensureRunning(container);
-    const setup: RunnerSetup = { ...this.identity, resident: this.resident };
-    const runner =
-      (await ExecServer.start(container, setup)) ?? (await DockerExecRunner.start(container, setup));
-    this.resident = runner.resident;
-    return runner;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (restart) await this.ensureRunning(container);
+        const setup: RunnerSetup = { ...this.identity, resident: this.resident };
+        const runner =
+          (await ExecServer.start(container, setup)) ?? (await DockerExecRunner.start(container, setup));
+        this.resident = runner.resident;
+        return runner;
+      } catch (error) {
+        // The engine may still call a container running for a moment after its init died: look again.
+        if (!restart || attempt >= RESTART_ATTEMPTS || error instanceof NetworkSealError) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RESTART_RETRY_MS));
+      }
+    }
   }
 
   /**
