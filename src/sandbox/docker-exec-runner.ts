@@ -11,7 +11,7 @@ export class DockerExecRunner implements CommandRunner {
   readonly resident: number[];
   private readonly container: Docker.Container;
   private readonly user: string;
-  private readonly detachers = new Map<string, AbortController>();
+  private readonly commands = new Map<string, { detach: AbortController; killed?: Promise<unknown> }>();
   private alive = true;
 
   private constructor(container: Docker.Container, user: string, resident: number[]) {
@@ -35,15 +35,17 @@ export class DockerExecRunner implements CommandRunner {
   }
 
   async run(request: CommandRun): Promise<CommandOutcome> {
-    const detach = new AbortController();
-    this.detachers.set(request.execId, detach);
+    const entry: { detach: AbortController; killed?: Promise<unknown> } = { detach: new AbortController() };
+    this.commands.set(request.execId, entry);
     try {
       const outcome = await dockerExec(this.container, commandArgv(request.command, this.resident), {
         user: this.user,
         workingDir: request.cwd,
         onOutput: request.onOutput,
-        detach: detach.signal,
+        detach: entry.detach.signal,
       });
+      // Its output can close before everything is dead: return once the kill is done.
+      await entry.killed;
       // Killed by a signal, perhaps with its container (a command may kill the keep-alive): the next
       // command gets a new runner, which checks the container first.
       if (outcome.exitCode === null || outcome.exitCode > 128) this.alive = false;
@@ -52,16 +54,16 @@ export class DockerExecRunner implements CommandRunner {
       this.alive = false;
       throw error;
     } finally {
-      this.detachers.delete(request.execId);
+      this.commands.delete(request.execId);
     }
   }
 
   kill(execId: string): void {
-    const detach = this.detachers.get(execId);
-    if (!detach) return;
-    setTimeout(() => detach.abort(), KILL_GRACE_MS).unref();
-    void dockerExec(this.container, killStraysArgv(this.resident), { user: '0:0' }).catch(() =>
-      detach.abort(),
+    const entry = this.commands.get(execId);
+    if (!entry || entry.killed) return;
+    setTimeout(() => entry.detach.abort(), KILL_GRACE_MS).unref();
+    entry.killed = dockerExec(this.container, killStraysArgv(this.resident), { user: '0:0' }).catch(() =>
+      entry.detach.abort(),
     );
   }
 }
