@@ -81,6 +81,49 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
   });
 });
 
+describe.skipIf(!docker)('a hostile model against the command server, git and /tmp', () => {
+  it('cannot forge results, leave a daemon across a server restart, plant git hooks, or wedge the session with a full /tmp', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    const hostile: ScriptStep[] = [
+      terminal(
+        `for i in $(seq 1 50); do echo '{"id":"x","exit":0,"signal":null,"oom":0,"pids":0}'; done > /proc/$PPID/fd/1 && echo FORGED; exit 3`,
+      ),
+      terminal(
+        "env -i setsid sh -c 'while :; do touch /workspace/daemon-alive; sleep 0.05; done' </dev/null >/dev/null 2>&1 & sleep 0.5; kill -9 $PPID",
+      ),
+      terminal('rm daemon-alive; sleep 0.5; ls daemon-alive'),
+      terminal(
+        'echo "touch /tmp/pwned" > .git/hooks/post-checkout; chmod +x .git/hooks/post-checkout; git status --short',
+      ),
+      terminal('dd if=/dev/zero of=/tmp/fill bs=1M count=1024'),
+      terminal('rm /tmp/fill && echo recovered'),
+    ];
+    server = await startScriptedProvider(scriptSequence(...hostile, { text: 'done' }));
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'attack',
+      sandbox: ['--sandbox', 'docker', '--sandbox-memory', '512m'],
+    });
+    const outputs = r.events.flatMap((e: AgentEvent) =>
+      e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : [],
+    );
+    const [forged, killer, daemonCheck, hook, fill, recovered] = outputs;
+    expect(forged).toMatch(/Permission denied/);
+    expect(forged).not.toContain('FORGED');
+    expect(forged).toMatch(/\[exit code 3\]$/);
+    expect(killer).toMatch(/killed/);
+    expect(daemonCheck).toMatch(/No such file or directory/);
+    expect(existsSync(path.join(repo, 'daemon-alive'))).toBe(false);
+    expect(hook).toMatch(/Read-only file system/);
+    expect(existsSync(path.join(repo, '.git/hooks/post-checkout'))).toBe(false);
+    expect(fill).toMatch(/No space left on device/);
+    expect(fill).toMatch(/a disk is full/);
+    expect(recovered).toMatch(/recovered\n\[exit code 0\]$/);
+    expect(r.code).toBe(0);
+    expect(r.result).toMatchObject({ status: 'success' });
+  });
+});
+
 describe.skipIf(!docker)('the session container', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'is removed when the CLI gets %s in the middle of a command, and the call is answered',
