@@ -17,7 +17,7 @@ interface Pending {
 }
 
 /** The server said something it never says: its output can no longer be trusted. */
-export class ServerProtocolError extends Error {
+class ServerProtocolError extends Error {
   override name = 'ServerProtocolError';
 }
 
