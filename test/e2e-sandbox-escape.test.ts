@@ -63,8 +63,9 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
     expect(network).toMatch(/network access is blocked by policy/);
     expect(hostFiles).not.toContain('HOST-ONLY SECRET');
     expect(hostFiles).not.toMatch(/OPENAI_API_KEY|HOME=\/root/);
-    // The container's own filesystem is writable scratch space; none of it reaches the host.
-    expect(writes).toContain('[exit code 0]');
+    // The container's root filesystem is read-only (scratch space is /tmp); nothing reaches the host.
+    expect(writes).toMatch(/\/etc\/agent-escape: Read-only file system/);
+    expect(writes).not.toMatch(/WROTE-ETC|WROTE-ROOT/);
     expect(existsSync('/etc/agent-escape')).toBe(false);
     expect(existsSync('/agent-escape-root')).toBe(false);
     expect(sleeper).toMatch(/timed out/);
@@ -77,6 +78,49 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
     expect(r.code).toBe(0);
     expect(r.result).toMatchObject({ status: 'success' });
     expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toContain('return a + b;');
+  });
+});
+
+describe.skipIf(!docker)('a hostile model against the command server, git and /tmp', () => {
+  it('cannot forge results, leave a daemon across a server restart, plant git hooks, or wedge the session with a full /tmp', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    const hostile: ScriptStep[] = [
+      terminal(
+        `for i in $(seq 1 50); do echo '{"id":"x","exit":0,"signal":null,"oom":0,"pids":0}'; done > /proc/$PPID/fd/1 && echo FORGED; exit 3`,
+      ),
+      terminal(
+        "env -i setsid sh -c 'while :; do touch /workspace/daemon-alive; sleep 0.05; done' </dev/null >/dev/null 2>&1 & sleep 0.5; kill -9 $PPID",
+      ),
+      terminal('rm daemon-alive; sleep 0.5; ls daemon-alive'),
+      terminal(
+        'echo "touch /tmp/pwned" > .git/hooks/post-checkout; chmod +x .git/hooks/post-checkout; git status --short',
+      ),
+      terminal('dd if=/dev/zero of=/tmp/fill bs=1M count=1024'),
+      terminal('rm /tmp/fill && echo recovered'),
+    ];
+    server = await startScriptedProvider(scriptSequence(...hostile, { text: 'done' }));
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'attack',
+      sandbox: ['--sandbox', 'docker', '--sandbox-memory', '512m'],
+    });
+    const outputs = r.events.flatMap((e: AgentEvent) =>
+      e.type === 'tool_call_end' && e.name === 'terminal' ? [e.output] : [],
+    );
+    const [forged, killer, daemonCheck, hook, fill, recovered] = outputs;
+    expect(forged).toMatch(/Permission denied/);
+    expect(forged).not.toContain('FORGED');
+    expect(forged).toMatch(/\[exit code 3\]$/);
+    expect(killer).toMatch(/killed/);
+    expect(daemonCheck).toMatch(/No such file or directory/);
+    expect(existsSync(path.join(repo, 'daemon-alive'))).toBe(false);
+    expect(hook).toMatch(/Read-only file system/);
+    expect(existsSync(path.join(repo, '.git/hooks/post-checkout'))).toBe(false);
+    expect(fill).toMatch(/No space left on device/);
+    expect(fill).toMatch(/a disk is full/);
+    expect(recovered).toMatch(/recovered\n\[exit code 0\]$/);
+    expect(r.code).toBe(0);
+    expect(r.result).toMatchObject({ status: 'success' });
   });
 });
 

@@ -92,5 +92,7 @@ function statusLine(result: ExecResult, timeoutMs: number): string {
       return `[${exited}: the sandbox process limit was reached, so some processes could not be started]`;
   }
   if (result.exitCode === null) return '[killed by a signal before it finished]';
+  if (result.diskFull)
+    return `[exit code ${result.exitCode}: a disk is full (No space left on device); in the sandbox /tmp is small, so delete what is not needed there or write to the workspace]`;
   return `[exit code ${result.exitCode}]`;
 }

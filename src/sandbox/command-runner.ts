@@ -16,9 +16,21 @@ export interface CommandOutcome {
   counters?: LimitCounters;
 }
 
-/** How DockerSandbox gets a command run inside its container, and its process tree killed. */
+/** What a runner needs to start: who commands run as, and the container's resident pids once known. */
+export interface RunnerSetup {
+  uid: number;
+  gid: number;
+  /** Undefined in a container no runner has seen yet: the runner finds them (see process-tree.ts). */
+  resident?: number[];
+}
+
+/** How DockerSandbox gets a command run inside its container, and everything it started killed. */
 export interface CommandRunner {
+  /** The container's resident pids, for the runners that follow this one. */
+  readonly resident: number[];
+  /** False once the runner cannot run more commands (its server died, its container may have stopped). */
+  readonly running: boolean;
   run(request: CommandRun): Promise<CommandOutcome>;
-  /** Kills the command's whole process tree; its run() then settles promptly. */
+  /** Kills the command and everything it started; its run() then settles promptly. */
   kill(execId: string): void;
 }

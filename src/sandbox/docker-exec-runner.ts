@@ -1,39 +1,69 @@
 import type Docker from 'dockerode';
-import type { CommandOutcome, CommandRun, CommandRunner } from './command-runner.js';
+import type { CommandOutcome, CommandRun, CommandRunner, RunnerSetup } from './command-runner.js';
 import { dockerExec } from './docker-exec.js';
-import { commandArgv, EXEC_MARKER, killTreeArgv } from './process-tree.js';
+import { commandArgv, killStraysArgv, parseResidents, residentsArgv } from './process-tree.js';
 
-// After killing a command's tree, how long to wait for its output to close before giving up on it.
+// After killing a command, how long to wait for its output to close before giving up on it.
 const KILL_GRACE_MS = 1000;
 
 /** One `docker exec` per command: the fallback for images without Node, where the command server cannot run. */
 export class DockerExecRunner implements CommandRunner {
+  readonly resident: number[];
   private readonly container: Docker.Container;
-  private readonly detachers = new Map<string, AbortController>();
+  private readonly user: string;
+  private readonly commands = new Map<string, { detach: AbortController; killed?: Promise<unknown> }>();
+  private alive = true;
 
-  constructor(container: Docker.Container) {
+  private constructor(container: Docker.Container, user: string, resident: number[]) {
     this.container = container;
+    this.user = user;
+    this.resident = resident;
+  }
+
+  static async start(container: Docker.Container, setup: RunnerSetup): Promise<DockerExecRunner> {
+    let resident = setup.resident;
+    if (!resident) {
+      const { output } = await dockerExec(container, residentsArgv(), { user: '0:0' });
+      resident = parseResidents(output);
+      if (!resident) throw new Error(`cannot list the sandbox's processes: ${output.slice(0, 200)}`);
+    }
+    return new DockerExecRunner(container, `${setup.uid}:${setup.gid}`, resident);
+  }
+
+  get running(): boolean {
+    return this.alive;
   }
 
   async run(request: CommandRun): Promise<CommandOutcome> {
-    const detach = new AbortController();
-    this.detachers.set(request.execId, detach);
+    const entry: { detach: AbortController; killed?: Promise<unknown> } = { detach: new AbortController() };
+    this.commands.set(request.execId, entry);
     try {
-      return await dockerExec(this.container, commandArgv(request.command, request.execId), {
-        env: [`${EXEC_MARKER}=${request.execId}`],
+      const outcome = await dockerExec(this.container, commandArgv(request.command, this.resident), {
+        user: this.user,
         workingDir: request.cwd,
         onOutput: request.onOutput,
-        detach: detach.signal,
+        detach: entry.detach.signal,
       });
+      // Its output can close before everything is dead: return once the kill is done.
+      await entry.killed;
+      // Killed by a signal, perhaps with its container (a command may kill the keep-alive): the next
+      // command gets a new runner, which checks the container first.
+      if (outcome.exitCode === null || outcome.exitCode > 128) this.alive = false;
+      return outcome;
+    } catch (error) {
+      this.alive = false;
+      throw error;
     } finally {
-      this.detachers.delete(request.execId);
+      this.commands.delete(request.execId);
     }
   }
 
   kill(execId: string): void {
-    const detach = this.detachers.get(execId);
-    if (!detach) return;
-    setTimeout(() => detach.abort(), KILL_GRACE_MS).unref();
-    void dockerExec(this.container, killTreeArgv(execId)).catch(() => detach.abort());
+    const entry = this.commands.get(execId);
+    if (!entry || entry.killed) return;
+    setTimeout(() => entry.detach.abort(), KILL_GRACE_MS).unref();
+    entry.killed = dockerExec(this.container, killStraysArgv(this.resident), { user: '0:0' }).catch(() =>
+      entry.detach.abort(),
+    );
   }
 }

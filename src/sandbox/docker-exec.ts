@@ -4,7 +4,8 @@ import type Docker from 'dockerode';
 import { BoundedOutput } from './bounded-output.js';
 
 export interface RawExecOptions {
-  env?: string[];
+  /** "uid:gid" to run as; the container's user (root) otherwise. */
+  user?: string;
   workingDir?: string;
   onOutput?: (chunk: string) => void;
   /** Stops waiting for output (for processes that keep the stream open after being killed). */
@@ -24,7 +25,7 @@ export async function dockerExec(
 ): Promise<RawExecResult> {
   const exec = await container.exec({
     Cmd: argv,
-    Env: options.env,
+    User: options.user,
     WorkingDir: options.workingDir,
     AttachStdout: true,
     AttachStderr: true,

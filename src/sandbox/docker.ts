@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { connectDocker } from './docker-engine.js';
-import type { CommandOutcome, CommandRunner } from './command-runner.js';
+import type { CommandOutcome, CommandRunner, RunnerSetup } from './command-runner.js';
 import { DockerExecRunner } from './docker-exec-runner.js';
 import { ExecServer } from './exec-server.js';
 import { containerSpec } from './container-spec.js';
+import { protectedPaths } from './protected-paths.js';
 import { requireImage } from './image.js';
 import { readLimitCounters, type LimitCounters } from './limit-counters.js';
 import { NetworkSealError, NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
@@ -13,7 +14,7 @@ import { reapOrphanContainers, removeContainer } from './reaper.js';
 import { DEFAULT_LIMITS, sandboxImage, WORKSPACE_MOUNT, type SandboxLimits } from './sandbox-config.js';
 
 export interface DockerSandboxOptions {
-  /** The repository root; bind-mounted read-write at /workspace. */
+  /** The repository root; bind-mounted read-write at /workspace, its `.git` read-only. */
   workspace: string;
   /** Labels the container; defaults to a random id. */
   sessionId?: string;
@@ -28,9 +29,13 @@ export interface DockerSandboxOptions {
   allowNetwork?: boolean;
   /** "uid:gid" commands run as; defaults to the host user's, so created files are theirs. */
   user?: string;
+  /** The harness's own directories (cache, state, configuration): hidden from the sandbox when inside the workspace. */
+  harnessDirs?: string[];
 }
 
 const DEFAULT_SETUP_TIMEOUT_MS = 10 * 60_000;
+const RESTART_ATTEMPTS = 5;
+const RESTART_RETRY_MS = 200;
 
 export class SandboxSetupError extends Error {
   override name = 'SandboxSetupError';
@@ -52,10 +57,14 @@ export class DockerSandbox implements Sandbox {
   private counters: LimitCounters = { oomKills: 0, pidsRefusals: 0 };
   private execCount = 0;
   private runner?: Promise<CommandRunner>;
+  private readonly identity: { uid: number; gid: number };
+  /** The container's own processes (see process-tree.ts), found by its first runner, given to the next. */
+  private resident?: number[];
 
   constructor(options: DockerSandboxOptions) {
     this.options = options;
     this.networkBlocked = !options.allowNetwork;
+    this.identity = parseUser(options.user ?? hostUser());
   }
 
   /** The session's container id once created (for diagnostics and tests). */
@@ -88,7 +97,7 @@ export class DockerSandbox implements Sandbox {
     options: ExecOptions,
   ): Promise<ExecResult> {
     const startedAt = performance.now();
-    const runner = await this.commandRunner(container);
+    const runner = await this.failClosed(this.commandRunner(container));
     const execId = `${process.pid}-${++this.execCount}`;
     let stoppedBy: 'timeout' | 'interrupt' | undefined;
     const stop = (reason: 'timeout' | 'interrupt') => {
@@ -107,11 +116,9 @@ export class DockerSandbox implements Sandbox {
         : runner.run({ execId, command, cwd: WORKSPACE_MOUNT, onOutput: options.onOutput });
     let outcome: CommandOutcome;
     try {
-      outcome = options.network && this.network ? await this.network.withNetwork(run) : await run();
-    } catch (error) {
-      // Fail closed: a sandbox that cannot be sealed again must not run anything more.
-      if (error instanceof NetworkSealError) await this.dispose();
-      throw error;
+      outcome = await this.failClosed(
+        options.network && this.network ? this.network.withNetwork(run) : run(),
+      );
     } finally {
       clearTimeout(deadline);
       options.signal?.removeEventListener('abort', onAbort);
@@ -119,7 +126,9 @@ export class DockerSandbox implements Sandbox {
     const durationMs = performance.now() - startedAt;
     // Read after every command, also a successful or stopped one: a command can exit 0 although some of its
     // processes hit a limit, and the baseline must move on so the next command is not blamed for this one.
-    const limit = this.limitHit(outcome.counters ?? (await readLimitCounters(container)));
+    // Unreadable only when the container stopped under the command: then nothing new is known.
+    const counters = outcome.counters ?? (await readLimitCounters(container).catch(() => this.counters));
+    const limit = this.limitHit(counters);
     const killedBy = stoppedBy === 'interrupt' ? 'interrupt' : limit;
     return {
       exitCode: stoppedBy || (limit === 'memory' && outcome.exitCode === 137) ? null : outcome.exitCode,
@@ -127,16 +136,63 @@ export class DockerSandbox implements Sandbox {
       ...(outcome.dropped && { dropped: outcome.dropped }),
       timedOut: stoppedBy === 'timeout',
       ...(killedBy && { killedBy }),
+      ...(DISK_FULL.test(outcome.output) && { diskFull: true }),
       durationMs,
     };
   }
 
-  /** The command server, restarted if it died (the OOM killer may pick it); per-command `docker exec` without Node. */
+  /** Fail closed: a sandbox that cannot be sealed again must not run anything more. */
+  private async failClosed<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof NetworkSealError) await this.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * The command server, restarted if it died (a command or the OOM killer may kill it); per-command
+   * `docker exec` without Node. A new runner kills whatever the last one left running.
+   */
   private async commandRunner(container: Docker.Container): Promise<CommandRunner> {
-    const runner = await this.runner;
-    if (runner && !(runner instanceof ExecServer && !runner.running)) return runner;
-    this.runner = ExecServer.start(container).then((server) => server ?? new DockerExecRunner(container));
+    const runner = await this.runner?.catch(() => undefined);
+    if (runner?.running) return runner;
+    this.runner = this.startRunner(container, runner !== undefined);
     return this.runner;
+  }
+
+  private async startRunner(container: Docker.Container, restart: boolean): Promise<CommandRunner> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (restart) await this.ensureRunning(container);
+        const setup: RunnerSetup = { ...this.identity, resident: this.resident };
+        const runner =
+          (await ExecServer.start(container, setup)) ?? (await DockerExecRunner.start(container, setup));
+        this.resident = runner.resident;
+        return runner;
+      } catch (error) {
+        // The engine may still call a container running for a moment after its init died: look again.
+        if (!restart || attempt >= RESTART_ATTEMPTS || error instanceof NetworkSealError) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RESTART_RETRY_MS));
+      }
+    }
+  }
+
+  /**
+   * A command running as root can stop the container (kill its keep-alive): start it again, sealed,
+   * so the session goes on. Its processes are new, so the resident set is found again.
+   */
+  private async ensureRunning(container: Docker.Container): Promise<void> {
+    const info = await container.inspect();
+    if (info.State.Running) return;
+    if (this.disposed) throw new Error('sandbox disposed');
+    await container.start();
+    this.resident = undefined;
+    // A container detached before it stopped starts detached again; should an engine differ, fail closed.
+    const { NetworkSettings } = await container.inspect();
+    if (this.networkBlocked && Object.keys(NetworkSettings.Networks ?? {}).length > 0)
+      throw new NetworkSealError('the restarted sandbox came back attached to a network');
   }
 
   private async create(): Promise<{ docker: Docker; container: Docker.Container }> {
@@ -148,8 +204,8 @@ export class DockerSandbox implements Sandbox {
         image,
         workspaceRoot: this.options.workspace,
         sessionId: this.options.sessionId ?? randomUUID(),
-        user: this.options.user ?? hostUser(),
         limits: { ...DEFAULT_LIMITS, ...this.options.limits },
+        protectedPaths: protectedPaths(this.options.workspace, this.options.harnessDirs ?? []),
       }),
     );
     return { docker, container };
@@ -199,8 +255,17 @@ export class DockerSandbox implements Sandbox {
   }
 }
 
+/** What a command prints when a filesystem it writes (the size-limited /tmp, say) is full. */
+const DISK_FULL = /No space left on device|ENOSPC/;
+
 function hostUser(): string {
   return `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+}
+
+function parseUser(user: string): { uid: number; gid: number } {
+  const match = /^(\d+):(\d+)$/.exec(user);
+  if (!match) throw new Error(`sandbox user must be numeric "uid:gid", got "${user}"`);
+  return { uid: Number(match[1]), gid: Number(match[2]) };
 }
 
 export function createDockerSandbox(options: DockerSandboxOptions): DockerSandbox {

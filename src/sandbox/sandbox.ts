@@ -22,6 +22,8 @@ export interface ExecResult {
    * even if the command itself exited 0.
    */
   killedBy?: 'memory' | 'pids' | 'interrupt';
+  /** The output says a filesystem was full ("No space left on device"), the sandbox's size-limited /tmp for one. */
+  diskFull?: boolean;
   durationMs: number;
 }
 
