@@ -43,8 +43,9 @@ export async function runTui(
       onExit={onExit}
     />,
     {
-      stdin: options.stdin,
-      stdout: options.stdout,
+      // ink spreads its options over the defaults: an undefined stream would replace process.stdin.
+      stdin: options.stdin ?? process.stdin,
+      stdout: options.stdout ?? process.stdout,
       // Ctrl-C belongs to the prompt (clear, then exit on a second press), not to ink.
       exitOnCtrlC: false,
       // Rewrites only the lines of the live region that changed.
