@@ -20,19 +20,19 @@ export function DiffView({ diff, maxLines = MAX_LINES }: { diff: string; maxLine
           case 'add':
             return (
               <Text key={index} color={hue('green')} wrap="truncate-end">
-                {gutter} + {line.text}
+                {`${gutter} + ${line.text}`}
               </Text>
             );
           case 'remove':
             return (
               <Text key={index} color={hue('red')} wrap="truncate-end">
-                {gutter} - {line.text}
+                {`${gutter} - ${line.text}`}
               </Text>
             );
           case 'context':
             return (
               <Text key={index} dimColor wrap="truncate-end">
-                {gutter} {line.text}
+                {`${gutter}   ${line.text}`}
               </Text>
             );
           case 'hunk':
