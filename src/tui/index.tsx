@@ -48,6 +48,8 @@ export async function runTui(
       stdout: options.stdout ?? process.stdout,
       // Ctrl-C belongs to the prompt (clear, then exit on a second press), not to ink.
       exitOnCtrlC: false,
+      // The session reports through events, never the console; ink's console patch would only add a failure mode.
+      patchConsole: false,
       // Rewrites only the lines of the live region that changed.
       incrementalRendering: true,
     },
