@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runTui } from '../src/tui/index.js';
 import { FakeSession } from './support/fake-session.js';
@@ -44,5 +45,30 @@ describe('runTui', () => {
     const { session, exit } = start();
     session.end('error');
     expect(await exit).toBe(1);
+  });
+});
+
+describe('terminal size', () => {
+  it('fits the live region and new output to the terminal after a resize', async () => {
+    const { session, stdin, stdout, exit } = start();
+    stdout.resize(40, 30);
+    // 50 streamed lines: the live region keeps the last (rows - 8) and counts the rest, so it never outgrows the screen.
+    session.emit({
+      type: 'assistant_delta',
+      text: Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'),
+    });
+    await waitFor(() => expect(stdout.take()).toContain('28 lines above'));
+    const words = 'every line of this answer must fit in forty columns after the resize '.repeat(3);
+    session.emit({ type: 'assistant_message', text: `${words} end`, tool_calls: [] });
+    let drawn = '';
+    await waitFor(() => {
+      drawn += stripVTControlCharacters(stdout.take());
+      expect(drawn).toContain('end');
+    });
+    for (const line of drawn.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+    stdin.type('/exit\r');
+    await waitFor(() => expect(session.ops).toEqual([{ type: 'shutdown' }]));
+    session.end();
+    await exit;
   });
 });
