@@ -119,6 +119,8 @@ describe('completion', () => {
     ]);
     expect(fuzzyMatch('README', files, 5)).toEqual(['README.md']);
     expect(fuzzyMatch('zzz', files, 5)).toEqual([]);
+    // Letters in the file name outrank the same letters spread over directories.
+    expect(fuzzyMatch('ac', ['a/c/x.js', 'aaaa/bb/c.js'], 2)).toEqual(['aaaa/bb/c.js', 'a/c/x.js']);
   });
 });
 

@@ -172,8 +172,12 @@ describe('transcript reducer', () => {
       sandbox: 'docker',
       contextWindow: 100_000,
     });
-    state = reduce(state, ev({ type: 'usage', turn: usage(1_000_000, 0), total: usage(1_000_000, 0) }));
-    expect(state.status.cost).toBeCloseTo(3);
+    // Half the prompt from the cache: 0.5 M at $3 + 0.5 M at $0.30.
+    state = reduce(
+      state,
+      ev({ type: 'usage', turn: usage(1_000_000, 0, 500_000), total: usage(1_000_000, 0, 500_000) }),
+    );
+    expect(state.status.cost).toBeCloseTo(1.65);
     expect(state.status.contextUsed).toBe(1_000_000);
     state = reduce(state, ev({ type: 'model_changed', model: 'gpt-4o' }));
     expect(state.status.contextWindow).toBe(128_000);
