@@ -6,6 +6,10 @@ const { render } = await import('ink-testing-library');
 const { createElement: h } = await import('react');
 const { ColorContext } = await import('../src/tui/theme.js');
 const { TranscriptItemView } = await import('../src/tui/components/TranscriptItemView.js');
+const { runTui } = await import('../src/tui/index.js');
+const { FakeSession } = await import('./support/fake-session.js');
+const { FakeTerminalInput, FakeTerminalOutput } = await import('./support/fake-terminal.js');
+const { waitFor } = await import('./support/ink.js');
 
 const ESC = '\x1b[';
 const markdown = { kind: 'assistant' as const, key: 0, text: '# Fix\n\n```js\nconst a = 1;\n```' };
@@ -35,5 +39,44 @@ describe('colour', () => {
     expect(frame(true, edit)).toMatch(/\x1b\[32m[^\n]*\+ new/);
     expect(frame(false, markdown)).not.toContain(ESC);
     expect(frame(false, edit)).not.toMatch(/\x1b\[3\dm/);
+  });
+});
+
+describe('NO_COLOR', () => {
+  async function draw(noColor: string | undefined): Promise<string> {
+    if (noColor === undefined) delete process.env.NO_COLOR;
+    else process.env.NO_COLOR = noColor;
+    const session = new FakeSession();
+    const stdout = new FakeTerminalOutput();
+    const exit = runTui(
+      session,
+      { listFiles: async () => [], sessionDiff: async () => '' },
+      {
+        stdin: new FakeTerminalInput() as unknown as NodeJS.ReadStream,
+        stdout: stdout as unknown as NodeJS.WriteStream,
+      },
+    );
+    session.emit({
+      type: 'tool_call_end',
+      id: 'c',
+      name: 'read',
+      is_error: false,
+      output: '',
+      duration_ms: 1,
+    });
+    let drawn = '';
+    await waitFor(() => {
+      drawn += stdout.take();
+      expect(drawn).toContain('✓');
+    });
+    session.end();
+    await exit;
+    delete process.env.NO_COLOR;
+    return drawn;
+  }
+
+  it('turns colour off when set, and only then', async () => {
+    expect(await draw(undefined)).toMatch(/\x1b\[3\dm/);
+    expect(await draw('1')).not.toMatch(/\x1b\[3\dm/);
   });
 });
