@@ -13,7 +13,7 @@ export interface CommandContext {
   exit(): void;
 }
 
-export interface SlashCommand {
+interface SlashCommand {
   name: string;
   /** Shown in /help after the name, e.g. `<model id>`. */
   args?: string;

@@ -3,7 +3,7 @@
  * of the prompt, or a repository file after `@`. Pure, so the prompt's
  * behaviour is tested without a terminal.
  */
-export interface CompletionTarget {
+interface CompletionTarget {
   kind: 'command' | 'path';
   /** The typed word without its `/` or `@`. */
   query: string;

@@ -1,5 +1,5 @@
 /** A unified diff as numbered lines, for the coloured diff view. */
-export interface DiffLine {
+interface DiffLine {
   kind: 'add' | 'remove' | 'context' | 'hunk' | 'header';
   /** The line's number in the new file (old file for removals); absent for headers. */
   number?: number;

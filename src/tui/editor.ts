@@ -22,7 +22,7 @@ export interface EditorState {
   selected: number;
 }
 
-export interface EditResult {
+interface EditResult {
   state: EditorState;
   /** Set when the key sent the prompt. */
   submit?: string;

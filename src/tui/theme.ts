@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 
-export type Hue = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'magenta' | 'blue';
+type Hue = 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'magenta' | 'blue';
 
 /** Whether colour is on (off with NO_COLOR); components ask through `useHue` instead of passing colours directly. */
 export const ColorContext = createContext(true);

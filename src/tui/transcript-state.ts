@@ -18,15 +18,15 @@ import { costOf } from './pricing.js';
  * which the status line shows. Read here so the UI works the moment the runtime
  * emits it; remove once the contract has it.
  */
-export interface SandboxStateEvent {
+interface SandboxStateEvent {
   type: 'sandbox_state';
   state: 'starting' | 'ready' | 'failed';
   network: boolean;
 }
 
-export type TuiEvent = StampedEvent | (SandboxStateEvent & { seq: number; ts: number });
+type TuiEvent = StampedEvent | (SandboxStateEvent & { seq: number; ts: number });
 
-export type Tone = 'info' | 'warn' | 'error';
+type Tone = 'info' | 'warn' | 'error';
 
 export interface ToolCallView {
   id: string;

@@ -15,7 +15,7 @@ import { PromptInput } from './PromptInput.js';
 import { StatusLine } from './StatusLine.js';
 import { TranscriptItemView } from './TranscriptItemView.js';
 
-export interface AppProps {
+interface AppProps {
   session: AgentSession;
   /** Already subscribed to the session, so nothing emitted before the first render is lost. */
   store: TuiStore;

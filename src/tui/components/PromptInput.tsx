@@ -40,7 +40,7 @@ export function PromptInput({ active, files, onSubmit, onCtrlCEmpty, onKey }: Pr
     (input, key) => {
       if (key.ctrl && input === 'c') {
         if (latest.current.text === '') onCtrlCEmpty();
-        else apply({ ...emptyEditor(latest.current.history) });
+        else apply(emptyEditor(latest.current.history));
         return;
       }
       onKey();
