@@ -67,14 +67,18 @@ const KNOWN: Record<string, Limits> = {
 
 export const UNKNOWN_MODEL_LIMITS = { contextWindow: 32_768, maxOutputTokens: 4_096 };
 
-/** The longest registry key the id starts with, ignoring a "vendor/" prefix such as "openai/gpt-4o". */
-function lookup(id: string): Limits | undefined {
+/** The longest key the id starts with, ignoring a "vendor/" prefix such as "openai/gpt-4o"; shared by every per-model table (limits, prices). */
+export function longestModelKey(id: string, keys: Iterable<string>): string | undefined {
   const bare = id.slice(id.lastIndexOf('/') + 1).toLowerCase();
-  const key = Object.keys(KNOWN)
+  return [...keys]
     .filter(
       (prefix) => bare === prefix || (/^[-:@]/.test(bare.slice(prefix.length)) && bare.startsWith(prefix)),
     )
     .sort((a, b) => b.length - a.length)[0];
+}
+
+function lookup(id: string): Limits | undefined {
+  const key = longestModelKey(id, Object.keys(KNOWN));
   return key === undefined ? undefined : KNOWN[key];
 }
 

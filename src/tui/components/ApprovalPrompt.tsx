@@ -1,0 +1,70 @@
+import { Box, Text, useInput } from 'ink';
+import { useRef, useState } from 'react';
+import type { Operation } from '../../runtime/protocol.js';
+import { useHue } from '../theme.js';
+import type { PendingApproval } from '../transcript-state.js';
+import { DiffView } from './DiffView.js';
+
+type Answer = Extract<Operation, { type: 'approval' }>;
+
+/**
+ * An approval inline with what it is about (the diff, or the command): y yes,
+ * a always (this session), n no, then an optional note to the model and Enter.
+ * Esc and Ctrl-C refuse, so no key leaves the session stuck on a question.
+ */
+export function ApprovalPrompt({
+  approval,
+  onAnswer,
+}: {
+  approval: PendingApproval;
+  onAnswer(answer: Answer): void;
+}) {
+  const hue = useHue();
+  const [note, setNote] = useState<string | undefined>(undefined);
+  // Keys can arrive faster than React re-renders: the ref always holds the note typed so far.
+  const noteRef = useRef<string | undefined>(undefined);
+  const answer = (decision: Answer['decision'], text?: string) =>
+    onAnswer({ type: 'approval', id: approval.id, decision, ...(text ? { note: text } : {}) });
+  const update = (next: string | undefined) => {
+    noteRef.current = next;
+    setNote(next);
+  };
+
+  useInput((input, key) => {
+    const typed = noteRef.current;
+    if (key.escape || (key.ctrl && input === 'c')) return answer('no', typed);
+    if (typed === undefined) {
+      const choice = input.toLowerCase();
+      if (choice === 'y') answer('yes');
+      else if (choice === 'a') answer('always');
+      else if (choice === 'n') update('');
+      return;
+    }
+    if (key.return) answer('no', typed.trim());
+    else if (key.backspace || key.delete) update(typed.slice(0, -1));
+    else if (!key.ctrl && !key.meta && input) update(typed + input);
+  });
+
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={hue('yellow')} paddingX={1}>
+      <Text bold>
+        Allow {approval.action}: {approval.title}?
+      </Text>
+      {approval.action === 'edit' ? (
+        <DiffView diff={approval.detail} />
+      ) : (
+        <Text color={hue('cyan')}>{approval.detail}</Text>
+      )}
+      {note === undefined ? (
+        <Text>
+          <Text bold>y</Text> yes · <Text bold>a</Text> always (this session) · <Text bold>n</Text> no
+        </Text>
+      ) : (
+        <Text>
+          Note to the model (Enter to refuse): {note}
+          <Text inverse> </Text>
+        </Text>
+      )}
+    </Box>
+  );
+}

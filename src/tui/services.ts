@@ -1,0 +1,11 @@
+/**
+ * What the UI needs from outside the session's event stream. `@path` mentions
+ * are sent as typed: the runtime expands them (reading through the confined
+ * workspace), so print mode gets the same behaviour and the UI never reads files.
+ */
+export interface TuiServices {
+  /** Repository files relative to the workspace root, for `@` completion. */
+  listFiles(): Promise<string[]>;
+  /** A unified diff of what this session changed in the workspace, for `/diff`. */
+  sessionDiff(): Promise<string>;
+}

@@ -1,0 +1,372 @@
+import type { ApprovalAction, CallDetail, PermissionMode } from '../core/events.js';
+import { emptyUsage, toUsageReport, type UsageReport } from '../core/usage.js';
+import { modelInfo } from '../providers/models.js';
+import type { StampedEvent } from '../runtime/protocol.js';
+import { formatDuration } from './format.js';
+import { isPermissionMode } from './modes.js';
+import { costOf } from './pricing.js';
+
+/**
+ * The screen's model of a session, built from the event stream alone by a pure
+ * reducer, so every view is a function of this value and can be tested without
+ * a terminal. `items` only ever grows: each item is written once to the
+ * terminal's scrollback; everything else is the small live region that redraws.
+ */
+
+/**
+ * Proposed addition to the contract (src/core/events.ts): the sandbox's state,
+ * which the status line shows. Read here so the UI works the moment the runtime
+ * emits it; remove once the contract has it.
+ */
+interface SandboxStateEvent {
+  type: 'sandbox_state';
+  state: 'starting' | 'ready' | 'failed';
+  network: boolean;
+}
+
+type TuiEvent = StampedEvent | (SandboxStateEvent & { seq: number; ts: number });
+
+type Tone = 'info' | 'warn' | 'error';
+
+export interface ToolCallView {
+  id: string;
+  title: string;
+  startedAt: number;
+  state: 'running' | 'ok' | 'error';
+  /** The end of the live output (bounded), whose last lines show under a running call. */
+  tail: string;
+  durationMs?: number;
+  /** One line shown after the ✓/✗ once the call has ended, e.g. `exit 1 · 40 lines`. */
+  summary?: string;
+  detail?: CallDetail;
+}
+
+export type TranscriptItem =
+  | { kind: 'user'; key: number; text: string }
+  | { kind: 'assistant'; key: number; text: string }
+  | { kind: 'thinking'; key: number; text: string }
+  | { kind: 'tool'; key: number; call: ToolCallView }
+  | { kind: 'notice'; key: number; text: string; tone: Tone }
+  | { kind: 'diff'; key: number; title: string; diff: string };
+
+type WithoutKey<T> = T extends TranscriptItem ? Omit<T, 'key'> : never;
+/** An item before the reducer numbers it. */
+type NewItem = WithoutKey<TranscriptItem>;
+/** What the UI itself prints (slash command output). */
+export type LocalItem = WithoutKey<Extract<TranscriptItem, { kind: 'notice' | 'diff' }>>;
+
+export interface PendingApproval {
+  id: string;
+  action: ApprovalAction;
+  title: string;
+  detail: string;
+}
+
+export interface SessionStatus {
+  model: string;
+  mode: PermissionMode;
+  /** The sandbox's kind from session_start (`docker`, `none`). */
+  sandbox: string;
+  sandboxState?: SandboxStateEvent['state'];
+  network: boolean;
+  contextWindow: number;
+  /** Tokens of the last model call's prompt and answer: what the next call starts from. */
+  contextUsed: number;
+  total: UsageReport;
+  /** Dollars so far; null once any call used a model whose price is unknown. */
+  cost: number | null;
+  /** When the session started working on the user's messages; undefined while it waits for the user. */
+  busySince?: number;
+  /** When the current model call started (the "thinking" clock). */
+  turnSince?: number;
+}
+
+export interface TuiState {
+  items: TranscriptItem[];
+  nextKey: number;
+  /** The model's text of the current call as it streams. */
+  streaming: string;
+  thinking: string;
+  running: ToolCallView[];
+  approvals: PendingApproval[];
+  /** Messages submitted but not yet delivered to the model. */
+  queued: string[];
+  /** Live output of the sandbox's setup command. */
+  setupTail: string;
+  status: SessionStatus;
+}
+
+export type TuiAction =
+  { type: 'event'; event: TuiEvent } | { type: 'queued'; text: string } | { type: 'print'; item: LocalItem };
+
+/** Whether the session is handling the user's messages (Esc interrupts, the clock runs, exiting costs 130). */
+export const isWorking = (state: TuiState): boolean =>
+  state.status.busySince !== undefined || state.running.length > 0;
+
+/** Live output kept per call: enough for the last lines, bounded so a chatty command costs nothing. */
+const TAIL_CHARS = 2_000;
+
+export function initialState(): TuiState {
+  return {
+    items: [],
+    nextKey: 0,
+    streaming: '',
+    thinking: '',
+    running: [],
+    approvals: [],
+    queued: [],
+    setupTail: '',
+    status: {
+      model: '',
+      mode: 'auto-edit',
+      sandbox: '',
+      network: false,
+      contextWindow: 0,
+      contextUsed: 0,
+      total: toUsageReport(emptyUsage()),
+      cost: 0,
+    },
+  };
+}
+
+export function reduce(state: TuiState, action: TuiAction): TuiState {
+  switch (action.type) {
+    case 'queued':
+      return { ...state, queued: [...state.queued, action.text] };
+    case 'print':
+      return append(state, action.item);
+    case 'event':
+      return reduceEvent(state, action.event);
+  }
+}
+
+function reduceEvent(state: TuiState, event: TuiEvent): TuiState {
+  const status = state.status;
+  switch (event.type) {
+    case 'session_start':
+      return {
+        ...state,
+        status: {
+          ...status,
+          model: event.model,
+          sandbox: event.sandbox,
+          mode: optional(event, 'permission_mode', isPermissionMode) ?? status.mode,
+          contextWindow:
+            optional(event, 'context_window', isPositiveNumber) ?? modelInfo(event.model).contextWindow,
+        },
+      };
+    case 'sandbox_state':
+      return {
+        ...state,
+        setupTail: '',
+        status: { ...status, sandboxState: event.state, network: event.network },
+      };
+    case 'setup_output':
+      return { ...state, setupTail: (state.setupTail + event.chunk).slice(-TAIL_CHARS) };
+    case 'user_message': {
+      const index = state.queued.indexOf(event.text);
+      // Delivery is in order, so an echo that differs from what was typed still settles the oldest.
+      const queued = state.queued.filter((_, i) => i !== (index === -1 ? 0 : index));
+      return append(
+        { ...state, queued, status: { ...status, busySince: status.busySince ?? event.ts } },
+        {
+          kind: 'user',
+          text: event.text,
+        },
+      );
+    }
+    case 'turn_start':
+      return {
+        ...state,
+        setupTail: '',
+        status: {
+          ...status,
+          model: event.model,
+          busySince: status.busySince ?? event.ts,
+          turnSince: event.ts,
+        },
+      };
+    case 'thinking_delta':
+      return { ...state, thinking: state.thinking + event.text };
+    case 'assistant_delta':
+      return { ...flushThinking(state), streaming: state.streaming + event.text };
+    case 'assistant_message': {
+      const flushed = { ...flushThinking(state), streaming: '' };
+      return event.text.trim() ? append(flushed, { kind: 'assistant', text: event.text }) : flushed;
+    }
+    case 'retry':
+      // The attempt's deltas are void: the retried call streams them again.
+      return append(
+        { ...state, streaming: '', thinking: '' },
+        {
+          kind: 'notice',
+          tone: 'warn',
+          text: `${event.reason}; retrying in ${formatDuration(event.delay_ms)}`,
+        },
+      );
+    case 'tool_call_start':
+      return {
+        ...flushThinking(state),
+        running: [
+          ...state.running,
+          {
+            id: event.id,
+            title: event.display?.title ?? `${event.name} ${oneLine(event.arguments)}`,
+            startedAt: event.ts,
+            state: 'running',
+            tail: '',
+          },
+        ],
+      };
+    case 'tool_output':
+      return {
+        ...state,
+        running: state.running.map((call) =>
+          call.id === event.id ? { ...call, tail: (call.tail + event.chunk).slice(-TAIL_CHARS) } : call,
+        ),
+      };
+    case 'tool_call_end': {
+      const started = state.running.find((call) => call.id === event.id);
+      const call: ToolCallView = {
+        id: event.id,
+        title: started?.title ?? event.name,
+        startedAt: started?.startedAt ?? event.ts,
+        state: event.is_error ? 'error' : 'ok',
+        tail: event.detail?.kind === 'command' ? event.detail.output_tail : (started?.tail ?? ''),
+        durationMs: event.duration_ms,
+        summary: summarise(event.is_error, event.output, event.detail),
+        detail: event.detail,
+      };
+      return append(
+        { ...state, running: state.running.filter((c) => c.id !== event.id) },
+        { kind: 'tool', call },
+      );
+    }
+    case 'approval_request':
+      return {
+        ...state,
+        approvals: [
+          ...state.approvals,
+          { id: event.id, action: event.action, title: event.title, detail: event.detail },
+        ],
+      };
+    case 'approval_result': {
+      const request = state.approvals.find((a) => a.id === event.id);
+      const next = {
+        ...state,
+        approvals: state.approvals.filter((a) => a.id !== event.id),
+        status: {
+          ...status,
+          network:
+            status.network || (event.approved && event.scope === 'session' && request?.action === 'network'),
+        },
+      };
+      // Approvals the policy grants are the mode working as chosen; only answers and refusals are worth a line.
+      if (event.by === 'policy' && event.approved) return next;
+      const verdict = event.approved ? (event.scope === 'session' ? 'always allowed' : 'allowed') : 'refused';
+      const by = event.by === 'policy' ? ` by the ${status.mode} mode` : '';
+      const note = event.note ? ` — “${event.note}”` : '';
+      return append(next, {
+        kind: 'notice',
+        tone: event.approved ? 'info' : 'warn',
+        text: `${verdict}${by}: ${request?.title ?? event.id}${note}`,
+      });
+    }
+    case 'usage': {
+      const call = costOf(status.model, event.turn);
+      return {
+        ...state,
+        status: {
+          ...status,
+          total: event.total,
+          contextUsed: event.turn.input_tokens + event.turn.output_tokens,
+          cost: status.cost === null || call === undefined ? null : status.cost + call,
+        },
+      };
+    }
+    case 'compaction':
+      return append(
+        { ...state, status: { ...status, contextUsed: event.tokens_after } },
+        {
+          kind: 'notice',
+          tone: 'info',
+          text: `context compacted: ${event.tokens_before} → ${event.tokens_after} tokens (${event.strategy})`,
+        },
+      );
+    case 'notice':
+      return append(state, { kind: 'notice', tone: 'info', text: event.message });
+    case 'error':
+      return append(state, { kind: 'notice', tone: 'error', text: event.message });
+    case 'mode_changed':
+      return { ...state, status: { ...status, mode: event.mode } };
+    case 'model_changed':
+      return {
+        ...state,
+        status: { ...status, model: event.model, contextWindow: modelInfo(event.model).contextWindow },
+      };
+    case 'idle': {
+      // A turn cut short leaves its streamed words behind: keep them rather than lose them.
+      let next = flushThinking(state);
+      if (next.streaming.trim()) next = append(next, { kind: 'assistant', text: next.streaming });
+      next = {
+        ...next,
+        streaming: '',
+        status: { ...next.status, busySince: undefined, turnSince: undefined },
+      };
+      if (event.status === 'interrupted')
+        return append(next, { kind: 'notice', tone: 'warn', text: 'interrupted' });
+      if (event.status === 'max_turns' || event.status === 'error') {
+        const text = `stopped (${event.status})${event.error ? `: ${event.error}` : ''}`;
+        return append(next, { kind: 'notice', tone: 'error', text });
+      }
+      return next;
+    }
+    case 'turn_end':
+    case 'result':
+      return state;
+  }
+}
+
+/** Adds a finished item; the spread keeps the state immutable so React sees the change. */
+function append(state: TuiState, item: NewItem): TuiState {
+  return {
+    ...state,
+    items: [...state.items, { ...item, key: state.nextKey } as TranscriptItem],
+    nextKey: state.nextKey + 1,
+  };
+}
+
+/** Reasoning is collapsed into one finished item as soon as the model moves on to text or tools. */
+function flushThinking(state: TuiState): TuiState {
+  if (!state.thinking.trim()) return state.thinking ? { ...state, thinking: '' } : state;
+  return append({ ...state, thinking: '' }, { kind: 'thinking', text: state.thinking });
+}
+
+function summarise(isError: boolean, output: string, detail: CallDetail | undefined): string | undefined {
+  switch (detail?.kind) {
+    case 'command': {
+      const lines = detail.output_tail.split('\n').filter((l) => l.trim() !== '').length;
+      const outcome = detail.timed_out ? 'timed out' : `exit ${detail.exit_code ?? '?'}`;
+      return `${outcome} · ${lines === 0 ? 'no output' : `${lines} lines`}`;
+    }
+    case 'diff':
+      return `+${detail.added} −${detail.removed}`;
+    case 'matches':
+      return `${detail.count} matches`;
+    case undefined:
+      return isError ? output.split('\n').find((line) => line.trim() !== '') : undefined;
+  }
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}
+
+const isPositiveNumber = (value: unknown): value is number => typeof value === 'number' && value > 0;
+
+/** A field the contract does not promise yet (context_window, permission_mode on session_start), read defensively. */
+function optional<T>(event: object, field: string, accept: (value: unknown) => value is T): T | undefined {
+  const value: unknown = (event as Record<string, unknown>)[field];
+  return accept(value) ? value : undefined;
+}
