@@ -80,7 +80,7 @@ async function measure(provider: Provider, serverUrl?: string): Promise<number[]
       tools: new ToolRegistry(builtinTools),
       permissions: new Permissions('yolo', emit),
       emit,
-    }).handle('benchmark', new AbortController().signal, () => []);
+    }).handle({ text: 'benchmark', content: 'benchmark' }, new AbortController().signal, () => []);
     const starts = events.filter((e) => e.event.type === 'turn_start').map((e) => e.at);
     const toolTimes = events.flatMap((e) => (e.event.type === 'tool_call_end' ? [e.event.duration_ms] : []));
     for (let i = 1; i < starts.length; i++) {

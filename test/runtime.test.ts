@@ -102,7 +102,7 @@ describe('the session runtime', () => {
     expect(events.at(-1)).toMatchObject({ type: 'result' });
     expect(events[0]).toMatchObject({
       type: 'session_start',
-      mode: 'auto-edit',
+      permission_mode: 'auto-edit',
       context_window: expect.any(Number),
     });
   });

@@ -185,8 +185,8 @@ describe('transcript reducer', () => {
     state = reduce(state, ev({ type: 'model_changed', model: 'some-local-model' }));
     state = reduce(state, ev({ type: 'usage', turn: usage(10, 10), total: usage(1_000_010, 10) }));
     expect(state.status).toMatchObject({ mode: 'plan', cost: null, contextUsed: 20 });
-    // Without context_window the model registry's window applies; a nonsense value is ignored.
-    expect(run(start({ context_window: 'big' })).status.contextWindow).toBe(200_000);
+    // Without context_window the model registry's window applies.
+    expect(run(start()).status.contextWindow).toBe(200_000);
   });
 
   it('is busy from the first turn until idle, and an interrupted turn keeps its streamed words', () => {

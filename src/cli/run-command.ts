@@ -1,22 +1,27 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { AgentEvent, ResultEvent } from '../core/events.js';
+import type { ResultEvent } from '../core/events.js';
 import { createAgent, type SandboxChoice } from '../runtime/agent.js';
 import type { AgentSession } from '../runtime/protocol.js';
 import { loadConfig } from './config.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
+import { tuiServices } from './tui-services.js';
 import { connectProvider } from './provider-setup.js';
 import type { RunFlags } from './main.js';
 
-/** `agent [task]`: assemble a session from the flags, give it the task, map the outcome to an exit code. */
+/**
+ * `agent [task]`: an interactive session in a terminal (with the task already
+ * sent, if one was given), else a headless run of the task. Both are clients
+ * of the same session runtime.
+ */
 export async function runCommand(taskArgument: string | undefined, flags: RunFlags): Promise<number> {
-  const task = (taskArgument ?? (await readPipedStdin())).trim();
-  if (!task)
+  const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const task = withPipedContext(taskArgument?.trim() ?? '', (await readPipedStdin()).trim());
+  if (!task && !interactive)
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);
-  const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
   const connection = await connectProvider(flags, process.env);
@@ -31,37 +36,36 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     maxTurns: flags.maxTurns,
     interactive,
   });
-  const view = createPrintView({
-    format: flags.outputFormat,
-    live: flags.outputFormat === 'text' && (interactive || Boolean(flags.verbose)),
-    stdout: process.stdout,
-    stderr: process.stderr,
-  });
-  agent.subscribe((event) => {
-    view(event);
-    if (event.type === 'idle') agent.submit({ type: 'shutdown' });
-    if (event.type === 'approval_request') void answerInTerminal(agent, event);
-  });
-  agent.submit({ type: 'user_message', text: task });
   const releaseSignals = handleSignals(agent);
   try {
+    if (interactive) {
+      // Loaded only here: ink and React cost start-up time that print mode and --version must not pay.
+      const { runTui } = await import('../tui/index.js');
+      return await runTui(agent, tuiServices(cwd, allowFiles), { ...(task && { initialMessage: task }) });
+    }
+    const view = createPrintView({
+      format: flags.outputFormat,
+      live: flags.outputFormat === 'text' && Boolean(flags.verbose),
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+    agent.subscribe((event) => {
+      view(event);
+      // Print mode handles one task: the session ends when the model has answered it.
+      if (event.type === 'idle') agent.submit({ type: 'shutdown' });
+    });
+    agent.submit({ type: 'user_message', text: task });
     return exitCodeFor(await agent.done);
   } finally {
     releaseSignals();
   }
 }
 
-/** Until the full-screen UI exists, interactive text runs answer approvals with a y/N question. */
-async function answerInTerminal(
-  agent: AgentSession,
-  request: Extract<AgentEvent, { type: 'approval_request' }>,
-): Promise<void> {
-  const question =
-    request.action === 'network'
-      ? `\nThe sandbox has no network and this command needs it:\n  ${request.detail}\nRun it once with network?`
-      : `\n${request.title}\n${request.detail}\nAllow?`;
-  const yes = await askYesNo(question);
-  agent.submit({ type: 'approval', id: request.id, decision: yes ? 'yes' : 'no' });
+/** `cat log | agent -p "fix this"`: the piped text is context for the task, as with a pipe into Claude Code. */
+function withPipedContext(task: string, piped: string): string {
+  if (!piped) return task;
+  if (!task) return piped;
+  return `${task}\n\n<stdin>\n${piped}\n</stdin>`;
 }
 
 function exitCodeFor(result: ResultEvent): number {

@@ -47,7 +47,7 @@ export type AgentEvent =
       model: string;
       sandbox: string;
       tools: string[];
-      mode?: PermissionMode;
+      permission_mode?: PermissionMode;
       /** The main model's context window in tokens, for showing how full it is. */
       context_window?: number;
     }
@@ -98,6 +98,8 @@ export type AgentEvent =
       note?: string;
     }
   | { type: 'mode_changed'; mode: PermissionMode }
+  /** Where commands run, as it comes up: Docker starts in the background while the first model call is in flight. */
+  | { type: 'sandbox_state'; state: 'starting' | 'ready' | 'failed'; network: boolean }
   | { type: 'model_changed'; model: string }
   /** A model turn and its tool calls are complete. */
   | { type: 'turn_end'; turn: number }

@@ -46,6 +46,12 @@ export interface SystemFocus {
   files: string[];
 }
 
+/** A message from the user: as typed (shown and echoed), and as the model gets it (mentioned files inlined). */
+export interface UserInput {
+  text: string;
+  content: string | Promise<string>;
+}
+
 /** How one user message was handled. */
 export interface TaskOutcome {
   status: ResultStatus;
@@ -136,16 +142,16 @@ export class Session {
    * `incoming` at each turn boundary) until the model answers without tool
    * calls. Never throws: failures end the message with an error outcome.
    */
-  async handle(message: string, signal: AbortSignal, incoming: () => string[]): Promise<TaskOutcome> {
+  async handle(message: UserInput, signal: AbortSignal, incoming: () => UserInput[]): Promise<TaskOutcome> {
     const { emit } = this.options;
     this.signal = signal;
     let text = '';
     let nudges = 0;
-    this.addUserMessage(message);
     try {
+      await this.addUserMessage(message);
       this.system ||= await this.options.system;
       for (let turn = 0; turn < this.options.maxTurns; turn++) {
-        if (turn > 0) for (const queued of incoming()) this.addUserMessage(queued);
+        if (turn > 0) for (const queued of incoming()) await this.addUserMessage(queued);
         this.turns++;
         const response = await this.modelTurn(signal);
         const assistant: AssistantMessage = {
@@ -162,7 +168,7 @@ export class Session {
           // The user spoke while the model was answering: the answer is not the end.
           if (waiting.length > 0) {
             emit({ type: 'turn_end', turn: this.turns });
-            for (const queued of waiting) this.addUserMessage(queued);
+            for (const queued of waiting) await this.addUserMessage(queued);
             continue;
           }
           const nudge = nudges < MAX_NUDGES ? nudgeFor(response) : null;
@@ -191,9 +197,9 @@ export class Session {
     }
   }
 
-  private addUserMessage(text: string): void {
-    this.messages.push({ role: 'user', content: text });
-    this.options.emit({ type: 'user_message', text });
+  private async addUserMessage(message: UserInput): Promise<void> {
+    this.messages.push({ role: 'user', content: await message.content });
+    this.options.emit({ type: 'user_message', text: message.text });
   }
 
   /** One model call, fitted to the context window, compacting and retrying if the provider finds it too long. */

@@ -16,7 +16,9 @@ import { builtinTools } from '../../tools/index.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import { Workspace } from '../../tools/workspace.js';
 import { Visibility } from '../fs/visibility/policy.js';
+import type { ToolContext } from '../../tools/tool.js';
 import { EventBus } from './event-bus.js';
+import { expandMentions } from './mentions.js';
 import { Inbox } from './inbox.js';
 import type { AgentSession, Operation } from './protocol.js';
 
@@ -95,9 +97,19 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   );
   // The summariser's calls belong to whichever message is being handled.
   let current = new AbortController();
+  const visibility = new Visibility(cwd, config.allowFiles ?? []);
+  // Mentioned files are read as the model would read them, outside any turn.
+  const mentionContext: ToolContext = {
+    workspace,
+    visibility,
+    sandbox,
+    signal: new AbortController().signal,
+    onOutput: () => {},
+    requestPermission: async () => false,
+  };
   const session = new Session({
     workspace,
-    visibility: new Visibility(cwd, config.allowFiles ?? []),
+    visibility,
     system: systemFor({ text: '', files: [] }),
     refreshSystem: systemFor,
     provider,
@@ -124,7 +136,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   const submit = (op: Operation): void => {
     switch (op.type) {
       case 'user_message':
-        if (!shuttingDown) inbox.put({ type: 'message', text: op.text });
+        if (!shuttingDown)
+          inbox.put({ type: 'message', text: op.text, content: expandMentions(op.text, mentionContext) });
         break;
       case 'approval':
         approvals.get(op.id)?.({ decision: op.decision, ...(op.note && { note: op.note }) });
@@ -165,9 +178,16 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       model: connection.models.main,
       sandbox: sandbox.kind,
       tools: builtinTools.map((tool) => tool.name),
-      mode: permissions.mode,
+      permission_mode: permissions.mode,
       context_window: connection.model.contextWindow,
     });
+    const sandboxState = (state: 'starting' | 'ready' | 'failed') =>
+      emit({ type: 'sandbox_state', state, network: !sandbox.networkBlocked });
+    sandboxState('starting');
+    sandbox.start().then(
+      () => sandboxState('ready'),
+      () => sandboxState('failed'),
+    );
     let last: TaskOutcome | undefined;
     let stoppedMidTask = false;
     try {
@@ -180,10 +200,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
         }
         current = new AbortController();
         running = true;
-        last = await session.handle(
-          delivery.text,
-          AbortSignal.any([current.signal, sandboxFailed.signal]),
-          () => inbox.takeMessages(),
+        last = await session.handle(delivery, AbortSignal.any([current.signal, sandboxFailed.signal]), () =>
+          inbox.takeMessages(),
         );
         running = false;
         stoppedMidTask = shuttingDown && last.status === 'interrupted';

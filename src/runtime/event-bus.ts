@@ -5,26 +5,35 @@ type Listener = (event: StampedEvent) => void;
 
 /**
  * Stamps each event with its sequence number and time and hands it to every
- * subscriber, in subscription order. A subscriber that throws is a bug in that
- * front end; it must not take the session (or the other subscribers) down.
+ * subscriber, in subscription order. Events from before the first subscriber
+ * (a front end still loading) are kept and handed to it, so none is lost. A
+ * subscriber that throws is a bug in that front end; it must not take the
+ * session (or the other subscribers) down.
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
+  private backlog: StampedEvent[] | undefined = [];
   private seq = 0;
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
+    const backlog = this.backlog ?? [];
+    this.backlog = undefined;
+    for (const event of backlog) this.deliver(listener, event);
     return () => this.listeners.delete(listener);
   }
 
   readonly emit = (event: AgentEvent): void => {
     const stamped = { ...event, seq: ++this.seq, ts: Date.now() } as StampedEvent;
-    for (const listener of this.listeners) {
-      try {
-        listener(stamped);
-      } catch (error) {
-        process.emitWarning(`an event subscriber failed: ${String(error)}`);
-      }
-    }
+    this.backlog?.push(stamped);
+    for (const listener of this.listeners) this.deliver(listener, stamped);
   };
+
+  private deliver(listener: Listener, event: StampedEvent): void {
+    try {
+      listener(event);
+    } catch (error) {
+      process.emitWarning(`an event subscriber failed: ${String(error)}`);
+    }
+  }
 }

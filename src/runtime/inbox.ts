@@ -1,5 +1,7 @@
+import type { UserInput } from '../orchestrator/session.js';
+
 /** What the session loop waits for between messages. */
-export type Delivery = { type: 'message'; text: string } | { type: 'clear' } | { type: 'shutdown' };
+export type Delivery = ({ type: 'message' } & UserInput) | { type: 'clear' } | { type: 'shutdown' };
 
 /**
  * The queue between operations that arrive at any time and the loop that
@@ -26,9 +28,9 @@ export class Inbox {
   }
 
   /** Takes the user messages queued before the first non-message, for delivery at a turn boundary. */
-  takeMessages(): string[] {
-    const texts: string[] = [];
-    while (this.queue[0]?.type === 'message') texts.push((this.queue.shift() as { text: string }).text);
-    return texts;
+  takeMessages(): UserInput[] {
+    const messages: UserInput[] = [];
+    while (this.queue[0]?.type === 'message') messages.push(this.queue.shift() as UserInput);
+    return messages;
   }
 }

@@ -96,8 +96,16 @@ export const COMMANDS: readonly SlashCommand[] = [
     name: 'diff',
     summary: 'what this session changed',
     run: async (_arg, { services, print }) => {
-      const diff = await services.sessionDiff();
-      print(diff.trim() ? { kind: 'diff', title: 'changes in this session', diff } : info('no changes yet'));
+      let diff: string;
+      try {
+        diff = await services.sessionDiff();
+      } catch (error) {
+        print({ kind: 'notice', tone: 'warn', text: (error as Error).message });
+        return;
+      }
+      print(
+        diff.trim() ? { kind: 'diff', title: 'changes in the working tree', diff } : info('no changes yet'),
+      );
     },
   },
   { name: 'exit', summary: 'end the session', run: (_arg, { exit }) => exit() },

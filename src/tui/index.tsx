@@ -50,8 +50,8 @@ export async function runTui(
       exitOnCtrlC: false,
       // The session reports through events, never the console; ink's console patch would only add a failure mode.
       patchConsole: false,
-      // Rewrites only the lines of the live region that changed.
-      incrementalRendering: true,
+      // Ink's incremental mode leaves stale copies of the live region behind in a real terminal (seen in tmux).
+      incrementalRendering: false,
     },
   );
   try {

@@ -6,6 +6,6 @@
 export interface TuiServices {
   /** Repository files relative to the workspace root, for `@` completion. */
   listFiles(): Promise<string[]>;
-  /** A unified diff of what this session changed in the workspace, for `/diff`. */
+  /** A unified diff of the workspace's changes, for `/diff` ('' when there are none); rejects with a reason it cannot tell. */
   sessionDiff(): Promise<string>;
 }

@@ -3,7 +3,6 @@ import { emptyUsage, toUsageReport, type UsageReport } from '../core/usage.js';
 import { modelInfo } from '../providers/models.js';
 import type { StampedEvent } from '../runtime/protocol.js';
 import { formatDuration } from './format.js';
-import { isPermissionMode } from './modes.js';
 import { costOf } from './pricing.js';
 
 /**
@@ -12,19 +11,6 @@ import { costOf } from './pricing.js';
  * a terminal. `items` only ever grows: each item is written once to the
  * terminal's scrollback; everything else is the small live region that redraws.
  */
-
-/**
- * Proposed addition to the contract (src/core/events.ts): the sandbox's state,
- * which the status line shows. Read here so the UI works the moment the runtime
- * emits it; remove once the contract has it.
- */
-interface SandboxStateEvent {
-  type: 'sandbox_state';
-  state: 'starting' | 'ready' | 'failed';
-  network: boolean;
-}
-
-type TuiEvent = StampedEvent | (SandboxStateEvent & { seq: number; ts: number });
 
 type Tone = 'info' | 'warn' | 'error';
 
@@ -67,7 +53,7 @@ export interface SessionStatus {
   mode: PermissionMode;
   /** The sandbox's kind from session_start (`docker`, `none`). */
   sandbox: string;
-  sandboxState?: SandboxStateEvent['state'];
+  sandboxState?: Extract<StampedEvent, { type: 'sandbox_state' }>['state'];
   network: boolean;
   contextWindow: number;
   /** Tokens of the last model call's prompt and answer: what the next call starts from. */
@@ -97,7 +83,9 @@ export interface TuiState {
 }
 
 export type TuiAction =
-  { type: 'event'; event: TuiEvent } | { type: 'queued'; text: string } | { type: 'print'; item: LocalItem };
+  | { type: 'event'; event: StampedEvent }
+  | { type: 'queued'; text: string }
+  | { type: 'print'; item: LocalItem };
 
 /** Whether the session is handling the user's messages (Esc interrupts, the clock runs, exiting costs 130). */
 export const isWorking = (state: TuiState): boolean =>
@@ -140,7 +128,7 @@ export function reduce(state: TuiState, action: TuiAction): TuiState {
   }
 }
 
-function reduceEvent(state: TuiState, event: TuiEvent): TuiState {
+function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
   const status = state.status;
   switch (event.type) {
     case 'session_start':
@@ -150,9 +138,8 @@ function reduceEvent(state: TuiState, event: TuiEvent): TuiState {
           ...status,
           model: event.model,
           sandbox: event.sandbox,
-          mode: optional(event, 'permission_mode', isPermissionMode) ?? status.mode,
-          contextWindow:
-            optional(event, 'context_window', isPositiveNumber) ?? modelInfo(event.model).contextWindow,
+          mode: event.permission_mode ?? status.mode,
+          contextWindow: event.context_window ?? modelInfo(event.model).contextWindow,
         },
       };
     case 'sandbox_state':
@@ -361,12 +348,4 @@ function summarise(isError: boolean, output: string, detail: CallDetail | undefi
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
-}
-
-const isPositiveNumber = (value: unknown): value is number => typeof value === 'number' && value > 0;
-
-/** A field the contract does not promise yet (context_window, permission_mode on session_start), read defensively. */
-function optional<T>(event: object, field: string, accept: (value: unknown) => value is T): T | undefined {
-  const value: unknown = (event as Record<string, unknown>)[field];
-  return accept(value) ? value : undefined;
 }

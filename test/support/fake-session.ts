@@ -21,6 +21,8 @@ export class FakeSession implements AgentSession {
     this.ops.push(op);
   }
 
+  async abandon(): Promise<void> {}
+
   subscribe(listener: (event: StampedEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -1,0 +1,157 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { lastToolResult, lastUserText } from './scripted-provider/script.js';
+import type { Script } from './scripted-provider/types.js';
+import { docker } from './support/docker.js';
+import { makeGitRepo } from './support/git-repo.js';
+import { hasTmux, Terminal } from './support/terminal.js';
+
+let server: ScriptedProvider | undefined;
+const terminals: Terminal[] = [];
+afterEach(async () => {
+  for (const terminal of terminals.splice(0)) terminal.close();
+  await server?.close();
+  server = undefined;
+});
+
+let counter = 0;
+async function open(script: Script, cwd: string, flags: string[] = ['--sandbox', 'none', '--yolo']) {
+  server = await startScriptedProvider(script);
+  const terminal = Terminal.start(
+    `agent-tui-${process.pid}-${++counter}`,
+    cwd,
+    ['--provider', 'openai', '--base-url', server.openaiBaseUrl, ...flags],
+    { OPENAI_API_KEY: 'k', HOME: process.env.HOME ?? '/tmp', AGENT_CACHE_DIR: path.join(cwd, '..', 'cache') },
+  );
+  terminals.push(terminal);
+  await terminal.waitFor(/message, \/help/);
+  return terminal;
+}
+
+const userCount = (turn: Parameters<Script>[0]) => turn.messages.filter((m) => m.role === 'user').length;
+
+describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
+  it('opens without a task, streams answers, keeps the conversation for a follow-up, and exits on /exit', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open(
+      (turn) => ({ text: `Answer ${userCount(turn)} to "${lastUserText(turn)}"` }),
+      repo,
+    );
+    terminal.type('first question', 'Enter');
+    await terminal.waitFor(/Answer 1 to "first question"/);
+    terminal.type('/nonsense', 'Enter');
+    await terminal.waitFor(/unknown command/i);
+    terminal.type('a follow-up', 'Enter');
+    await terminal.waitFor(/Answer 2 to "a follow-up"/);
+    terminal.type('/exit', 'Enter');
+    const final = await terminal.waitFor(/EXITED \d+/);
+    expect(final).toMatch(/EXITED 0/);
+    // The transcript stays in the terminal's scrollback, each answer once.
+    expect(final.match(/Answer 1 to "first question"/g)).toHaveLength(1);
+    // The unknown command never reached the model.
+    expect(server!.requests.some((r) => JSON.stringify(r.messages).includes('/nonsense'))).toBe(false);
+  });
+
+  it('in ask mode shows the diff and honours no (with a note) and yes', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open(
+      (turn) => {
+        const last = lastToolResult(turn);
+        if (!last)
+          return { toolCalls: [{ name: 'write', arguments: { path: 'out.txt', content: 'first try\n' } }] };
+        if (/declined/.test(last.content) && !existsSync(path.join(repo, 'out.txt')))
+          return { toolCalls: [{ name: 'write', arguments: { path: 'out.txt', content: 'second try\n' } }] };
+        return { text: `Finished: ${last.content.slice(0, 40)}` };
+      },
+      repo,
+      ['--sandbox', 'none', '--yolo', '--permission-mode', 'ask'],
+    );
+    terminal.type('write the file', 'Enter');
+    await terminal.waitFor(/\+ first try/);
+    terminal.type('n');
+    await terminal.waitFor(/Note to the model/);
+    terminal.type('say it differently', 'Enter');
+    await terminal.waitFor(/\+ second try/);
+    terminal.type('y');
+    await terminal.waitFor(/Finished: (Created|Overwrote) out\.txt/);
+    expect(readFileSync(path.join(repo, 'out.txt'), 'utf8')).toBe('second try\n');
+    const declined = server!.requests.find((r) => /declined/.test(lastToolResult(r)?.content ?? ''));
+    expect(lastToolResult(declined!)?.content).toMatch(/say it differently/);
+  });
+
+  it('Esc interrupts the running command, the session stays, and a message typed while it works is queued', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open((turn) => {
+      const text = lastUserText(turn) ?? '';
+      if (/^wait/.test(text) && turn.messages.at(-1)?.role === 'user')
+        return { toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 60' } }] };
+      if (turn.messages.at(-1)?.role === 'tool')
+        return { text: `Stopped: ${lastToolResult(turn)!.content.slice(-50)}` };
+      return { text: `Now: ${text}` };
+    }, repo);
+    terminal.type('wait for it', 'Enter');
+    await terminal.waitFor(/terminal sleep 60/);
+    terminal.type('', 'Escape');
+    await terminal.waitFor(/interrupted/);
+    terminal.type('something else', 'Enter');
+    await terminal.waitFor(/Now: something else/);
+    // Typed while busy: queued, then delivered at the next turn boundary.
+    terminal.type('wait again', 'Enter');
+    await terminal.waitFor(/terminal sleep 60[\s\S]*terminal sleep 60/);
+    terminal.type('queued words', 'Enter');
+    terminal.type('', 'Escape');
+    await terminal.waitFor(/Now: queued words/);
+  });
+
+  it('completes @ mentions of repository files and sends the file to the model', async () => {
+    const repo = makeGitRepo({ 'docs/guide.md': 'GUIDE-CONTENT-42\n', 'src/main.js': 'x\n' });
+    const terminal = await open((turn) => {
+      const sawFile = JSON.stringify(turn.messages).includes('GUIDE-CONTENT-42');
+      return { text: sawFile ? 'I see the guide' : 'no file' };
+    }, repo);
+    terminal.type('summarise @gui');
+    await terminal.waitFor(/› summarise @gui/);
+    terminal.type('', 'Tab');
+    await terminal.waitFor(/@docs\/guide\.md/);
+    terminal.type('', 'Enter');
+    await terminal.waitFor(/I see the guide/);
+  });
+
+  it('keeps working after a resize to 80 columns', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open((turn) => ({ text: `Reply ${userCount(turn)}` }), repo);
+    terminal.resize(80);
+    terminal.type('hi', 'Enter');
+    await terminal.waitFor(/Reply 1/);
+    terminal.resize(120);
+    terminal.type('again', 'Enter');
+    await terminal.waitFor(/Reply 2/);
+  });
+});
+
+describe.skipIf(!docker || !hasTmux)('network approval in the Docker sandbox, in a real terminal', () => {
+  const needsNetwork = `ls /sys/class/net | tr '\\n' ' '; python3 -c "import socket; socket.getaddrinfo('deb.debian.org', 80)"`;
+
+  it.each([
+    ['y', /NETWORK GRANTED/],
+    ['n', /NETWORK DENIED/],
+  ])('asks before giving one command the network; answering %s is honoured', async (answer, outcome) => {
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    const terminal = await open(
+      (turn) => {
+        const last = lastToolResult(turn);
+        if (!last) return { toolCalls: [{ name: 'terminal', arguments: { command: needsNetwork } }] };
+        return { text: /eth\d/.test(last.content) ? 'NETWORK GRANTED' : 'NETWORK DENIED' };
+      },
+      repo,
+      ['--sandbox', 'docker'],
+    );
+    terminal.type('install the deps', 'Enter');
+    await terminal.waitFor(/failed without network[\s\S]*y yes/);
+    terminal.type(answer);
+    if (answer === 'n') terminal.type('', 'Enter');
+    await terminal.waitFor(outcome);
+  });
+});
