@@ -9,6 +9,7 @@ const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['sandbox', () => import('./sandbox.js')],
   ['retrieval', () => import('./retrieval.js')],
   ['compaction', () => import('./compaction.js')],
+  ['tui', () => import('./tui.js')],
 ];
 
 const only = process.argv.slice(2);
