@@ -6,7 +6,8 @@ import type { Provider } from '../providers/provider.js';
 import { withRetries } from '../providers/retry.js';
 import type { ModelChoice } from '../orchestrator/model-router.js';
 import { UsageError } from './exit-codes.js';
-import { configPath, loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import { loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import { configPath } from '../core/config-path.js';
 import type { RunFlags } from './main.js';
 
 /** Replies longer than this are rarely useful to a coding loop and slow every turn down. */

@@ -13,6 +13,7 @@ import { builtinTools } from '../../tools/index.js';
 import { Workspace } from '../../tools/workspace.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
+import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
 import type { RunFlags } from './main.js';
 
@@ -25,7 +26,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
-  const connected = await connectProvider(flags, process.env);
+  const connected = await connectProvider(flags, providerEnv());
   const emit: EventSink = createPrintView({
     format: flags.outputFormat,
     live: flags.outputFormat === 'text' && (interactive || Boolean(flags.verbose)),
@@ -170,14 +171,26 @@ async function createSandbox(
 const INTERRUPT_GRACE_MS = 10_000;
 
 /**
+ * One Ctrl-C can arrive twice: a terminal signals every process of the foreground
+ * group, and a wrapper around the agent (npx, bin/agent's hand-over) that got it
+ * too forwards it. A repeat this soon after the first is that same Ctrl-C.
+ */
+const DUPLICATE_SIGNAL_MS = 300;
+
+/**
  * First Ctrl-C (or SIGTERM) interrupts: the running call gets an "interrupted"
  * result, the session ends, the sandbox is removed. A second Ctrl-C gives up
  * waiting, removes the sandbox and exits at once.
  */
 function handleSignals(controller: AbortController, sandbox: Sandbox): () => void {
   const giveUp = () => void sandbox.dispose().finally(() => process.exit(ExitCode.interrupted));
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return giveUp();
+    if (controller.signal.aborted) {
+      if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) giveUp();
+      return;
+    }
+    firstAt = performance.now();
     controller.abort(new Error(`received ${signal}`));
     // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
     setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();
