@@ -1,13 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, UsageError } from './exit-codes.js';
-import { isolateKeys } from '../core/model-keys.js';
 import { watchParent } from './parent-watch.js';
 import type { ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
 
-// Before anything else, so that no process the agent starts can see the keys.
-await isolateKeys();
 watchParent();
 
 // Only commander and this file load before a command is chosen: `agent --version`
