@@ -8,6 +8,9 @@ const limits = {
   maxOutputTokens: z.number().int().positive().optional(),
 };
 
+/** Seconds without a byte from the model server before an attempt is abandoned (--idle-timeout). */
+const idleTimeout = z.number().positive().optional();
+
 const providerProfile = z
   .object({
     /** Which wire protocol the endpoint speaks. */
@@ -17,6 +20,7 @@ const providerProfile = z
     apiKeyEnv: z.string().optional(),
     model: z.string().optional(),
     fastModel: z.string().optional(),
+    idleTimeout,
     ...limits,
   })
   .strict();
@@ -26,6 +30,7 @@ const configSchema = z
     /** Provider used when --provider is not given. */
     provider: z.string().optional(),
     model: z.string().optional(),
+    idleTimeout,
     providers: z.record(z.string(), providerProfile).default({}),
     /** Limits for models agent does not know (or knows wrongly). */
     models: z.record(z.string(), z.object(limits).strict()).default({}),

@@ -45,6 +45,7 @@ export interface RunFlags {
   maxTurns: number;
   maxOutputTokens?: number;
   contextWindow?: number;
+  idleTimeout?: number;
   sandbox: 'docker' | 'none';
   sandboxImage?: string;
   setup?: string;
@@ -86,6 +87,11 @@ const program = new Command()
     '--context-window <n>',
     "the model's context window in tokens (for models agent does not know)",
     positiveInt,
+  )
+  .option(
+    '--idle-timeout <seconds>',
+    'give up on a model request after this long without any data from the server (default 20; tried twice)',
+    positiveNumber,
   )
   .addOption(
     new Option('--sandbox <kind>', 'where commands run: docker (isolated, no network) or none (the host)')

@@ -36,6 +36,7 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
       model: flags.model ?? profile?.model ?? config.model,
       baseUrl: flags.baseUrl ?? profile?.baseUrl,
       apiKey: profile?.apiKeyEnv ? requireKey(name!, profile.apiKeyEnv, env) : undefined,
+      idleTimeoutMs: secondsToMs(flags.idleTimeout ?? profile?.idleTimeout ?? config.idleTimeout),
       env,
     });
     const model = modelInfo(configured.model, {
@@ -79,3 +80,6 @@ function requireKey(provider: string, variable: string, env: NodeJS.ProcessEnv):
     );
   return key;
 }
+
+const secondsToMs = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : seconds * 1000;
