@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { watchParent } from './parent-watch.js';
+import { jsonLine, terminalSafe } from './terminal-text.js';
 import type { ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
 
@@ -155,7 +156,7 @@ try {
   const usage = error instanceof UsageError;
   const message = error instanceof Error ? error.message : String(error);
   // Bad usage is the user's to fix and needs no stack; anything else is a bug worth its stack.
-  process.stderr.write(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`);
+  process.stderr.write(terminalSafe(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`));
   process.exitCode = usage ? ExitCode.usage : ExitCode.error;
   // Machine-readable runs end with a result line even when no session could start.
   const format = (program.opts() as Partial<RunFlags>).outputFormat;
@@ -171,6 +172,6 @@ try {
       text: '',
       error: message,
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(jsonLine(result));
   }
 }

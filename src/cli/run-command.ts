@@ -13,6 +13,7 @@ import { builtinTools } from '../../tools/index.js';
 import { Workspace } from '../../tools/workspace.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
+import { terminalSafe } from './terminal-text.js';
 import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
 import type { RunFlags } from './main.js';
@@ -129,7 +130,7 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
 /** The escalation offered in interactive sessions when a command fails because the sandbox has no network. */
 const askForNetwork = (command: string): Promise<boolean> =>
   askYesNo(
-    `\nThe sandbox has no network and this command needs it:\n  ${command}\nRun it once with network?`,
+    `\nThe sandbox has no network and this command needs it:\n  ${terminalSafe(command)}\nRun it once with network?`,
   );
 
 async function askYesNo(question: string): Promise<boolean> {
