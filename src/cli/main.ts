@@ -55,6 +55,7 @@ export interface RunFlags {
   sandboxCpus?: number;
   allowNetwork?: boolean;
   yolo?: boolean;
+  allowHomeWorkspace?: boolean;
   cwd: string;
   verbose?: boolean;
 }
@@ -116,6 +117,10 @@ const program = new Command()
     'allow running commands on the host without asking (needed with --sandbox none in print mode)',
   )
   .option('-C, --cwd <dir>', 'repository to work in', process.cwd())
+  .option(
+    '--allow-home-workspace',
+    'allow working in your home directory, / or a directory above home (print mode refuses otherwise)',
+  )
   .option('--verbose', 'in text mode, show tool calls and progress on stderr')
   .showHelpAfterError()
   .action(async (task: string | undefined, flags: RunFlags) => {

@@ -13,6 +13,7 @@ import { builtinTools } from '../../tools/index.js';
 import { Workspace } from '../../tools/workspace.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
+import { homeWorkspaceRisk } from './home-workspace.js';
 import { terminalSafe } from './terminal-text.js';
 import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
@@ -25,6 +26,8 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const homeRisk = flags.allowHomeWorkspace ? undefined : homeWorkspaceRisk(cwd);
+  if (homeRisk) await confirmHomeWorkspace(homeRisk, interactive);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
   const connected = await connectProvider(flags, providerEnv());
@@ -127,16 +130,33 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
     throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
 }
 
+async function confirmHomeWorkspace(risk: string, interactive: boolean): Promise<void> {
+  const remedy = 'run agent in a project directory (-C <dir>), or add --allow-home-workspace';
+  if (!interactive) throw new UsageError(`${risk}. Refusing in print mode: ${remedy}.`);
+  if (!(await askYesNo(`${risk}. Continue?`))) throw new UsageError(`not confirmed; ${remedy}`);
+}
+
 /** The escalation offered in interactive sessions when a command fails because the sandbox has no network. */
 const askForNetwork = (command: string): Promise<boolean> =>
   askYesNo(
     `\nThe sandbox has no network and this command needs it:\n  ${terminalSafe(command)}\nRun it once with network?`,
   );
 
+/** Anything but yes is no: Ctrl-C or end of input at the question included. */
 async function askYesNo(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answered = new AbortController();
+  rl.on('SIGINT', () => {
+    process.stderr.write('\n');
+    answered.abort();
+  });
+  rl.on('close', () => answered.abort());
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    const answer = await rl.question(`${question} [y/N] `, { signal: answered.signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch (error) {
+    if (answered.signal.aborted) return false;
+    throw error;
   } finally {
     rl.close();
   }
