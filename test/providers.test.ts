@@ -231,6 +231,14 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
     expect(server.requests).toHaveLength(2);
   });
 
+  it('waits for a model that sends nothing but keep-alive bytes for longer than the idle timeout', async () => {
+    const retries: [number, number, string][] = [];
+    const slow = { fault: 'slow', pings: 12, everyMs: 50, ...answer } as const;
+    const provider = withRetries(await connect(protocol, () => slow, 300), fastRetries(retries));
+    expect((await provider.complete(request(), {})).text).toBe('Reading both.');
+    expect(retries).toEqual([]);
+  });
+
   it('stops with kind aborted when the user interrupts mid-stream', async () => {
     const provider = await connect(protocol, () => ({ text: 'a long answer that gets interrupted' }));
     const controller = new AbortController();

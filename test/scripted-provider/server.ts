@@ -151,7 +151,7 @@ export async function startScriptedProvider(
     }
     // Left open until the server closes.
     if (isFault(reply) && reply.fault === 'hang') return;
-    if (isFault(reply) && reply.fault !== 'drop' && reply.fault !== 'stall') {
+    if (isFault(reply) && reply.fault !== 'drop' && reply.fault !== 'stall' && reply.fault !== 'slow') {
       const error = wire.error(reply.fault, OVERSIZED_PROMPT_TOKENS);
       const retryAfter: Record<string, string> =
         reply.fault === '429' ? { 'retry-after': String(reply.retryAfterSeconds ?? 1) } : {};
@@ -159,7 +159,7 @@ export async function startScriptedProvider(
       return;
     }
     const stallAfter = isFault(reply) && reply.fault === 'stall' ? (reply.afterChunks ?? 0) : undefined;
-    const dropAfter = isFault(reply) ? (reply.afterChunks ?? 2) : undefined;
+    const dropAfter = isFault(reply) && reply.fault === 'drop' ? (reply.afterChunks ?? 2) : undefined;
     const answer = resolveAnswer(reply, rawBody, wire);
     if (!turn.stream) {
       if (dropAfter !== undefined) request.socket.destroy();
@@ -168,6 +168,12 @@ export async function startScriptedProvider(
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events = wire.events(answer, turn.model);
+    if (isFault(reply) && reply.fault === 'slow') {
+      for (let ping = 0; ping < reply.pings; ping++) {
+        await write(response, ': ping\n\n');
+        await new Promise((resolve) => setTimeout(resolve, reply.everyMs));
+      }
+    }
     if (stallAfter !== undefined) {
       response.flushHeaders();
       for (const event of events.slice(0, stallAfter)) await write(response, formatSse(event));

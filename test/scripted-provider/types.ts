@@ -52,12 +52,14 @@ export type ScriptedFault =
   | { fault: 'hang' }
   /** Sends the headers and the first chunks of the answer (none by default), then nothing, keeping the connection open. */
   | ({ fault: 'stall'; afterChunks?: number } & ScriptedAnswer)
+  /** Sends only keep-alive bytes (SSE comments), `pings` of them `everyMs` apart, then the answer: a model thinking silently. */
+  | ({ fault: 'slow'; pings: number; everyMs: number } & ScriptedAnswer)
   | { fault: 'context_length' };
 
 export type ScriptedReply = ScriptedAnswer | ScriptedFault;
 
 /** Faults answered with an HTTP error; the others misbehave on the connection itself. */
-export type ErrorFault = Exclude<ScriptedFault['fault'], 'drop' | 'hang' | 'stall'>;
+export type ErrorFault = Exclude<ScriptedFault['fault'], 'drop' | 'hang' | 'stall' | 'slow'>;
 
 export type Script = (turn: ReceivedTurn) => ScriptedReply | Promise<ScriptedReply>;
 
