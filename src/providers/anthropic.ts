@@ -3,7 +3,7 @@ import type { Message, ToolCall } from '../core/messages.js';
 import type { Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers, ToolSpec } from './provider.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, withIdleTimeout } from './idle-timeout.js';
+import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
@@ -119,10 +119,10 @@ const PROVIDER_NAME = 'anthropic';
 export class AnthropicProvider implements Provider {
   readonly name = PROVIDER_NAME;
   private readonly sdk: () => Promise<Anthropic>;
-  private readonly idleTimeoutMs: number;
+  private readonly idleTimeoutMs: number | undefined;
 
   constructor(options: AnthropicProviderOptions) {
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idleTimeoutMs = options.idleTimeoutMs;
     this.sdk = lazySdkClient(
       () => import('@anthropic-ai/sdk'),
       options.apiKey,

@@ -8,7 +8,7 @@ import { ProviderError } from './provider.js';
  * as a sign of life, Anthropic's keep-alive `ping` events included: a model
  * thinking silently is only told apart from a stuck server by those.
  */
-export const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
 
 /** The watch of the request in progress, found by the SDK's fetch. */
 const current = new AsyncLocalStorage<IdleWatch>();
@@ -40,14 +40,14 @@ class IdleWatch {
 /**
  * Runs one provider attempt under an idle watch: `attempt` gets a signal that
  * aborts, with a `timeout` ProviderError as its reason, when the server has
- * sent nothing for timeoutMs.
+ * sent nothing for timeoutMs (default 20 s).
  */
 export async function withIdleTimeout<T>(
-  timeoutMs: number,
+  timeoutMs: number | undefined,
   signal: AbortSignal | undefined,
   attempt: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const watch = new IdleWatch(timeoutMs);
+  const watch = new IdleWatch(timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   try {
     return await current.run(watch, () =>
       attempt(signal ? AbortSignal.any([signal, watch.signal]) : watch.signal),

@@ -3,7 +3,7 @@ import type { Message, ToolCall } from '../core/messages.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
-import { DEFAULT_IDLE_TIMEOUT_MS, withIdleTimeout } from './idle-timeout.js';
+import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
@@ -71,7 +71,7 @@ export class OpenAIProvider implements Provider {
   }
 
   complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
-    return withIdleTimeout(this.options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, request.signal, (signal) =>
+    return withIdleTimeout(this.options.idleTimeoutMs, request.signal, (signal) =>
       this.attempt(request, handlers, signal),
     );
   }
