@@ -6,6 +6,7 @@ import { startScriptedProvider, type ScriptedProvider } from './scripted-provide
 import { scriptSequence } from './scripted-provider/script.js';
 import { runCli } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
+import { isRunning } from './support/processes.js';
 
 let server: ScriptedProvider | undefined;
 afterEach(async () => {
@@ -18,14 +19,6 @@ const HUNT =
   "cat /proc/$PPID/environ | tr '\\0' '\\n' | grep -c KEYVALUE; " +
   "for p in /proc/[0-9]*; do { tr '\\0' '\\n' < $p/environ; } 2>/dev/null; done | grep -c KEYVALUE; " +
   'env | grep -c KEYVALUE; tr "\\0" " " < /proc/$PPID/cmdline';
-
-function isRunning(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(process.platform !== 'linux')('--sandbox none: the model key stays with the harness', () => {
   it('no process on the host can read a key, configured names included; the provider still gets it', async () => {

@@ -3,27 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HostSandbox } from '../src/sandbox/host.js';
-
-/** Alive and not a zombie waiting to be reaped (PID 1 in a container may never reap it). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-  return state !== 'Z';
-}
+import { isRunning, waitFor } from './support/processes.js';
 
 function sandbox() {
   const root = mkdtempSync(path.join(tmpdir(), 'agent-host-'));
   return { root, host: new HostSandbox(root) };
-}
-
-/** The host process tree needs a moment after the group is signalled; poll instead of sleeping a fixed time. */
-async function waitUntilGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !isRunning(pid);
 }
 
 /** Live processes whose environment carries the command marker AGENT_EXEC_ID=id. */
@@ -65,7 +49,9 @@ describe('HostSandbox', () => {
     const { root, host } = sandbox();
     const result = await host.exec('sleep 100 & echo $! > bg.pid; sleep 100; wait', { timeoutMs: 500 });
     expect(result).toMatchObject({ exitCode: null, timedOut: true });
-    expect(await waitUntilGone(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8')))).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8'))))).toBe(
+      true,
+    );
   });
 
   it('kills the tree when interrupted and says so', async () => {
@@ -82,14 +68,16 @@ describe('HostSandbox', () => {
       killedBy: 'interrupt',
       output: 'started\n',
     });
-    expect(await waitUntilGone(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8')))).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8'))))).toBe(
+      true,
+    );
   });
 
   it('returns when the command ends, stopping background processes it left running', async () => {
     const { host } = sandbox();
     const result = await host.exec('sleep 100 & echo $!', { timeoutMs: 60_000 });
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
-    expect(await waitUntilGone(Number(result.output.trim()))).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(result.output.trim())))).toBe(true);
   });
 
   it('bounds the memory a runaway command can take, keeping the beginning and the end and counting the rest', async () => {

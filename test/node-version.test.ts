@@ -6,6 +6,7 @@ import type { AgentEvent } from '../src/core/events.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { agentBin } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
+import { isRunning, waitFor } from './support/processes.js';
 
 /** A user's PATH without this project's node_modules/.bin: its `node` is the system's. */
 const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
@@ -19,19 +20,6 @@ afterEach(async () => {
 });
 
 const env = () => ({ PATH: SYSTEM_PATH, HOME: process.env.HOME ?? '/tmp', OPENAI_API_KEY: 'test-key' });
-
-function isRunning(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(condition: () => boolean): Promise<boolean> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 50));
-  return condition();
-}
 
 /** A model that starts one long command, recording the pid of the process that runs it (the agent's). */
 async function longCommand(): Promise<{ repo: string; args: string[] }> {
