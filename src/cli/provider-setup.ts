@@ -6,7 +6,8 @@ import type { Provider } from '../providers/provider.js';
 import { withRetries } from '../providers/retry.js';
 import type { ModelChoice } from '../orchestrator/model-router.js';
 import { UsageError } from './exit-codes.js';
-import { configPath, loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import { loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import { configPath } from '../core/config-path.js';
 import type { RunFlags } from './main.js';
 
 /** Replies longer than this are rarely useful to a coding loop and slow every turn down. */
@@ -35,6 +36,7 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
       model: flags.model ?? profile?.model ?? config.model,
       baseUrl: flags.baseUrl ?? profile?.baseUrl,
       apiKey: profile?.apiKeyEnv ? requireKey(name!, profile.apiKeyEnv, env) : undefined,
+      idleTimeoutMs: secondsToMs(flags.idleTimeout ?? profile?.idleTimeout ?? config.idleTimeout),
       env,
     });
     const model = modelInfo(configured.model, {
@@ -78,3 +80,6 @@ function requireKey(provider: string, variable: string, env: NodeJS.ProcessEnv):
     );
   return key;
 }
+
+const secondsToMs = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : seconds * 1000;

@@ -15,6 +15,9 @@ import { Visibility } from '../fs/visibility/policy.js';
 import { loadConfig } from './config.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
+import { homeWorkspaceRisk } from './home-workspace.js';
+import { terminalSafe } from './terminal-text.js';
+import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
 import type { RunFlags } from './main.js';
 
@@ -25,9 +28,11 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const homeRisk = flags.allowHomeWorkspace ? undefined : homeWorkspaceRisk(cwd);
+  if (homeRisk) await confirmHomeWorkspace(homeRisk, interactive);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
-  const connected = await connectProvider(flags, process.env);
+  const connected = await connectProvider(flags, providerEnv());
   const { allowFiles } = await loadConfig(process.env);
   const emit: EventSink = createPrintView({
     format: flags.outputFormat,
@@ -130,16 +135,33 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
     throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
 }
 
+async function confirmHomeWorkspace(risk: string, interactive: boolean): Promise<void> {
+  const remedy = 'run agent in a project directory (-C <dir>), or add --allow-home-workspace';
+  if (!interactive) throw new UsageError(`${risk}. Refusing in print mode: ${remedy}.`);
+  if (!(await askYesNo(`${risk}. Continue?`))) throw new UsageError(`not confirmed; ${remedy}`);
+}
+
 /** The escalation offered in interactive sessions when a command fails because the sandbox has no network. */
 const askForNetwork = (command: string): Promise<boolean> =>
   askYesNo(
-    `\nThe sandbox has no network and this command needs it:\n  ${command}\nRun it once with network?`,
+    `\nThe sandbox has no network and this command needs it:\n  ${terminalSafe(command)}\nRun it once with network?`,
   );
 
+/** Anything but yes is no: Ctrl-C or end of input at the question included. */
 async function askYesNo(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answered = new AbortController();
+  rl.on('SIGINT', () => {
+    process.stderr.write('\n');
+    answered.abort();
+  });
+  rl.on('close', () => answered.abort());
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    const answer = await rl.question(`${question} [y/N] `, { signal: answered.signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch (error) {
+    if (answered.signal.aborted) return false;
+    throw error;
   } finally {
     rl.close();
   }
@@ -175,14 +197,26 @@ async function createSandbox(
 const INTERRUPT_GRACE_MS = 10_000;
 
 /**
+ * One Ctrl-C can arrive twice: a terminal signals every process of the foreground
+ * group, and a wrapper around the agent (npx, bin/agent's hand-over) that got it
+ * too forwards it. A repeat this soon after the first is that same Ctrl-C.
+ */
+const DUPLICATE_SIGNAL_MS = 300;
+
+/**
  * First Ctrl-C (or SIGTERM) interrupts: the running call gets an "interrupted"
  * result, the session ends, the sandbox is removed. A second Ctrl-C gives up
  * waiting, removes the sandbox and exits at once.
  */
 function handleSignals(controller: AbortController, sandbox: Sandbox): () => void {
   const giveUp = () => void sandbox.dispose().finally(() => process.exit(ExitCode.interrupted));
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return giveUp();
+    if (controller.signal.aborted) {
+      if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) giveUp();
+      return;
+    }
+    firstAt = performance.now();
     controller.abort(new Error(`received ${signal}`));
     // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
     setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();

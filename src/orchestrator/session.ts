@@ -106,12 +106,12 @@ export class Session {
     const callSignal = AbortSignal.any([signal, sandboxFailed.signal]);
     const executor = new ToolExecutor(
       this.options.tools,
-      (call) => ({
+      (_call, onOutput) => ({
         workspace,
         ...(this.options.visibility && { visibility: this.options.visibility }),
         sandbox,
         signal,
-        onOutput: (chunk) => emit({ type: 'tool_output', id: call.id, chunk }),
+        onOutput,
         ...(this.options.retriever && { retriever: this.options.retriever }),
         ...(this.options.approveNetwork && { approveNetwork: this.options.approveNetwork }),
       }),
