@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { BoundedOutput } from './bounded-output.js';
-import { killMarked, markedProcesses } from './marked-processes.js';
-import { EXEC_MARKER } from './process-tree.js';
+import { EXEC_MARKER, killMarked, markedProcesses } from './marked-processes.js';
 import { withoutKeys } from '../core/model-keys.js';
 
 /** Time a command's processes get to exit after SIGTERM before they are SIGKILLed. */

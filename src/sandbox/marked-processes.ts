@@ -1,5 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { EXEC_MARKER } from './process-tree.js';
+
+/**
+ * The variable every host command carries (its value names the command).
+ * Descendants inherit it, even ones that leave the process group, so it finds
+ * a command's whole tree. (In the Docker sandbox the container boundary does
+ * this job: everything but the resident processes belongs to the command.)
+ */
+export const EXEC_MARKER = 'AGENT_EXEC_ID';
 
 /** Kill rounds: processes may fork while they are being killed. */
 const ROUNDS = 5;
