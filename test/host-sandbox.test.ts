@@ -1,29 +1,27 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HostSandbox } from '../src/sandbox/host.js';
-
-/** Alive and not a zombie waiting to be reaped (PID 1 in a container may never reap it). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
-  return state !== 'Z';
-}
+import { isRunning, waitFor } from './support/processes.js';
 
 function sandbox() {
   const root = mkdtempSync(path.join(tmpdir(), 'agent-host-'));
   return { root, host: new HostSandbox(root) };
 }
 
-/** The host process tree needs a moment after the group is signalled; poll instead of sleeping a fixed time. */
-async function waitUntilGone(pid: number): Promise<boolean> {
-  for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !isRunning(pid);
+/** Live processes whose environment carries the command marker AGENT_EXEC_ID=id. */
+function marked(id: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`AGENT_EXEC_ID=${id}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe('HostSandbox', () => {
@@ -51,7 +49,9 @@ describe('HostSandbox', () => {
     const { root, host } = sandbox();
     const result = await host.exec('sleep 100 & echo $! > bg.pid; sleep 100; wait', { timeoutMs: 500 });
     expect(result).toMatchObject({ exitCode: null, timedOut: true });
-    expect(await waitUntilGone(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8')))).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8'))))).toBe(
+      true,
+    );
   });
 
   it('kills the tree when interrupted and says so', async () => {
@@ -68,14 +68,16 @@ describe('HostSandbox', () => {
       killedBy: 'interrupt',
       output: 'started\n',
     });
-    expect(await waitUntilGone(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8')))).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(readFileSync(path.join(root, 'bg.pid'), 'utf8'))))).toBe(
+      true,
+    );
   });
 
   it('returns when the command ends, stopping background processes it left running', async () => {
     const { host } = sandbox();
     const result = await host.exec('sleep 100 & echo $!', { timeoutMs: 60_000 });
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
-    expect(await waitUntilGone(Number(result.output.trim()))).toBe(true);
+    expect(await waitFor(() => !isRunning(Number(result.output.trim())))).toBe(true);
   });
 
   it('bounds the memory a runaway command can take, keeping the beginning and the end and counting the rest', async () => {
@@ -100,5 +102,38 @@ describe('HostSandbox', () => {
       delete process.env.SOMEPROVIDER_API_KEY;
       delete process.env.AGENT_TEST_PLAIN;
     }
+  });
+
+  describe.skipIf(process.platform !== 'linux')('processes that leave the process group (setsid)', () => {
+    const escapee = "setsid sh -c 'echo $$ > escapee.pid; sleep 30; touch survived' >/dev/null 2>&1 &";
+
+    it('are killed when the command times out', async () => {
+      const { root, host } = sandbox();
+      const result = await host.exec(`echo $AGENT_EXEC_ID; ${escapee} sleep 100`, { timeoutMs: 500 });
+      expect(result).toMatchObject({ timedOut: true });
+      const id = result.output.trim();
+      expect(id).toMatch(/^[\w-]{36}$/);
+      expect(marked(id)).toEqual([]);
+      expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
+    });
+
+    it('are killed when the command exits and leaves them running', async () => {
+      const { root, host } = sandbox();
+      const result = await host.exec(`echo $AGENT_EXEC_ID; ${escapee} sleep 0.2`, { timeoutMs: 30_000 });
+      expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+      expect(marked(result.output.trim())).toEqual([]);
+      expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
+      expect(existsSync(path.join(root, 'survived'))).toBe(false);
+    });
+
+    it('are killed when the sandbox is disposed while the command runs', async () => {
+      const { root, host } = sandbox();
+      const running = host.exec(`${escapee} sleep 0.3; echo started; sleep 100`, {
+        timeoutMs: 60_000,
+        onOutput: () => void host.dispose(),
+      });
+      await running;
+      expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
+    });
   });
 });

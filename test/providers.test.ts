@@ -14,11 +14,11 @@ import type { Script, WireProtocol } from './scripted-provider/types.js';
 let server: ScriptedProvider;
 afterEach(() => server?.close());
 
-async function connect(protocol: WireProtocol, script: Script): Promise<Provider> {
+async function connect(protocol: WireProtocol, script: Script, idleTimeoutMs?: number): Promise<Provider> {
   server = await startScriptedProvider(script);
   return protocol === 'openai'
-    ? new OpenAIProvider({ apiKey: 'test', baseUrl: server.openaiBaseUrl })
-    : new AnthropicProvider({ apiKey: 'test', baseUrl: server.anthropicBaseUrl });
+    ? new OpenAIProvider({ apiKey: 'test', baseUrl: server.openaiBaseUrl, idleTimeoutMs })
+    : new AnthropicProvider({ apiKey: 'test', baseUrl: server.anthropicBaseUrl, idleTimeoutMs });
 }
 
 const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
@@ -214,6 +214,29 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
     });
     expect((await failure(provider.complete(request(), {}))).kind).toBe('server');
     expect(server.requests).toHaveLength(3);
+  });
+
+  it.each([
+    ['accepts and never answers', { fault: 'hang' }],
+    ['sends its headers, then nothing', { fault: 'stall' }],
+    ['stalls in the middle of the stream', { fault: 'stall', afterChunks: 3, ...answer }],
+  ] as const)('gives up on a server that %s: an idle timeout, tried twice', async (_, fault) => {
+    const retries: [number, number, string][] = [];
+    const provider = withRetries(await connect(protocol, () => fault, 200), fastRetries(retries));
+    const error = await failure(provider.complete(request(), {}));
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toMatch(/no data from the model server for 0\.2 s \(idle timeout\)/);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]![2]).toMatch(/^timeout: /);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('waits for a model that sends nothing but keep-alive bytes for longer than the idle timeout', async () => {
+    const retries: [number, number, string][] = [];
+    const slow = { fault: 'slow', pings: 12, everyMs: 50, ...answer } as const;
+    const provider = withRetries(await connect(protocol, () => slow, 300), fastRetries(retries));
+    expect((await provider.complete(request(), {})).text).toBe('Reading both.');
+    expect(retries).toEqual([]);
   });
 
   it('stops with kind aborted when the user interrupts mid-stream', async () => {

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import path from 'node:path';
 import { z } from 'zod';
+import { configPath } from '../core/config-path.js';
 import { UsageError } from './exit-codes.js';
 
 const limits = {
   contextWindow: z.number().int().positive().optional(),
   maxOutputTokens: z.number().int().positive().optional(),
 };
+
+/** Seconds without a byte from the model server before an attempt is abandoned (--idle-timeout). */
+const idleTimeout = z.number().positive().optional();
 
 const providerProfile = z
   .object({
@@ -18,6 +20,7 @@ const providerProfile = z
     apiKeyEnv: z.string().optional(),
     model: z.string().optional(),
     fastModel: z.string().optional(),
+    idleTimeout,
     ...limits,
   })
   .strict();
@@ -27,6 +30,7 @@ const configSchema = z
     /** Provider used when --provider is not given. */
     provider: z.string().optional(),
     model: z.string().optional(),
+    idleTimeout,
     providers: z.record(z.string(), providerProfile).default({}),
     /** Limits for models agent does not know (or knows wrongly). */
     models: z.record(z.string(), z.object(limits).strict()).default({}),
@@ -40,17 +44,6 @@ const configSchema = z
 
 export type ProviderProfile = z.infer<typeof providerProfile>;
 export type AgentConfig = z.infer<typeof configSchema>;
-
-/**
- * The user's configuration file. Only the user's own file is read, never one
- * from the repository: a repository must not be able to send the user's API
- * keys to an endpoint of its choosing.
- */
-export function configPath(env: NodeJS.ProcessEnv): string {
-  if (env.AGENT_CONFIG) return env.AGENT_CONFIG;
-  const base = env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), '.config');
-  return path.join(base, 'agent', 'config.json');
-}
 
 /** The configuration, or an empty one when there is no file. A broken file is a usage error naming the problem. */
 export async function loadConfig(env: NodeJS.ProcessEnv): Promise<AgentConfig> {

@@ -1,8 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, UsageError } from './exit-codes.js';
+import { watchParent } from './parent-watch.js';
+import { jsonLine, terminalSafe } from './terminal-text.js';
 import type { PermissionMode, ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
+
+watchParent();
 
 // Only commander and this file load before a command is chosen: `agent --version`
 // must answer fast, so everything else is imported lazily by the command that needs it.
@@ -42,6 +46,7 @@ export interface RunFlags {
   maxTurns: number;
   maxOutputTokens?: number;
   contextWindow?: number;
+  idleTimeout?: number;
   sandbox: 'docker' | 'none';
   sandboxImage?: string;
   setup?: string;
@@ -51,6 +56,7 @@ export interface RunFlags {
   allowNetwork?: boolean;
   yolo?: boolean;
   permissionMode?: PermissionMode;
+  allowHomeWorkspace?: boolean;
   cwd: string;
   verbose?: boolean;
 }
@@ -85,6 +91,11 @@ const program = new Command()
     "the model's context window in tokens (for models agent does not know)",
     positiveInt,
   )
+  .option(
+    '--idle-timeout <seconds>',
+    'give up on a model request after this long without any data from the server (default 20; tried twice)',
+    positiveNumber,
+  )
   .addOption(
     new Option('--sandbox <kind>', 'where commands run: docker (isolated, no network) or none (the host)')
       .choices(['docker', 'none'])
@@ -113,6 +124,10 @@ const program = new Command()
     ).choices(['plan', 'ask', 'auto-edit', 'yolo']),
   )
   .option('-C, --cwd <dir>', 'repository to work in', process.cwd())
+  .option(
+    '--allow-home-workspace',
+    'allow working in your home directory, / or a directory above home (print mode refuses otherwise)',
+  )
   .option('--verbose', 'in text mode, show tool calls and progress on stderr')
   .showHelpAfterError()
   .action(async (task: string | undefined, flags: RunFlags) => {
@@ -153,7 +168,7 @@ try {
   const usage = error instanceof UsageError;
   const message = error instanceof Error ? error.message : String(error);
   // Bad usage is the user's to fix and needs no stack; anything else is a bug worth its stack.
-  process.stderr.write(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`);
+  process.stderr.write(terminalSafe(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`));
   process.exitCode = usage ? ExitCode.usage : ExitCode.error;
   // Machine-readable runs end with a result line even when no session could start.
   const format = (program.opts() as Partial<RunFlags>).outputFormat;
@@ -169,6 +184,6 @@ try {
       text: '',
       error: message,
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(jsonLine(result));
   }
 }

@@ -1,4 +1,5 @@
 import type { AgentEvent, EventSink } from '../core/events.js';
+import { jsonLine, terminalSafe } from './terminal-text.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
@@ -17,17 +18,27 @@ export interface PrintViewOptions {
  * - text: the final answer (errors on stderr); with `live`, progress as it happens.
  */
 export function createPrintView(options: PrintViewOptions): EventSink {
-  const { stdout, stderr } = options;
-  if (options.format === 'stream-json') return (event) => stdout.write(`${JSON.stringify(event)}\n`);
+  if (options.format === 'stream-json') return (event) => options.stdout.write(jsonLine(event));
   if (options.format === 'json') {
     return (event) => {
-      if (event.type === 'result') stdout.write(`${JSON.stringify(event)}\n`);
+      if (event.type === 'result') options.stdout.write(jsonLine(event));
     };
   }
+  // Model text, tool output and errors reach the terminal: nothing in them may act on it.
+  const stdout = terminalWriter(options.stdout);
+  const stderr = terminalWriter(options.stderr);
   return options.live ? liveTextView(stdout, stderr) : finalTextView(stdout, stderr);
 }
 
-function finalTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): EventSink {
+interface Writer {
+  write(text: string): void;
+}
+
+const terminalWriter = (stream: NodeJS.WritableStream): Writer => ({
+  write: (text) => void stream.write(terminalSafe(text)),
+});
+
+function finalTextView(stdout: Writer, stderr: Writer): EventSink {
   return (event) => {
     if (event.type === 'retry') stderr.write(`agent: ${event.reason}; retrying in ${event.delay_ms} ms\n`);
     if (event.type !== 'result') return;
@@ -36,7 +47,7 @@ function finalTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStr
   };
 }
 
-function liveTextView(stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): EventSink {
+function liveTextView(stdout: Writer, stderr: Writer): EventSink {
   let midLine = false;
   const endLine = () => {
     if (midLine) stdout.write('\n');

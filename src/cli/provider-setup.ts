@@ -4,7 +4,8 @@ import { modelInfo } from '../providers/models.js';
 import { withRetries } from '../providers/retry.js';
 import type { ProviderConnection } from '../runtime/agent.js';
 import { UsageError } from './exit-codes.js';
-import { configPath, loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import { loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import { configPath } from '../core/config-path.js';
 import type { RunFlags } from './main.js';
 
 /** Replies longer than this are rarely useful to a coding loop and slow every turn down. */
@@ -25,6 +26,7 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
       model: flags.model ?? profile?.model ?? config.model,
       baseUrl: flags.baseUrl ?? profile?.baseUrl,
       apiKey: profile?.apiKeyEnv ? requireKey(name!, profile.apiKeyEnv, env) : undefined,
+      idleTimeoutMs: secondsToMs(flags.idleTimeout ?? profile?.idleTimeout ?? config.idleTimeout),
       env,
     });
     const model = modelInfo(configured.model, {
@@ -68,3 +70,6 @@ function requireKey(provider: string, variable: string, env: NodeJS.ProcessEnv):
     );
   return key;
 }
+
+const secondsToMs = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : seconds * 1000;

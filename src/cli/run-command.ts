@@ -8,6 +8,8 @@ import { loadConfig } from './config.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { createPrintView } from './print-view.js';
 import { tuiServices } from './tui-services.js';
+import { homeWorkspaceRisk } from './home-workspace.js';
+import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
 import type { RunFlags } from './main.js';
 
@@ -22,9 +24,11 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   if (!task && !interactive)
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);
+  const homeRisk = flags.allowHomeWorkspace ? undefined : homeWorkspaceRisk(cwd);
+  if (homeRisk) await confirmHomeWorkspace(homeRisk, interactive);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
-  const connection = await connectProvider(flags, process.env);
+  const connection = await connectProvider(flags, providerEnv());
   const { allowFiles } = await loadConfig(process.env);
   const agent = await createAgent({
     cwd,
@@ -108,10 +112,27 @@ async function confirmHostExecution(interactive: boolean): Promise<void> {
     throw new UsageError('not confirmed; use --sandbox docker, or --yolo');
 }
 
+async function confirmHomeWorkspace(risk: string, interactive: boolean): Promise<void> {
+  const remedy = 'run agent in a project directory (-C <dir>), or add --allow-home-workspace';
+  if (!interactive) throw new UsageError(`${risk}. Refusing in print mode: ${remedy}.`);
+  if (!(await askYesNo(`${risk}. Continue?`))) throw new UsageError(`not confirmed; ${remedy}`);
+}
+
+/** Anything but yes is no: Ctrl-C or end of input at the question included. */
 async function askYesNo(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const answered = new AbortController();
+  rl.on('SIGINT', () => {
+    process.stderr.write('\n');
+    answered.abort();
+  });
+  rl.on('close', () => answered.abort());
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    const answer = await rl.question(`${question} [y/N] `, { signal: answered.signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch (error) {
+    if (answered.signal.aborted) return false;
+    throw error;
   } finally {
     rl.close();
   }
@@ -138,16 +159,26 @@ function sandboxChoice(flags: RunFlags): SandboxChoice {
 const INTERRUPT_GRACE_MS = 10_000;
 
 /**
+ * One Ctrl-C can arrive twice: a terminal signals every process of the foreground
+ * group, and a wrapper around the agent (npx, bin/agent's hand-over) that got it
+ * too forwards it. A repeat this soon after the first is that same Ctrl-C.
+ */
+const DUPLICATE_SIGNAL_MS = 300;
+
+/**
  * First Ctrl-C (or SIGTERM) shuts the session down: the running call gets an
  * "interrupted" result, the sandbox is removed, the result says `interrupted`.
  * A second Ctrl-C, or a wind-down that hangs, removes the sandbox and exits at once.
  */
 function handleSignals(agent: AgentSession): () => void {
-  let signalled = false;
   const giveUp = () => void agent.abandon().finally(() => process.exit(ExitCode.interrupted));
+  let firstAt: number | undefined;
   const onSignal = () => {
-    if (signalled) return giveUp();
-    signalled = true;
+    if (firstAt !== undefined) {
+      if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) giveUp();
+      return;
+    }
+    firstAt = performance.now();
     agent.submit({ type: 'shutdown' });
     // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
     setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();

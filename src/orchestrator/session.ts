@@ -101,11 +101,11 @@ export class Session {
     this.pipeline = new ToolPipeline(
       options.tools,
       options.permissions,
-      (call, requestPermission) => ({
+      (_call, { onOutput, requestPermission }) => ({
         workspace: options.workspace,
         sandbox: options.sandbox,
         signal: this.signal,
-        onOutput: (chunk) => options.emit({ type: 'tool_output', id: call.id, chunk }),
+        onOutput,
         requestPermission,
         ...(options.visibility && { visibility: options.visibility }),
         ...(options.retriever && { retriever: options.retriever }),

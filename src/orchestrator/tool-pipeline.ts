@@ -4,16 +4,24 @@ import type { ToolCall, ToolResultMessage } from '../core/messages.js';
 import type { ParsedCall, ToolRegistry } from '../../tools/registry.js';
 import { capHeadTail, type HeadTailLimits } from '../../tools/output-cap.js';
 import { ToolError, fail, type Tool, type ToolContext, type ToolResult } from '../../tools/tool.js';
+import { LiveOutput } from './live-output.js';
 import { LoopDetector } from './loop-detector.js';
 import type { PermissionOutcome, Permissions } from './permissions.js';
 
-/** Builds a call's context; `requestPermission` routes the tool's own requests (network) through the pipeline. */
+/**
+ * Builds a call's context from what the pipeline provides for it: where its
+ * live output goes, and `requestPermission`, which routes the tool's own
+ * requests (network) through the permission step.
+ */
 export type ToolContextFactory = (
   call: ToolCall,
-  requestPermission: ToolContext['requestPermission'],
+  hooks: Pick<ToolContext, 'onOutput' | 'requestPermission'>,
 ) => ToolContext;
 
-/** Read-only calls of one turn running at once: enough for parallel reads, too few to swamp the machine. */
+/**
+ * Read-only calls of one turn that run at once. A model may ask for hundreds
+ * (300 searches, each an rg process); more than a few gain nothing.
+ */
 const MAX_CONCURRENT_CALLS = 8;
 
 /**
@@ -76,7 +84,9 @@ export class ToolPipeline {
       arguments: call.arguments,
       display: displayOf(call, parsed),
     });
-    const result = await this.execute(call, parsed, signal);
+    const live = new LiveOutput(call.id, this.emit);
+    const result = await this.execute(call, parsed, signal, live.push);
+    live.flush();
     const output = capHeadTail(result.output, MODEL_OUTPUT_LIMITS);
     this.emit({
       type: 'tool_call_end',
@@ -90,18 +100,26 @@ export class ToolPipeline {
     return { role: 'tool', toolCallId: call.id, name: call.name, content: output, isError: result.isError };
   }
 
-  private async execute(call: ToolCall, parsed: ParsedCall, signal: AbortSignal): Promise<ToolResult> {
+  private async execute(
+    call: ToolCall,
+    parsed: ParsedCall,
+    signal: AbortSignal,
+    onOutput: (chunk: string) => void,
+  ): Promise<ToolResult> {
     if (signal.aborted) return fail(`${call.name} was not run: the session was interrupted.`);
     if (!parsed.ok) return fail(parsed.error);
     const loop = this.loops.check(call);
     if (loop) return fail(loop);
     const { tool, args } = parsed;
-    const ctx = this.contextFor(call, async (request) => {
-      const outcome = await this.permissions.check(
-        { ...request, detail: async () => request.detail, callId: call.id },
-        signal,
-      );
-      return outcome.approved;
+    const ctx = this.contextFor(call, {
+      onOutput,
+      requestPermission: async (request) => {
+        const outcome = await this.permissions.check(
+          { ...request, detail: async () => request.detail, callId: call.id },
+          signal,
+        );
+        return outcome.approved;
+      },
     });
     let permitted: PermissionOutcome;
     try {

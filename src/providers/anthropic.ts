@@ -3,6 +3,7 @@ import type { Message, ToolCall } from '../core/messages.js';
 import type { Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers, ToolSpec } from './provider.js';
+import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
@@ -12,6 +13,8 @@ export interface AnthropicProviderOptions {
   apiKey: string;
   /** Unset means api.anthropic.com. */
   baseUrl?: string;
+  /** Abort an attempt after this long without a byte from the server. */
+  idleTimeoutMs?: number;
 }
 
 type Role = 'user' | 'assistant';
@@ -116,8 +119,10 @@ const PROVIDER_NAME = 'anthropic';
 export class AnthropicProvider implements Provider {
   readonly name = PROVIDER_NAME;
   private readonly sdk: () => Promise<Anthropic>;
+  private readonly idleTimeoutMs: number | undefined;
 
   constructor(options: AnthropicProviderOptions) {
+    this.idleTimeoutMs = options.idleTimeoutMs;
     this.sdk = lazySdkClient(
       () => import('@anthropic-ai/sdk'),
       options.apiKey,
@@ -125,8 +130,17 @@ export class AnthropicProvider implements Provider {
     );
   }
 
-  async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
-    const { signal } = request;
+  complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+    return withIdleTimeout(this.idleTimeoutMs, request.signal, (signal) =>
+      this.attempt(request, handlers, signal),
+    );
+  }
+
+  private async attempt(
+    request: ModelRequest,
+    handlers: StreamHandlers,
+    signal: AbortSignal,
+  ): Promise<ModelResponse> {
     try {
       const client = await this.sdk();
       const stream = await client.messages.create(
@@ -186,7 +200,7 @@ export class AnthropicProvider implements Provider {
         } else if (event.type === 'message_stop') complete = true;
       }
       // The SDK ends iteration quietly on abort, and a cut connection can end it before message_stop.
-      if (signal?.aborted) throw toProviderError(signal.reason, signal);
+      if (signal.aborted) throw toProviderError(signal.reason, signal);
       if (!complete) throw truncatedStream(this.name);
 
       const present = blocks.filter((block) => block !== undefined);

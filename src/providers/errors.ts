@@ -57,6 +57,8 @@ const isAbort = (error: unknown): boolean =>
  */
 export function toProviderError(error: unknown, signal?: AbortSignal): ProviderError {
   if (error instanceof ProviderError) return error;
+  // The idle timeout aborts with its own error as the reason; the user's interrupt does not.
+  if (signal?.reason instanceof ProviderError) return signal.reason;
   const message = error instanceof Error ? error.message : String(error);
   if (signal?.aborted || isAbort(error)) return new ProviderError('Request aborted', 'aborted');
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;

@@ -13,6 +13,8 @@ export interface ProviderSettings {
   /** Flags win over the environment. */
   baseUrl?: string;
   apiKey?: string;
+  /** Abort an attempt after this long without a byte from the server (default: idle-timeout.ts). */
+  idleTimeoutMs?: number;
   env: Record<string, string | undefined>;
 }
 
@@ -75,7 +77,7 @@ export async function createProvider(settings: ProviderSettings): Promise<Config
     (name === 'openai' && baseUrl ? LOCAL_SERVER_KEY : undefined);
   if (!apiKey) throw missingKey(name);
   const model = settings.model || DEFAULT_MODELS[name];
-  const provider =
-    name === 'openai' ? new OpenAIProvider({ apiKey, baseUrl }) : new AnthropicProvider({ apiKey, baseUrl });
+  const options = { apiKey, baseUrl, idleTimeoutMs: settings.idleTimeoutMs };
+  const provider = name === 'openai' ? new OpenAIProvider(options) : new AnthropicProvider(options);
   return { provider, name, model, ...(baseUrl && { baseUrl }) };
 }

@@ -3,6 +3,7 @@ import type { Message, ToolCall } from '../core/messages.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
+import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
@@ -12,6 +13,8 @@ export interface OpenAIProviderOptions {
   apiKey: string;
   /** Unset means api.openai.com. */
   baseUrl?: string;
+  /** Abort an attempt after this long without a byte from the server. */
+  idleTimeoutMs?: number;
 }
 
 function toWireMessages(system: string, messages: Message[]): OpenAI.ChatCompletionMessageParam[] {
@@ -67,8 +70,17 @@ export class OpenAIProvider implements Provider {
     this.sdk = lazySdkClient(() => import('openai'), options.apiKey, options.baseUrl ?? DEFAULT_BASE_URL);
   }
 
-  async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
-    const { signal } = request;
+  complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+    return withIdleTimeout(this.options.idleTimeoutMs, request.signal, (signal) =>
+      this.attempt(request, handlers, signal),
+    );
+  }
+
+  private async attempt(
+    request: ModelRequest,
+    handlers: StreamHandlers,
+    signal: AbortSignal,
+  ): Promise<ModelResponse> {
     try {
       const client = await this.sdk();
       const stream = await client.chat.completions.create(
@@ -112,7 +124,7 @@ export class OpenAIProvider implements Provider {
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
       // The SDK ends iteration quietly on abort, and a cut connection can end it without a finish reason.
-      if (signal?.aborted) throw toProviderError(signal.reason, signal);
+      if (signal.aborted) throw toProviderError(signal.reason, signal);
       if (!finishReason) throw truncatedStream(this.name);
 
       const toolCalls: ToolCall[] = calls

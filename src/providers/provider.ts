@@ -44,6 +44,8 @@ export type ProviderErrorKind =
   | 'overloaded'
   | 'server'
   | 'connection'
+  /** The server went silent (see idle-timeout.ts). */
+  | 'timeout'
   | 'context_length'
   | 'auth'
   | 'bad_request'
@@ -62,6 +64,6 @@ export class ProviderError extends Error {
   }
 
   get retryable(): boolean {
-    return ['rate_limit', 'overloaded', 'server', 'connection'].includes(this.kind);
+    return ['rate_limit', 'overloaded', 'server', 'connection', 'timeout'].includes(this.kind);
   }
 }

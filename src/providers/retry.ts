@@ -9,6 +9,8 @@ import {
 export interface RetryOptions {
   /** Total attempts including the first. */
   maxAttempts?: number;
+  /** Attempts that may end in an idle timeout: a server that went silent twice is not waited for a third time. */
+  maxTimeoutAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** A server asking for a longer wait than this is not waited for: the error surfaces instead. */
@@ -19,7 +21,13 @@ export interface RetryOptions {
   random?: () => number;
 }
 
-const DEFAULTS = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 };
+const DEFAULTS = {
+  maxAttempts: 5,
+  maxTimeoutAttempts: 2,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** Exponential backoff with "equal jitter": half the step is fixed, half random, so retries spread out but never collapse to zero. */
 export function backoffDelay(
@@ -49,16 +57,21 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Wraps a provider so transient failures (rate limits, overload, 5xx, dropped connections) are retried. */
 export function withRetries(provider: Provider, options: RetryOptions = {}): Provider {
-  const { maxAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } = { ...DEFAULTS, ...options };
+  const { maxAttempts, maxTimeoutAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } = {
+    ...DEFAULTS,
+    ...options,
+  };
   return {
     name: provider.name,
     async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+      let timeouts = 0;
       for (let attempt = 1; ; attempt++) {
         try {
           return await provider.complete(request, handlers);
         } catch (error) {
           const retryable = error instanceof ProviderError && error.retryable && !request.signal?.aborted;
           if (!retryable || attempt >= maxAttempts) throw error;
+          if (error.kind === 'timeout' && ++timeouts >= maxTimeoutAttempts) throw error;
           if (error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfterMs) throw error;
           const delayMs =
             error.retryAfterMs ?? backoffDelay(attempt, baseDelayMs, maxDelayMs, options.random);

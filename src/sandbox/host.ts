@@ -1,18 +1,16 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { BoundedOutput } from './bounded-output.js';
+import { EXEC_MARKER, killMarked, markedProcesses } from './marked-processes.js';
+import { withoutKeys } from '../core/model-keys.js';
 
-/** Time a process group gets to exit after SIGTERM before it is SIGKILLed. */
+/** Time a command's processes get to exit after SIGTERM before they are SIGKILLed. */
 const KILL_GRACE_MS = 1_000;
-
-/** The model's commands never see the keys the harness uses to talk to model providers. */
-const MODEL_KEY = /(^|_)API_KEY$|^ANTHROPIC_AUTH_TOKEN$/;
-
-function withoutModelKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !MODEL_KEY.test(name)));
-}
+const POLL_MS = 50;
 
 /** Environment that keeps tools from waiting for a human (pagers, credential prompts). */
 const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
@@ -20,14 +18,16 @@ const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMP
 /**
  * Runs commands directly on this machine, in the workspace. No isolation: it
  * is the explicit opt-out from the Docker sandbox. Each command gets its own
- * process group so that a timeout, an interrupt, or the command finishing
- * takes every process it started down with it.
+ * process group and a marker in its environment, so that a timeout, an
+ * interrupt, the command finishing or the session ending takes every process
+ * it started down with it, also ones that left the group (setsid).
  */
 export class HostSandbox implements Sandbox {
   readonly kind = 'host';
   readonly networkBlocked: boolean = false;
 
   private readonly root: string;
+  private readonly running = new Set<CommandTree>();
 
   constructor(root: string) {
     this.root = root;
@@ -35,15 +35,18 @@ export class HostSandbox implements Sandbox {
 
   async start(): Promise<void> {}
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    await Promise.all([...this.running].map((tree) => tree.stop()));
+  }
 
   exec(command: string, options: ExecOptions): Promise<ExecResult> {
     const started = performance.now();
+    const execId = randomUUID();
     const child = spawn('bash', ['-c', command], {
       cwd: this.root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...withoutModelKeys(process.env), ...NON_INTERACTIVE_ENV },
+      env: { ...withoutKeys(process.env), ...NON_INTERACTIVE_ENV, [EXEC_MARKER]: execId },
     });
     const output = new BoundedOutput();
     const collect = (stream: Readable) => {
@@ -61,70 +64,89 @@ export class HostSandbox implements Sandbox {
 
     let timedOut = false;
     let interrupted = false;
-    const group = new ProcessGroup(child.pid);
+    const tree = new CommandTree(child.pid, execId);
+    this.running.add(tree);
     const timer = setTimeout(() => {
       timedOut = true;
-      group.terminate();
+      void tree.stop();
     }, options.timeoutMs);
     const onAbort = () => {
       interrupted = true;
-      group.terminate();
+      void tree.stop();
     };
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      this.running.delete(tree);
+    };
 
     return new Promise((resolve, reject) => {
       child.on('error', (error) => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        settle();
         reject(error);
       });
       // Background processes left behind would hold the pipes open (and leak): end them with the command.
       child.on('exit', () => {
-        group.terminate();
-        // A process that left the group (setsid) may still hold a pipe; stop waiting for it.
+        void tree.stop();
+        // A process that shed the marker (env -i) may still hold a pipe; stop waiting for it.
         setTimeout(() => {
           child.stdout.destroy();
           child.stderr.destroy();
         }, 2 * KILL_GRACE_MS).unref();
       });
       child.on('close', (code) => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        resolve({
-          exitCode: timedOut || interrupted ? null : code,
-          output: output.text,
-          ...(output.dropped && { dropped: output.dropped }),
-          timedOut,
-          ...(interrupted && !timedOut ? { killedBy: 'interrupt' as const } : {}),
-          durationMs: performance.now() - started,
+        void tree.stop().then(() => {
+          settle();
+          resolve({
+            exitCode: timedOut || interrupted ? null : code,
+            output: output.text,
+            ...(output.dropped && { dropped: output.dropped }),
+            timedOut,
+            ...(interrupted && !timedOut ? { killedBy: 'interrupt' as const } : {}),
+            durationMs: performance.now() - started,
+          });
         });
       });
     });
   }
 }
 
-/** The process group led by a detached child: SIGTERM first, SIGKILL if anything is still alive shortly after. */
-class ProcessGroup {
-  private killTimer: NodeJS.Timeout | undefined;
+/**
+ * The processes of one command: its process group (led by the detached bash)
+ * and everything carrying its marker. Stopping gives the group SIGTERM and the
+ * marked processes a grace period to exit, then SIGKILLs the group and every
+ * marked process still alive.
+ */
+class CommandTree {
+  private stopping: Promise<void> | undefined;
 
-  private readonly pid: number | undefined;
+  constructor(
+    private readonly pid: number | undefined,
+    private readonly execId: string,
+  ) {}
 
-  constructor(pid: number | undefined) {
-    this.pid = pid;
+  stop(): Promise<void> {
+    return (this.stopping ??= this.terminate());
   }
 
-  terminate(): void {
-    if (this.killTimer || !this.signal('SIGTERM')) return;
-    this.killTimer = setTimeout(() => this.signal('SIGKILL'), KILL_GRACE_MS);
-    this.killTimer.unref();
+  private async terminate(): Promise<void> {
+    this.signalGroup('SIGTERM');
+    // Zombies no longer carry an environment, so this waits for live processes only.
+    for (let waited = 0; waited < KILL_GRACE_MS; waited += POLL_MS) {
+      if ((await markedProcesses(this.execId)).length === 0) break;
+      await sleep(POLL_MS);
+    }
+    this.signalGroup('SIGKILL');
+    await killMarked(this.execId);
   }
 
   /** false when the group no longer exists. */
-  private signal(name: NodeJS.Signals): boolean {
+  private signalGroup(signal: NodeJS.Signals): boolean {
     if (this.pid === undefined) return false;
     try {
-      process.kill(-this.pid, name);
+      process.kill(-this.pid, signal);
       return true;
     } catch {
       return false;

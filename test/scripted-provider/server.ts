@@ -149,14 +149,17 @@ export async function startScriptedProvider(
       sendError(response, wire.error('script_error', error instanceof Error ? error.message : String(error)));
       return;
     }
-    if (isFault(reply) && reply.fault !== 'drop') {
+    // Left open until the server closes.
+    if (isFault(reply) && reply.fault === 'hang') return;
+    if (isFault(reply) && reply.fault !== 'drop' && reply.fault !== 'stall' && reply.fault !== 'slow') {
       const error = wire.error(reply.fault, OVERSIZED_PROMPT_TOKENS);
       const retryAfter: Record<string, string> =
         reply.fault === '429' ? { 'retry-after': String(reply.retryAfterSeconds ?? 1) } : {};
       sendError(response, { ...error, headers: { ...error.headers, ...retryAfter } });
       return;
     }
-    const dropAfter = isFault(reply) ? (reply.afterChunks ?? 2) : undefined;
+    const stallAfter = isFault(reply) && reply.fault === 'stall' ? (reply.afterChunks ?? 0) : undefined;
+    const dropAfter = isFault(reply) && reply.fault === 'drop' ? (reply.afterChunks ?? 2) : undefined;
     const answer = resolveAnswer(reply, rawBody, wire);
     if (!turn.stream) {
       if (dropAfter !== undefined) request.socket.destroy();
@@ -165,6 +168,17 @@ export async function startScriptedProvider(
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events = wire.events(answer, turn.model);
+    if (isFault(reply) && reply.fault === 'slow') {
+      for (let ping = 0; ping < reply.pings; ping++) {
+        await write(response, ': ping\n\n');
+        await new Promise((resolve) => setTimeout(resolve, reply.everyMs));
+      }
+    }
+    if (stallAfter !== undefined) {
+      response.flushHeaders();
+      for (const event of events.slice(0, stallAfter)) await write(response, formatSse(event));
+      return;
+    }
     if (dropAfter === undefined) {
       // Still one SSE event per delta, sent in one write: the overhead bench measures the harness, not this server.
       response.end(events.map(formatSse).join(''));
@@ -172,7 +186,7 @@ export async function startScriptedProvider(
     }
     // Each chunk is flushed before the cut, so the client really has received a partial stream.
     for (const event of events.slice(0, dropAfter)) await write(response, formatSse(event));
-    if (isFault(reply) && reply.endCleanly) response.end();
+    if (isFault(reply) && reply.fault === 'drop' && reply.endCleanly) response.end();
     else request.socket.destroy();
   }
 

@@ -48,9 +48,18 @@ export type ScriptedFault =
    * endCleanly closes the response normally, as a proxy that times out might.
    */
   | ({ fault: 'drop'; afterChunks?: number; endCleanly?: boolean } & ScriptedAnswer)
+  /** Accepts the request and never answers, not even with headers, as a stuck server might. */
+  | { fault: 'hang' }
+  /** Sends the headers and the first chunks of the answer (none by default), then nothing, keeping the connection open. */
+  | ({ fault: 'stall'; afterChunks?: number } & ScriptedAnswer)
+  /** Sends only keep-alive bytes (SSE comments), `pings` of them `everyMs` apart, then the answer: a model thinking silently. */
+  | ({ fault: 'slow'; pings: number; everyMs: number } & ScriptedAnswer)
   | { fault: 'context_length' };
 
 export type ScriptedReply = ScriptedAnswer | ScriptedFault;
+
+/** Faults answered with an HTTP error; the others misbehave on the connection itself. */
+export type ErrorFault = Exclude<ScriptedFault['fault'], 'drop' | 'hang' | 'stall' | 'slow'>;
 
 export type Script = (turn: ReceivedTurn) => ScriptedReply | Promise<ScriptedReply>;
 
@@ -82,10 +91,7 @@ export interface WireFormat {
   toolCallId(n: number): string;
   json(answer: ResolvedAnswer, model: string): unknown;
   events(answer: ResolvedAnswer, model: string): SseEvent[];
-  error(
-    fault: Exclude<ScriptedFault['fault'], 'drop'> | 'script_error' | 'invalid_request',
-    detail: string,
-  ): WireError;
+  error(fault: ErrorFault | 'script_error' | 'invalid_request', detail: string): WireError;
   /** Why the request breaks the protocol's replay rules for earlier answers, if it does. */
   replayError?(body: Record<string, unknown>, callsWithThinking: ReadonlySet<string>): string | undefined;
 }

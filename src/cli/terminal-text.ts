@@ -1,0 +1,40 @@
+/**
+ * Text from the model, tools and commands is printed to the user's terminal,
+ * where escape sequences would act: set the title, write the clipboard
+ * (OSC 52), clear the screen, rewrite earlier lines. Whole sequences go first
+ * so no debris of them remains; then every control character left, so nothing
+ * gets through even when a sequence was split across chunks.
+ */
+const SEQUENCES = new RegExp(
+  [
+    // OSC, DCS, SOS, PM, APC: up to BEL or ST (or the end of the chunk).
+    '(?:\\x1b[\\]PX^_]|[\\x90\\x98\\x9d\\x9e\\x9f])[^\\x07\\x1b\\x9c]*(?:\\x07|\\x1b\\\\|\\x9c)?',
+    // CSI: parameters, intermediates, final byte.
+    '(?:\\x1b\\[|\\x9b)[\\x30-\\x3f]*[\\x20-\\x2f]*[\\x40-\\x7e]?',
+    // Any other escape: ESC, intermediates, final byte.
+    '\\x1b[\\x20-\\x2f]*[\\x30-\\x7e]?',
+  ].join('|'),
+  'g',
+);
+
+/** C0 controls but tab and newline, DEL, C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** Text safe to print: no control characters but newline and tab (a carriage return becomes a newline). */
+export function terminalSafe(text: string): string {
+  return text.replace(SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROLS, '');
+}
+
+/**
+ * An event as one JSON line. JSON escapes C0 controls but not DEL and C1
+ * (U+0080–U+009F, which some terminals obey), so those are escaped here too;
+ * the line still parses to the same value.
+ */
+export function jsonLine(value: unknown): string {
+  const json = JSON.stringify(value).replace(
+    /[\x7f-\x9f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return `${json}\n`;
+}
