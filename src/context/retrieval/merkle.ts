@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
+import { lstatConfinedSync, readConfinedSync } from '../../fs/confined.js';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules.js';
 import type { DirtyPaths } from './dir-watcher.js';
 import { isSecretPath } from './secrets.js';
@@ -119,7 +120,7 @@ export class MerkleTree {
     visitedDirs: Set<string>,
   ): string | undefined {
     const absolute = path.join(this.root, dir);
-    const stats = statOrUndefined(absolute);
+    const stats = this.lstat(dir);
     if (!stats?.isDirectory()) return undefined;
     this.onDirectory?.(dir);
     const previous = this.dirs.get(dir);
@@ -148,7 +149,7 @@ export class MerkleTree {
   /** Lists a known directory again: new entries are indexed, vanished ones dropped, unchanged subdirectories kept. */
   private relist(dir: string, diff: TreeDiff, touched: Set<string>): void {
     const previous = this.dirs.get(dir);
-    const stats = statOrUndefined(path.join(this.root, dir));
+    const stats = this.lstat(dir);
     if (!previous || !stats?.isDirectory()) return; // its parent's listing reports the removal
     this.onDirectory?.(dir);
     const listing = this.list(dir, path.join(this.root, dir));
@@ -204,13 +205,23 @@ export class MerkleTree {
       if (known === dir || known.startsWith(prefix)) this.dirs.delete(known);
   }
 
+  /**
+   * Stats and, when it changed, reads one file through its verified directory
+   * (src/fs/confined.ts): the sandbox can swap a file for a symlink to a host
+   * file or for a FIFO at any moment, and neither may be read or waited on.
+   */
   private visitFile(file: string, diff: TreeDiff): string | undefined {
-    const stats = statOrUndefined(path.join(this.root, file));
+    const stats = this.lstat(file);
     diff.filesStatted++;
     if (!stats?.isFile()) return undefined;
     const previous = this.files.get(file);
     if (previous && previous.size === stats.size && previous.mtimeMs === stats.mtimeMs) return previous.hash;
-    const content = stats.size > MAX_FILE_BYTES ? undefined : readOrUndefined(path.join(this.root, file));
+    let content: Buffer | undefined;
+    if (stats.size <= MAX_FILE_BYTES) {
+      content = readConfinedSync(this.root, path.join(this.root, file), MAX_FILE_BYTES);
+      // Readable a moment ago: it was swapped or removed meanwhile; the next sync sees what it became.
+      if (!content) return undefined;
+    }
     const hash = content
       ? createHash('sha1').update(content).digest('hex')
       : `unread:${stats.size}:${stats.mtimeMs}`;
@@ -224,7 +235,7 @@ export class MerkleTree {
     return IGNORE_FILES.some((name) => {
       const known = previous.files.includes(name) ? this.files.get(join(dir, name)) : undefined;
       if (!known && !entriesChanged) return false;
-      const stats = statOrUndefined(path.join(this.root, dir, name));
+      const stats = this.lstat(join(dir, name));
       if (!known || !stats) return known !== undefined || stats !== undefined;
       return known.size !== stats.size || known.mtimeMs !== stats.mtimeMs;
     });
@@ -252,6 +263,11 @@ export class MerkleTree {
     return { files: files.sort(), dirs: dirs.sort() };
   }
 
+  /** What a relative path is, a symlink never followed, looked up through its verified directory. */
+  private lstat(relative: string): Stats | undefined {
+    return lstatConfinedSync(this.root, path.join(this.root, relative));
+  }
+
   private rulesFor(dir: string): IgnoreRules {
     let rules = this.rules.get(dir);
     if (!rules) {
@@ -277,20 +293,4 @@ function parentOf(dir: string): string {
 
 function join(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
-}
-
-function statOrUndefined(absolute: string): Stats | undefined {
-  try {
-    return statSync(absolute);
-  } catch {
-    return undefined;
-  }
-}
-
-function readOrUndefined(absolute: string): Buffer | undefined {
-  try {
-    return readFileSync(absolute);
-  } catch {
-    return undefined;
-  }
 }
