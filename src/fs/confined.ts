@@ -414,29 +414,8 @@ export function readConfinedSync(root: string, absolute: string, maxBytes: numbe
     try {
       next = withDirSync(root, path.dirname(target), target, (dir) => {
         const name = path.basename(target);
-        let fd: number;
-        try {
-          fd = openSync(dir.entry(name), READ_FLAGS);
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ELOOP' || code === 'EMLINK')
-            return path.resolve(dir.real, readlinkSync(dir.entry(name)));
-          return undefined;
-        }
-        try {
-          const info = fstatSync(fd);
-          if (!info.isFile() || info.size > maxBytes) return undefined;
-          const buffer = Buffer.alloc(info.size);
-          let filled = 0;
-          while (filled < buffer.length) {
-            const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
-            if (read === 0) break;
-            filled += read;
-          }
-          return buffer.subarray(0, filled);
-        } finally {
-          closeSync(fd);
-        }
+        const read = readRegularSync(dir.entry(name), maxBytes);
+        return read === SYMLINK ? path.resolve(dir.real, readlinkSync(dir.entry(name))) : read;
       });
     } catch {
       return undefined;
@@ -445,6 +424,73 @@ export function readConfinedSync(root: string, absolute: string, maxBytes: numbe
     target = next;
   }
   return undefined;
+}
+
+const SYMLINK = Symbol('symlink');
+
+/** A regular file's bytes when it has at most maxBytes; SYMLINK when the entry is one (not followed). */
+function readRegularSync(entry: string, maxBytes: number): Buffer | typeof SYMLINK | undefined {
+  let fd: number;
+  try {
+    fd = openSync(entry, READ_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' || code === 'EMLINK' ? SYMLINK : undefined;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > maxBytes) return undefined;
+    const buffer = Buffer.alloc(info.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A directory inside the root held open, to look up many of its entries for the cost of one check. */
+export interface ConfinedDirSync {
+  /** What an entry is, a symlink not followed; undefined when missing. */
+  lstat(name: string): Stats | undefined;
+  /** A regular file's bytes when it has at most maxBytes; undefined for anything else (symlinks are not followed). */
+  read(name: string, maxBytes: number): Buffer | undefined;
+}
+
+/** Runs `use` on a directory opened and verified inside the root; undefined when it is missing or leads out. */
+export function withConfinedDirSync<T>(
+  root: string,
+  dir: string,
+  use: (dir: ConfinedDirSync) => T,
+): T | undefined {
+  let opened = false;
+  try {
+    return withDirSync(root, dir, dir, (pinnedDir) => {
+      opened = true;
+      return use({
+        lstat: (name) => lstatOrUndefined(pinnedDir.entry(name)),
+        read: (name, maxBytes) => {
+          const read = readRegularSync(pinnedDir.entry(name), maxBytes);
+          return read === SYMLINK ? undefined : read;
+        },
+      });
+    });
+  } catch (error) {
+    if (opened) throw error; // from `use`: not ours to hide
+    return undefined;
+  }
+}
+
+function lstatOrUndefined(entry: string): Stats | undefined {
+  try {
+    return lstatSync(entry);
+  } catch {
+    return undefined;
+  }
 }
 
 /** readdirConfined for synchronous callers; [] when the directory is gone or leads out of the root. */
@@ -461,11 +507,5 @@ export function readdirConfinedSync(root: string, dir: string): Dirent[] {
 /** lstat of a path inside the root through its pinned directory; undefined when missing or outside. */
 export function lstatConfinedSync(root: string, absolute: string): Stats | undefined {
   if (absolute === root) return lstatSync(root);
-  try {
-    return withDirSync(root, path.dirname(absolute), absolute, (dir) =>
-      lstatSync(dir.entry(path.basename(absolute))),
-    );
-  } catch {
-    return undefined;
-  }
+  return withConfinedDirSync(root, path.dirname(absolute), (dir) => dir.lstat(path.basename(absolute)));
 }

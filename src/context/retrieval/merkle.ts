@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { lstatConfinedSync, readConfinedSync } from '../../fs/confined.js';
+import { lstatConfinedSync, withConfinedDirSync, type ConfinedDirSync } from '../../fs/confined.js';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules.js';
 import type { DirtyPaths } from './dir-watcher.js';
 import { isSecretPath } from './secrets.js';
@@ -100,7 +100,8 @@ export class MerkleTree {
     for (const file of dirty.files) {
       const parent = parentOf(file);
       if (touched.has(parent) || !this.files.has(file)) continue;
-      if (this.visitFile(file, diff) === undefined) this.relist(parent, diff, touched);
+      if (this.visitFiles(parent, [path.posix.basename(file)], diff).length === 0)
+        this.relist(parent, diff, touched);
       else touched.add(parent);
     }
     this.rehash(touched, diff);
@@ -132,11 +133,8 @@ export class MerkleTree {
     const listing =
       !rulesChanged && previous && previous.mtimeMs === stats.mtimeMs ? previous : this.list(dir, absolute);
     visitedDirs.add(dir);
-    const files = listing.files.filter((name) => {
-      const present = this.visitFile(join(dir, name), diff) !== undefined;
-      if (present) visitedFiles.add(join(dir, name));
-      return present;
-    });
+    const files = this.visitFiles(dir, listing.files, diff);
+    for (const name of files) visitedFiles.add(join(dir, name));
     const dirs = listing.dirs.filter(
       (name) => this.visit(join(dir, name), rulesChanged, diff, visitedFiles, visitedDirs) !== undefined,
     );
@@ -153,7 +151,7 @@ export class MerkleTree {
     if (!previous || !stats?.isDirectory()) return; // its parent's listing reports the removal
     this.onDirectory?.(dir);
     const listing = this.list(dir, path.join(this.root, dir));
-    const files = listing.files.filter((name) => this.visitFile(join(dir, name), diff) !== undefined);
+    const files = this.visitFiles(dir, listing.files, diff);
     for (const name of previous.files) if (!files.includes(name)) this.removeFile(join(dir, name), diff);
     const visitedFiles = new Set<string>();
     const visitedDirs = new Set<string>();
@@ -206,28 +204,39 @@ export class MerkleTree {
   }
 
   /**
-   * Stats and, when it changed, reads one file through its verified directory
-   * (src/fs/confined.ts): the sandbox can swap a file for a symlink to a host
-   * file or for a FIFO at any moment, and neither may be read or waited on.
+   * Stats the named files of a directory and reads those that changed, all
+   * through the directory opened once and verified (src/fs/confined.ts): the
+   * sandbox can swap a file for a symlink to a host file, a FIFO, or the
+   * directory itself for a link out, at any moment, and none of them may be
+   * read or waited on. Returns the names still present as regular files.
    */
-  private visitFile(file: string, diff: TreeDiff): string | undefined {
-    const stats = this.lstat(file);
-    diff.filesStatted++;
-    if (!stats?.isFile()) return undefined;
+  private visitFiles(dir: string, names: string[], diff: TreeDiff): string[] {
+    const present = withConfinedDirSync(this.root, path.join(this.root, dir), (pinned) =>
+      names.filter((name) => this.visitFile(dir, name, pinned, diff)),
+    );
+    diff.filesStatted += names.length;
+    return present ?? [];
+  }
+
+  /** Whether the file is present; records its hash, and its content when that changed. */
+  private visitFile(dir: string, name: string, pinned: ConfinedDirSync, diff: TreeDiff): boolean {
+    const stats = pinned.lstat(name);
+    if (!stats?.isFile()) return false;
+    const file = join(dir, name);
     const previous = this.files.get(file);
-    if (previous && previous.size === stats.size && previous.mtimeMs === stats.mtimeMs) return previous.hash;
+    if (previous && previous.size === stats.size && previous.mtimeMs === stats.mtimeMs) return true;
     let content: Buffer | undefined;
     if (stats.size <= MAX_FILE_BYTES) {
-      content = readConfinedSync(this.root, path.join(this.root, file), MAX_FILE_BYTES);
+      content = pinned.read(name, MAX_FILE_BYTES);
       // Readable a moment ago: it was swapped or removed meanwhile; the next sync sees what it became.
-      if (!content) return undefined;
+      if (!content) return false;
     }
     const hash = content
       ? createHash('sha1').update(content).digest('hex')
       : `unread:${stats.size}:${stats.mtimeMs}`;
     this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, hash });
     if (previous?.hash !== hash) diff.changed.push(content ? { path: file, content } : { path: file });
-    return hash;
+    return true;
   }
 
   /** Whether an ignore file in the directory was edited, or (when its entries changed) added or removed. */
