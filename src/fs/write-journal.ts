@@ -11,7 +11,7 @@ import { stateDir } from '../core/state-dir.js';
  * ever wrote to). One small file per write, named by a hash of the temporary
  * path, holding that path, its workspace root and the writer's pid.
  */
-export interface PendingWrite {
+interface PendingWrite {
   pid: number;
   root: string;
   path: string;
