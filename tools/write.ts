@@ -1,9 +1,7 @@
-import { mkdir, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from './atomic-write.js';
+import { lstatConfined } from '../src/fs/confined.js';
 import { plural } from './output-cap.js';
-import { ToolError, ok, type Tool } from './tool.js';
+import { ok, type Tool } from './tool.js';
 
 const schema = z.object({
   path: z.string().describe('File to create or overwrite, relative to the repository root.'),
@@ -18,17 +16,14 @@ export const writeTool: Tool<typeof schema> = {
   schema,
   readOnly: false,
   async run(args, ctx) {
-    const absolute = ctx.workspace.resolve(args.path);
-    const existing = await stat(absolute).catch(() => null);
-    if (existing?.isDirectory()) throw new ToolError(`${args.path} is a directory; give a file path`);
-    // Write through a symlink (already confined by resolve) rather than replacing the link itself.
-    const destination = existing ? await realpath(absolute) : absolute;
-    await mkdir(path.dirname(destination), { recursive: true });
-    await writeFileAtomically(destination, args.content);
+    const absolute = ctx.workspace.resolveForWrite(args.path);
+    // Only for the wording of the answer; the write itself checks what it finds.
+    const existed = (await lstatConfined(ctx.workspace.root, absolute).catch(() => undefined)) !== undefined;
+    await ctx.workspace.writeFile(absolute, args.content);
     ctx.workspace.recordRead(absolute, Buffer.from(args.content, 'utf8'));
     const rel = ctx.workspace.relative(absolute);
     const lines = plural(countLines(args.content), 'line');
-    return ok(existing ? `Overwrote ${rel} (${lines}).` : `Created ${rel} (${lines}).`);
+    return ok(existed ? `Overwrote ${rel} (${lines}).` : `Created ${rel} (${lines}).`);
   },
 };
 

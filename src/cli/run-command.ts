@@ -8,6 +8,7 @@ import { Session, type SystemFocus } from '../orchestrator/session.js';
 import { buildSystemPrompt, readInstructions } from '../orchestrator/system-prompt.js';
 import { createContextKeeper, repoMapFor } from '../orchestrator/context-setup.js';
 import { createRetriever } from '../context/retrieval/retriever.js';
+import { cleanUpInterruptedWrites } from '../fs/interrupted-writes.js';
 import { ToolRegistry } from '../../tools/registry.js';
 import { builtinTools } from '../../tools/index.js';
 import { Workspace } from '../../tools/workspace.js';
@@ -27,6 +28,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   if (!task)
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);
+  await cleanUpInterruptedWrites();
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const homeRisk = flags.allowHomeWorkspace ? undefined : homeWorkspaceRisk(cwd);
   if (homeRisk) await confirmHomeWorkspace(homeRisk, interactive);

@@ -1,11 +1,18 @@
-import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from '../atomic-write.js';
+import { FileRefused, readConfined } from '../../src/fs/confined.js';
+import { formatBytes } from '../output-cap.js';
 import { fail, ok, ToolError, type Tool } from '../tool.js';
-import type { Workspace } from '../workspace.js';
+import { refusalAsToolError, type Workspace } from '../workspace.js';
 import { applyCheckedEdit } from './apply-edit.js';
 import { decodeText, encodeText } from './text-format.js';
+
+/**
+ * The largest file edit works on. The matcher holds several copies of the text
+ * (decoded, normalised, the result, the diff) and its tolerant passes scan it
+ * repeatedly, so a bigger file would cost seconds and hundreds of megabytes for
+ * one call; source files are far smaller, and the terminal handles the rest.
+ */
+const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 
 const schema = z.object({
   path: z.string().describe('File to change, relative to the repository root.'),
@@ -30,9 +37,9 @@ export const editTool: Tool<typeof schema> = {
   schema,
   readOnly: false,
   async run(args, ctx) {
-    const absolute = ctx.workspace.resolve(args.path);
+    const absolute = ctx.workspace.resolveForWrite(args.path);
     const shown = ctx.workspace.relative(absolute);
-    const existing = await readExisting(absolute, shown);
+    const existing = await readExisting(ctx.workspace.root, absolute, shown);
     if (existing === null) return create(absolute, shown, args, ctx.workspace);
     if (existing.length > 0) {
       const stale = ctx.workspace.staleReason(absolute, existing);
@@ -48,7 +55,7 @@ export const editTool: Tool<typeof schema> = {
     );
     if (!outcome.ok) return fail(`Edit of ${shown} refused: ${outcome.message}`);
     const bytes = encodeText({ text: outcome.content, bom: decoded.bom });
-    await writeFileAtomically(await realpath(absolute), bytes);
+    await ctx.workspace.writeFile(absolute, bytes);
     ctx.workspace.recordRead(absolute, bytes);
     const count = outcome.replacements > 1 ? `${outcome.replacements} occurrences` : '1 occurrence';
     const note = outcome.note ? ` (${outcome.note})` : '';
@@ -56,14 +63,20 @@ export const editTool: Tool<typeof schema> = {
   },
 };
 
-/** The file's bytes, or null when it does not exist yet. */
-async function readExisting(absolute: string, shown: string): Promise<Buffer | null> {
+/** The file's bytes, or null when it does not exist yet. A FIFO or device is refused at once, never waited on. */
+async function readExisting(root: string, absolute: string, shown: string): Promise<Buffer | null> {
   try {
-    if ((await stat(absolute)).isDirectory()) throw new ToolError(`${shown} is a directory, not a file`);
-    return await readFile(absolute);
+    return await readConfined(root, absolute, { maxBytes: MAX_EDIT_BYTES, shown });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    if (!(error instanceof FileRefused)) throw error;
+    if (error.reason === 'missing') return null;
+    if (error.reason === 'directory') throw new ToolError(`${shown} is a directory, not a file`);
+    if (error.reason === 'too-large')
+      throw new ToolError(
+        `${shown} is ${formatBytes(error.size ?? 0)}; edit works on files up to ${formatBytes(MAX_EDIT_BYTES)}. ` +
+          'Change it with a command in the terminal (sed, a script) or write it whole.',
+      );
+    throw refusalAsToolError(error, shown);
   }
 }
 
@@ -73,9 +86,8 @@ async function create(absolute: string, shown: string, args: z.infer<typeof sche
       `${shown} does not exist. To create it, call edit with an empty old_string and the full content as new_string.`,
     );
   }
-  await mkdir(path.dirname(absolute), { recursive: true });
   const bytes = Buffer.from(args.new_string, 'utf8');
-  await writeFileAtomically(absolute, bytes);
+  await workspace.writeFile(absolute, bytes);
   workspace.recordRead(absolute, bytes);
   const lines = args.new_string === '' ? 0 : args.new_string.replace(/\n$/, '').split('\n').length;
   return ok(`Created ${shown} (${lines} line${lines === 1 ? '' : 's'}).`);
