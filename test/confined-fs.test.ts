@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -18,6 +18,7 @@ import {
   readdirConfined,
   writeConfined,
 } from '../src/fs/confined.js';
+import { startFlipper } from './support/symlink-flipper.js';
 
 let flipper: ChildProcess | undefined;
 afterEach(() => {
@@ -36,30 +37,15 @@ function setup() {
   return { root, outside };
 }
 
-/**
- * What a hostile process sharing the workspace does: swaps `flip` between a link to a workspace file and a
- * link to a host file, and `sub` between a workspace directory and a host one, as fast as it can (atomic
- * renames, so the path always exists).
- */
-function startFlipper(root: string, outside: string): ChildProcess {
-  const script = `
-    const fs = require('fs'); const path = require('path');
-    const [root, outside] = process.argv.slice(1);
-    const swap = (name, target) => { const tmp = path.join(root, '.' + name + Math.random()); fs.symlinkSync(target, tmp); fs.renameSync(tmp, path.join(root, name)); };
-    for (;;) {
-      swap('flip', path.join(outside, 'host.txt')); swap('sub', outside);
-      swap('flip', path.join(root, 'inside.txt')); swap('sub', path.join(root, 'realsub'));
-    }`;
-  return spawn(process.execPath, ['-e', script, root, outside], { stdio: 'ignore' });
-}
-
 describe('confined file access against a process flipping symlinks', () => {
   it('never reads, writes or lists a host file, however the race falls', async () => {
     const { root, outside } = setup();
     symlinkSync(path.join(root, 'inside.txt'), path.join(root, 'flip'));
     symlinkSync(path.join(root, 'realsub'), path.join(root, 'sub'));
-    flipper = startFlipper(root, outside);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    flipper = await startFlipper(root, {
+      flip: [path.join(outside, 'host.txt'), path.join(root, 'inside.txt')],
+      sub: [outside, path.join(root, 'realsub')],
+    });
     let written = 0;
     let refused = 0;
     for (let i = 0; i < 400; i++) {

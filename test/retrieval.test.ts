@@ -1,11 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { indexFileFor } from '../src/context/retrieval/index-store.js';
 import { languageOf } from '../src/context/retrieval/languages.js';
 import { parseTags } from '../src/context/retrieval/parser.js';
+import type { IndexSnapshot } from '../src/context/retrieval/repo-index.js';
 import { createRetriever, type Retriever } from '../src/context/retrieval/retriever.js';
+import { checkSnapshot } from '../src/context/retrieval/snapshot-check.js';
+import { SourceLines } from '../src/context/retrieval/source-lines.js';
 import { codebaseSearchTool } from '../tools/codebase-search.js';
 import { symbolsTool } from '../tools/symbols.js';
 import type { ToolContext } from '../tools/tool.js';
@@ -312,5 +328,161 @@ describe('tools', () => {
     await expect(codebaseSearchTool.run({ query: 'x' }, context(root))).rejects.toThrow(
       /code index is not available/,
     );
+  });
+});
+
+describe('confinement of the index', () => {
+  const hostSource = 'export function hostSecretFunction() { return "hostneedle"; }\n';
+
+  function hostDir(): string {
+    const outside = tempDir('agent-host-');
+    write(outside, { 'secret.ts': hostSource, 'lib/more.ts': hostSource });
+    return outside;
+  }
+
+  async function expectNoHostContent(retriever: Retriever): Promise<void> {
+    const answer = await retriever.symbols({ name: 'hostSecretFunction' });
+    expect(answer.kind === 'symbol' && answer.definitions).toEqual([]);
+    const hits = await retriever.search('hostneedle hostSecretFunction', 20);
+    expect(JSON.stringify(hits)).not.toContain('hostneedle');
+    expect(JSON.stringify(hits)).not.toContain('hostSecretFunction');
+  }
+
+  test('files and directories swapped for symlinks to the host, or for FIFOs, are never read', async () => {
+    const root = tempDir('agent-repo-');
+    const cacheDir = tempDir('agent-cache-');
+    const outside = hostDir();
+    write(root, {
+      'src/a.ts': 'export function alpha() { return 1; }\n',
+      'src/b.ts': 'export function beta() { return 2; }\n',
+      'src/lib/c.ts': 'export function gamma() { return 3; }\n',
+    });
+    // Directory mtimes the attacker controls (whole seconds, so they can be set again exactly).
+    const src = path.join(root, 'src');
+    utimesSync(src, 1_700_000_000, 1_700_000_000);
+    const first = createRetriever({ root, cacheDir });
+    await first.ready();
+    await first.dispose();
+
+    // Between sessions, swaps that the directory's mtime (set back) does not betray, so the next session
+    // reuses the cached listing and visits the swapped paths themselves.
+    rmSync(path.join(src, 'a.ts'));
+    symlinkSync(path.join(outside, 'secret.ts'), path.join(src, 'a.ts'));
+    rmSync(path.join(src, 'b.ts'));
+    execFileSync('mkfifo', [path.join(src, 'b.ts')]);
+    rmSync(path.join(src, 'lib'), { recursive: true });
+    symlinkSync(path.join(outside, 'lib'), path.join(src, 'lib'));
+    utimesSync(src, 1_700_000_000, 1_700_000_000);
+
+    const second = open(root, cacheDir);
+    await second.ready();
+    await expectNoHostContent(second);
+    expect(await second.search('alpha beta gamma', 5)).toEqual([]);
+  });
+
+  test('snippets are read only from regular files inside the workspace', { timeout: 10_000 }, () => {
+    const root = tempDir('agent-repo-');
+    const outside = hostDir();
+    symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'linked.ts'));
+    execFileSync('mkfifo', [path.join(root, 'pipe.ts')]);
+    write(root, { 'plain.ts': 'one\ntwo\n' });
+    const sources = new SourceLines(realpathSync(root));
+    expect(sources.lines('linked.ts')).toEqual([]);
+    expect(sources.lines('pipe.ts')).toEqual([]);
+    expect(sources.line('plain.ts', 2)).toBe('two');
+  });
+
+  test('a cache that parses but has the wrong shape is discarded and the index rebuilt', async () => {
+    const root = tempDir('agent-repo-');
+    const cacheDir = tempDir('agent-cache-');
+    write(root, { 'src/a.ts': 'export function alpha() { return "needle"; }\n' });
+    const first = createRetriever({ root, cacheDir });
+    await first.ready();
+    await first.dispose();
+    const cacheFile = indexFileFor(realpathSync(root), cacheDir);
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    writeFileSync(cacheFile, JSON.stringify({ ...cached, records: { 'src/a.ts': { definitions: 'none' } } }));
+
+    const second = open(root, cacheDir);
+    await second.ready();
+    const answer = await second.symbols({ name: 'alpha' });
+    expect(answer.kind === 'symbol' && answer.definitions.map((d) => d.path)).toEqual(['src/a.ts']);
+    expect((await second.search('needle', 5)).map((hit) => hit.path)).toEqual(['src/a.ts']);
+  });
+
+  test('a cache naming files outside the workspace is discarded: they are never indexed or shown', async () => {
+    const root = tempDir('agent-repo-');
+    const cacheDir = tempDir('agent-cache-');
+    const outside = hostDir();
+    write(root, { 'src/a.ts': 'export function alpha() {}\n' });
+    const first = createRetriever({ root, cacheDir });
+    await first.ready();
+    await first.dispose();
+    // The cache as a hostile process would rewrite it: the host file listed in the (unchanged) root directory,
+    // with its real size and mtime so nothing looks stale, and its record ready to be searched.
+    const cacheFile = indexFileFor(realpathSync(root), cacheDir);
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const escape = `../${path.basename(outside)}/secret.ts`;
+    const host = statSync(path.join(outside, 'secret.ts'));
+    cached.tree.dirs[''].files.push(escape);
+    cached.tree.files[escape] = { size: host.size, mtimeMs: host.mtimeMs, hash: 'h' };
+    cached.records[escape] = {
+      language: 'typescript',
+      definitions: [{ name: 'hostSecretFunction', kind: 'function', line: 1, endLine: 1, signature: 'x' }],
+      references: [],
+      chunks: [
+        { startLine: 1, endLine: 1, name: 'hostSecretFunction', terms: 'hostneedle hostsecretfunction' },
+      ],
+    };
+    writeFileSync(cacheFile, JSON.stringify(cached));
+
+    const second = open(root, cacheDir);
+    await second.ready();
+    await expectNoHostContent(second);
+  });
+});
+
+describe('checking a cached snapshot', () => {
+  async function cachedSnapshot(): Promise<IndexSnapshot> {
+    const root = tempDir('agent-repo-');
+    const cacheDir = tempDir('agent-cache-');
+    write(root, { 'src/a.ts': 'export function alpha() {}\n' });
+    const retriever = createRetriever({ root, cacheDir });
+    await retriever.ready();
+    await retriever.dispose();
+    return JSON.parse(readFileSync(indexFileFor(realpathSync(root), cacheDir), 'utf8'));
+  }
+
+  test('accepts what the index saved, and refuses any path that is not a plain relative one', async () => {
+    const saved = await cachedSnapshot();
+    expect(checkSnapshot(saved)).toEqual({ snapshot: saved });
+    const withFile = (file: string) => {
+      const copy = structuredClone(saved);
+      copy.tree.files[file] = copy.tree.files['src/a.ts']!;
+      return copy;
+    };
+    const withEntry = (name: string) => {
+      const copy = structuredClone(saved);
+      copy.tree.dirs.src!.files.push(name);
+      return copy;
+    };
+    const withRecord = (file: string) => {
+      const copy = structuredClone(saved);
+      copy.records[file] = copy.records['src/a.ts']!;
+      return copy;
+    };
+    for (const bad of [
+      withFile('../outside/secret.txt'),
+      withFile('/etc/passwd'),
+      withFile('src/../../x'),
+      withFile('src//a.ts'),
+      withFile('./src/a.ts'),
+      withFile('src/a\0.ts'),
+      withEntry('..'),
+      withEntry('../../etc/passwd'),
+      withRecord('src/not-in-tree.ts'),
+      { ...saved, version: 0 },
+    ])
+      expect(checkSnapshot(bad)).toHaveProperty('problem');
   });
 });

@@ -85,6 +85,7 @@ async function refusalMessage(error: FileRefused, requested: string, ctx: ToolCo
     case 'too-large':
       return `${requested} is ${formatBytes(error.size ?? 0)}, too large to read; use search, or terminal with head/sed/grep`;
     case 'outside':
+    case 'protected':
       return error.message;
   }
 }

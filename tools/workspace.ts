@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { FileRefused, mkdirConfined, writeConfined } from '../src/fs/confined.js';
+import { gitMetadataRefusal, isGitMetadata } from '../src/fs/git-metadata.js';
 import { ToolError } from './tool.js';
 
 interface ReadRecord {
@@ -9,9 +11,12 @@ interface ReadRecord {
 
 /**
  * The repository the session works in. Every path a tool touches goes through
- * `resolve`, which keeps it inside the root (also through symlinks), and the
- * read record lets `edit` refuse to change files the model has not seen or
- * that changed since it read them.
+ * `resolve`, which refuses paths that leave the root (also through symlinks)
+ * with a message the model can act on. That is an early check only: the sandbox
+ * can swap a path between the check and the use, so files are opened through
+ * src/fs/confined.ts, which verifies what was actually opened. The read record
+ * lets `edit` refuse to change files the model has not seen or that changed
+ * since it read them.
  */
 export class Workspace {
   readonly root: string;
@@ -36,6 +41,28 @@ export class Workspace {
     if (!this.contains(real)) {
       throw new ToolError(`path "${requested}" leads through a symlink to ${real}, outside the workspace`);
     }
+    return absolute;
+  }
+
+  /**
+   * Creates or replaces a file, and its missing parent directories, through
+   * confined writes (atomic, never outside the root, never inside .git).
+   */
+  async writeFile(absolute: string, content: string | Buffer): Promise<void> {
+    const shown = this.relative(absolute);
+    try {
+      await mkdirConfined(this.root, path.dirname(absolute), shown);
+      await writeConfined(this.root, absolute, content, shown);
+    } catch (error) {
+      throw refusalAsToolError(error, shown);
+    }
+  }
+
+  /** resolve, for a path about to be written: also refuses git's metadata up front (writeFile enforces it). */
+  resolveForWrite(requested: string): string {
+    const absolute = this.resolve(requested);
+    const shown = this.relative(absolute);
+    if (isGitMetadata(shown)) throw new ToolError(gitMetadataRefusal(shown));
     return absolute;
   }
 
@@ -68,6 +95,13 @@ export class Workspace {
     const rel = path.relative(this.root, absolute);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
   }
+}
+
+/** A confined operation's refusal, as the ToolError the model sees; other errors unchanged. */
+export function refusalAsToolError(error: unknown, shown: string): unknown {
+  if (!(error instanceof FileRefused)) return error;
+  if (error.reason === 'directory') return new ToolError(`${shown} is a directory; give a file path`);
+  return new ToolError(error.message);
 }
 
 function hashOf(content: Buffer | string): string {

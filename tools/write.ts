@@ -1,10 +1,10 @@
-import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from './atomic-write.js';
+import { FileRefused, lstatConfined, readConfined } from '../src/fs/confined.js';
+import { isBinary } from '../src/fs/visibility/binary.js';
 import { countChanges, unifiedDiff } from './file-diff.js';
 import { plural } from './output-cap.js';
-import { ToolError, type Tool } from './tool.js';
+import type { Tool } from './tool.js';
+import type { Workspace } from './workspace.js';
 
 /** Bigger files are replaced without a diff of what they held (it would be too long to read anyway). */
 const MAX_DIFF_BYTES = 1024 * 1024;
@@ -23,35 +23,40 @@ export const writeTool: Tool<typeof schema> = {
   kind: 'edit',
   title: (args) => `write ${args.path}`,
   async preview(args, ctx) {
-    const absolute = ctx.workspace.resolve(args.path);
-    return unifiedDiff(ctx.workspace.relative(absolute), (await currentText(absolute)) ?? '', args.content);
+    const absolute = ctx.workspace.resolveForWrite(args.path);
+    return unifiedDiff(
+      ctx.workspace.relative(absolute),
+      await currentText(ctx.workspace, absolute),
+      args.content,
+    );
   },
   async run(args, ctx) {
-    const absolute = ctx.workspace.resolve(args.path);
-    const existing = await stat(absolute).catch(() => null);
-    if (existing?.isDirectory()) throw new ToolError(`${args.path} is a directory; give a file path`);
-    const before = existing ? await currentText(absolute) : '';
-    // Write through a symlink (already confined by resolve) rather than replacing the link itself.
-    const destination = existing ? await realpath(absolute) : absolute;
-    await mkdir(path.dirname(destination), { recursive: true });
-    await writeFileAtomically(destination, args.content);
+    const absolute = ctx.workspace.resolveForWrite(args.path);
+    // Only for the wording and the diff; the write itself checks what it finds.
+    const existed = (await lstatConfined(ctx.workspace.root, absolute).catch(() => undefined)) !== undefined;
+    const before = existed ? await currentText(ctx.workspace, absolute) : '';
+    await ctx.workspace.writeFile(absolute, args.content);
     ctx.workspace.recordRead(absolute, Buffer.from(args.content, 'utf8'));
     const rel = ctx.workspace.relative(absolute);
     const lines = plural(countLines(args.content), 'line');
-    const diff = unifiedDiff(rel, before ?? '', args.content);
+    const diff = unifiedDiff(rel, before, args.content);
     return {
-      output: existing ? `Overwrote ${rel} (${lines}).` : `Created ${rel} (${lines}).`,
+      output: existed ? `Overwrote ${rel} (${lines}).` : `Created ${rel} (${lines}).`,
       isError: false,
       detail: { kind: 'diff', path: rel, diff, ...countChanges(diff) },
     };
   },
 };
 
-/** The file's text for a diff, or undefined when it does not exist or is too big to diff usefully. */
-async function currentText(absolute: string): Promise<string | undefined> {
-  const info = await stat(absolute).catch(() => null);
-  if (!info?.isFile() || info.size > MAX_DIFF_BYTES) return undefined;
-  return readFile(absolute, 'utf8');
+/** The file's text for a diff: '' when it does not exist, or is too big or binary to diff usefully. */
+async function currentText(workspace: Workspace, absolute: string): Promise<string> {
+  try {
+    const content = await readConfined(workspace.root, absolute, { maxBytes: MAX_DIFF_BYTES });
+    return isBinary(content) ? '' : content.toString('utf8');
+  } catch (error) {
+    if (error instanceof FileRefused) return '';
+    throw error;
+  }
 }
 
 function countLines(content: string): number {

@@ -13,8 +13,21 @@ import {
   type Dirent,
   type Stats,
 } from 'node:fs';
-import { lstat, open, readdir, readlink, realpath, rename, rm, type FileHandle } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  unlink,
+  type FileHandle,
+} from 'node:fs/promises';
 import path from 'node:path';
+import { gitMetadataRefusal, isGitMetadata } from './git-metadata.js';
+import { recordPendingWrite } from './write-journal.js';
 
 /**
  * File access that nothing running concurrently in the workspace can redirect.
@@ -36,7 +49,10 @@ import path from 'node:path';
  *   files are read, and only up to a size given by the caller.
  * - Writes create a fresh temporary file with O_EXCL|O_NOFOLLOW inside the
  *   opened directory and rename it over the target there: a symlink planted
- *   at the target is replaced, never followed.
+ *   at the target is replaced, never followed. Missing directories are made
+ *   one at a time, each inside a directory opened and checked the same way.
+ * - Nothing is written inside git's metadata (see isGitMetadata), judged on
+ *   the real path of the opened directory, so a symlink cannot lead there.
  *
  * Where /proc/self/fd does not exist (macOS), the directory's identity is
  * checked by device and inode against its real path instead; that narrows the
@@ -44,7 +60,7 @@ import path from 'node:path';
  */
 
 /** Why a path was refused; `message` is written for the model. */
-export type RefusalReason = 'outside' | 'missing' | 'not-regular' | 'directory' | 'too-large';
+export type RefusalReason = 'outside' | 'missing' | 'not-regular' | 'directory' | 'too-large' | 'protected';
 
 export class FileRefused extends Error {
   override name = 'FileRefused';
@@ -87,6 +103,15 @@ function outside(shown: string, real: string): FileRefused {
 
 function missing(shown: string): FileRefused {
   return new FileRefused('missing', `${shown} does not exist`);
+}
+
+function notRegular(shown: string): FileRefused {
+  return new FileRefused('not-regular', `${shown} is not a regular file (a FIFO, socket or device)`);
+}
+
+/** Refuses a write to `real` (a real path inside the root) when it lies in git's metadata. */
+function refuseGitMetadata(root: string, real: string, shown: string): void {
+  if (isGitMetadata(path.relative(root, real))) throw new FileRefused('protected', gitMetadataRefusal(shown));
 }
 
 function pinned(fd: number, real: string, dir: string): PinnedDir {
@@ -133,16 +158,16 @@ async function verifiedRealPath(dir: string, opened: Stats): Promise<string> {
 }
 
 /**
- * Reads a regular file inside `root` (the real root), following symlinks only
- * while they stay inside. Throws FileRefused for anything else, including
- * files larger than `maxBytes`.
+ * Opens a regular file inside `root` (the real root) for reading, following
+ * symlinks only while they stay inside, and hands it to `use` with its fstat.
+ * Throws FileRefused for anything else.
  */
-export async function readConfined(
+async function withConfinedFile<T>(
   root: string,
   absolute: string,
-  options: { maxBytes: number; shown?: string },
-): Promise<Buffer> {
-  const shown = options.shown ?? path.relative(root, absolute);
+  shown: string,
+  use: (handle: FileHandle, info: Stats) => Promise<T>,
+): Promise<T> {
   let target = absolute;
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
     if (!isInside(root, target)) throw outside(shown, target);
@@ -162,21 +187,53 @@ export async function readConfined(
         throw error;
       }
       try {
-        return await readOpened(handle, shown, options.maxBytes);
+        const info = await handle.stat();
+        if (info.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
+        if (!info.isFile()) throw notRegular(shown);
+        return { value: await use(handle, info) };
       } finally {
         await handle.close();
       }
     });
-    if (Buffer.isBuffer(next)) return next;
+    if (typeof next !== 'string') return next.value;
     target = next;
   }
   throw new FileRefused('outside', `${shown}: too many levels of symbolic links`);
 }
 
-async function readOpened(handle: FileHandle, shown: string, maxBytes: number): Promise<Buffer> {
-  const info = await handle.stat();
-  checkRegular(info, shown, maxBytes);
-  const buffer = Buffer.alloc(info.size);
+/**
+ * Reads a regular file inside `root` (the real root), following symlinks only
+ * while they stay inside. Throws FileRefused for anything else, including
+ * files larger than `maxBytes`.
+ */
+export async function readConfined(
+  root: string,
+  absolute: string,
+  options: { maxBytes: number; shown?: string },
+): Promise<Buffer> {
+  const shown = options.shown ?? path.relative(root, absolute);
+  return withConfinedFile(root, absolute, shown, (handle, info) => {
+    if (info.size > options.maxBytes) throw new FileRefused('too-large', `${shown} is too large`, info.size);
+    return readAt(handle, info.size);
+  });
+}
+
+/** As readConfined, but a larger file yields its first `maxBytes` bytes and its whole size instead of a refusal. */
+export async function readHeadConfined(
+  root: string,
+  absolute: string,
+  options: { maxBytes: number; shown?: string },
+): Promise<{ head: Buffer; size: number }> {
+  const shown = options.shown ?? path.relative(root, absolute);
+  return withConfinedFile(root, absolute, shown, async (handle, info) => ({
+    head: await readAt(handle, Math.min(info.size, options.maxBytes)),
+    size: info.size,
+  }));
+}
+
+/** The first `length` bytes (fewer if the file shrank meanwhile). */
+async function readAt(handle: FileHandle, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
   let filled = 0;
   while (filled < buffer.length) {
     const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
@@ -184,13 +241,6 @@ async function readOpened(handle: FileHandle, shown: string, maxBytes: number): 
     filled += bytesRead;
   }
   return filled === buffer.length ? buffer : buffer.subarray(0, filled);
-}
-
-function checkRegular(info: Stats, shown: string, maxBytes: number): void {
-  if (info.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
-  if (!info.isFile())
-    throw new FileRefused('not-regular', `${shown} is not a regular file (a FIFO, socket or device)`);
-  if (info.size > maxBytes) throw new FileRefused('too-large', `${shown} is too large`, info.size);
 }
 
 /** What a path inside the root is, without following a symlink in its last component; undefined when missing. */
@@ -219,8 +269,9 @@ export async function readdirConfined(root: string, dir: string): Promise<Dirent
  * Replaces (or creates) a regular file inside the root atomically: readers see
  * the old or the new content, never half. A symlink at the target is followed
  * only while it stays inside the root (so a link to another workspace file is
- * written through, as editors do); the parent directory must exist. An existing
- * file keeps its permission bits. Returns the real path written.
+ * written through, as editors do); the parent directory must exist (see
+ * mkdirConfined). An existing file keeps its permission bits. Returns the real
+ * path written.
  */
 export async function writeConfined(
   root: string,
@@ -233,12 +284,12 @@ export async function writeConfined(
     if (!isInside(root, target)) throw outside(shown, target);
     const next = await withDir(root, path.dirname(target), shown, async (dir) => {
       const name = path.basename(target);
+      refuseGitMetadata(root, path.join(dir.real, name), shown);
       const existing = await lstat(dir.entry(name)).catch(() => undefined);
       if (existing?.isSymbolicLink()) return path.resolve(dir.real, await readlink(dir.entry(name)));
       if (existing?.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
-      if (existing && !existing.isFile())
-        throw new FileRefused('not-regular', `${shown} is not a regular file (a FIFO, socket or device)`);
-      await replaceIn(dir, name, content, existing && existing.mode & 0o7777);
+      if (existing && !existing.isFile()) throw notRegular(shown);
+      await replaceIn(root, dir, name, content, existing && existing.mode & 0o7777);
       return { written: path.join(dir.real, name) };
     });
     if (typeof next !== 'string') return next.written;
@@ -250,14 +301,20 @@ export async function writeConfined(
 /** Temporary files of interrupted writes carry this marker, so a later start can find and remove them. */
 export const TEMP_MARKER = '.agent-tmp-';
 
-/** Writes a temporary file next to `name` and renames it over; `mode` is the replaced file's (new files get the umask's). */
+/**
+ * Writes a temporary file next to `name` and renames it over; `mode` is the
+ * replaced file's (new files get the umask's). The temporary file is journaled
+ * while it exists, so one left by a killed process is removed at the next start.
+ */
 async function replaceIn(
+  root: string,
   dir: PinnedDir,
   name: string,
   content: string | Buffer,
   mode: number | undefined,
 ): Promise<void> {
   const temporary = `.${name}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
+  const forget = await recordPendingWrite(root, path.join(dir.real, temporary));
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir.entry(temporary), TEMP_FLAGS, 0o666);
@@ -270,7 +327,54 @@ async function replaceIn(
     await handle?.close().catch(() => undefined);
     await rm(dir.entry(temporary), { force: true }).catch(() => undefined);
     throw error;
+  } finally {
+    await forget();
   }
+}
+
+/**
+ * Creates a directory inside the root and any missing parents (as mkdir -p),
+ * one component at a time, each inside its parent opened and verified: a path
+ * component swapped for a symlink meanwhile cannot make it create anything
+ * outside the root (or inside git's metadata).
+ */
+export async function mkdirConfined(
+  root: string,
+  absolute: string,
+  shown = path.relative(root, absolute),
+): Promise<void> {
+  if (!isInside(root, absolute)) throw outside(shown, absolute);
+  let current = root;
+  for (const part of path.relative(root, absolute).split(path.sep).filter(Boolean)) {
+    await withDir(root, current, shown, async (dir) => {
+      refuseGitMetadata(root, path.join(dir.real, part), shown);
+      try {
+        await mkdir(dir.entry(part));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        // An existing symlink is fine: the next step opens it and checks where it leads.
+        const existing = await lstat(dir.entry(part));
+        if (!existing.isDirectory() && !existing.isSymbolicLink()) {
+          const rel = path.relative(root, path.join(current, part));
+          throw new FileRefused('not-regular', `${rel} is a file, not a directory`);
+        }
+      }
+    });
+    current = path.join(current, part);
+  }
+}
+
+/**
+ * Removes a temporary file an interrupted write left behind: only a regular
+ * file whose name carries TEMP_MARKER, unlinked inside its verified directory
+ * (a symlink is never followed; whatever else is there is left alone).
+ */
+export async function removeTemporaryConfined(root: string, absolute: string): Promise<void> {
+  const name = path.basename(absolute);
+  if (!name.includes(TEMP_MARKER) || !isInside(root, absolute)) return;
+  await withDir(root, path.dirname(absolute), absolute, async (dir) => {
+    if ((await lstat(dir.entry(name)).catch(() => undefined))?.isFile()) await unlink(dir.entry(name));
+  });
 }
 
 // ---------------------------------------------------------------- sync
@@ -310,29 +414,8 @@ export function readConfinedSync(root: string, absolute: string, maxBytes: numbe
     try {
       next = withDirSync(root, path.dirname(target), target, (dir) => {
         const name = path.basename(target);
-        let fd: number;
-        try {
-          fd = openSync(dir.entry(name), READ_FLAGS);
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'ELOOP' || code === 'EMLINK')
-            return path.resolve(dir.real, readlinkSync(dir.entry(name)));
-          return undefined;
-        }
-        try {
-          const info = fstatSync(fd);
-          if (!info.isFile() || info.size > maxBytes) return undefined;
-          const buffer = Buffer.alloc(info.size);
-          let filled = 0;
-          while (filled < buffer.length) {
-            const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
-            if (read === 0) break;
-            filled += read;
-          }
-          return buffer.subarray(0, filled);
-        } finally {
-          closeSync(fd);
-        }
+        const read = readRegularSync(dir.entry(name), maxBytes);
+        return read === SYMLINK ? path.resolve(dir.real, readlinkSync(dir.entry(name))) : read;
       });
     } catch {
       return undefined;
@@ -341,6 +424,73 @@ export function readConfinedSync(root: string, absolute: string, maxBytes: numbe
     target = next;
   }
   return undefined;
+}
+
+const SYMLINK = Symbol('symlink');
+
+/** A regular file's bytes when it has at most maxBytes; SYMLINK when the entry is one (not followed). */
+function readRegularSync(entry: string, maxBytes: number): Buffer | typeof SYMLINK | undefined {
+  let fd: number;
+  try {
+    fd = openSync(entry, READ_FLAGS);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' || code === 'EMLINK' ? SYMLINK : undefined;
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile() || info.size > maxBytes) return undefined;
+    const buffer = Buffer.alloc(info.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const read = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return buffer.subarray(0, filled);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A directory inside the root held open, to look up many of its entries for the cost of one check. */
+export interface ConfinedDirSync {
+  /** What an entry is, a symlink not followed; undefined when missing. */
+  lstat(name: string): Stats | undefined;
+  /** A regular file's bytes when it has at most maxBytes; undefined for anything else (symlinks are not followed). */
+  read(name: string, maxBytes: number): Buffer | undefined;
+}
+
+/** Runs `use` on a directory opened and verified inside the root; undefined when it is missing or leads out. */
+export function withConfinedDirSync<T>(
+  root: string,
+  dir: string,
+  use: (dir: ConfinedDirSync) => T,
+): T | undefined {
+  let opened = false;
+  try {
+    return withDirSync(root, dir, dir, (pinnedDir) => {
+      opened = true;
+      return use({
+        lstat: (name) => lstatOrUndefined(pinnedDir.entry(name)),
+        read: (name, maxBytes) => {
+          const read = readRegularSync(pinnedDir.entry(name), maxBytes);
+          return read === SYMLINK ? undefined : read;
+        },
+      });
+    });
+  } catch (error) {
+    if (opened) throw error; // from `use`: not ours to hide
+    return undefined;
+  }
+}
+
+function lstatOrUndefined(entry: string): Stats | undefined {
+  try {
+    return lstatSync(entry);
+  } catch {
+    return undefined;
+  }
 }
 
 /** readdirConfined for synchronous callers; [] when the directory is gone or leads out of the root. */
@@ -357,11 +507,5 @@ export function readdirConfinedSync(root: string, dir: string): Dirent[] {
 /** lstat of a path inside the root through its pinned directory; undefined when missing or outside. */
 export function lstatConfinedSync(root: string, absolute: string): Stats | undefined {
   if (absolute === root) return lstatSync(root);
-  try {
-    return withDirSync(root, path.dirname(absolute), absolute, (dir) =>
-      lstatSync(dir.entry(path.basename(absolute))),
-    );
-  } catch {
-    return undefined;
-  }
+  return withConfinedDirSync(root, path.dirname(absolute), (dir) => dir.lstat(path.basename(absolute)));
 }

@@ -1,11 +1,20 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { formatBytes } from '../../tools/output-cap.js';
 import { packageRoot } from '../core/package-root.js';
+import { FileRefused, readHeadConfined } from '../fs/confined.js';
 
 const promptsDir = path.join(packageRoot, 'prompts');
 
 /** Instruction files a repository can carry for agents, most specific name first. */
 const INSTRUCTION_FILES = ['AGENTS.md', 'CLAUDE.md', 'GEMINI.md'];
+/**
+ * Instruction files are cut here: they go out with every request, so a huge
+ * one costs on every turn and crowds out the task. 32 KiB (about 8k tokens) is
+ * the limit Codex applies to AGENTS.md and several times what real instruction
+ * files hold.
+ */
+const MAX_INSTRUCTIONS_BYTES = 32 * 1024;
 
 export interface SystemPromptOptions {
   cwd: string;
@@ -49,21 +58,40 @@ export async function buildSystemPrompt(options: SystemPromptOptions): Promise<s
   return [filled, instructions, map].filter(Boolean).join('\n');
 }
 
-/** The repository's own instruction file, included verbatim. */
-export async function readInstructions(cwd: string): Promise<string | null> {
+/**
+ * The repository's own instruction file, included verbatim up to
+ * MAX_INSTRUCTIONS_BYTES. Only a regular file inside the repository is read
+ * (src/fs/confined.ts): its content goes straight to the model, and a FIFO or
+ * a link to /dev/zero must not stall or exhaust the start-up. `notify` tells
+ * the user about a file cut short or skipped.
+ */
+export async function readInstructions(
+  cwd: string,
+  notify?: (message: string) => void,
+): Promise<string | null> {
   const root = await realpath(cwd);
   for (const name of INSTRUCTION_FILES) {
+    let read: { head: Buffer; size: number };
     try {
-      // Never through a symlink that leaves the repository: its target would go straight to the model.
-      const file = await realpath(path.join(root, name));
-      const inside = path.relative(root, file);
-      if (inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside) || !(await stat(file)).isFile())
-        continue;
-      const text = await readFile(file, 'utf8');
-      return `# Project instructions (${name})\nThe repository's maintainers wrote these for agents. Follow them.\n\n${text.trim()}\n`;
-    } catch {
+      read = await readHeadConfined(root, path.join(root, name), {
+        maxBytes: MAX_INSTRUCTIONS_BYTES,
+        shown: name,
+      });
+    } catch (error) {
+      if (error instanceof FileRefused && error.reason !== 'missing')
+        notify?.(`${name} skipped: ${error.message}`);
       continue;
     }
+    let text = read.head.toString('utf8');
+    if (read.size > read.head.length) {
+      // End at the last whole line (when there is one), so no line is cut in half.
+      const lastLine = text.lastIndexOf('\n');
+      if (lastLine > 0) text = text.slice(0, lastLine + 1);
+      const cut = `${name} is ${formatBytes(read.size)}; only its first ${formatBytes(MAX_INSTRUCTIONS_BYTES)} are included`;
+      notify?.(`${cut} in the prompt`);
+      text += `\n[Truncated: ${cut}. Read the file for the rest if the task needs it.]`;
+    }
+    return `# Project instructions (${name})\nThe repository's maintainers wrote these for agents. Follow them.\n\n${text.trim()}\n`;
   }
   return null;
 }

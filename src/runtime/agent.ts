@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { EventSink, PermissionMode, ResultEvent } from '../core/events.js';
 import { toUsageReport } from '../core/usage.js';
 import type { ModelInfo } from '../providers/models.js';
@@ -17,6 +18,10 @@ import { ToolRegistry } from '../../tools/registry.js';
 import { Workspace } from '../../tools/workspace.js';
 import { Visibility } from '../fs/visibility/policy.js';
 import type { ToolContext } from '../../tools/tool.js';
+import { cleanUpInterruptedWrites } from '../fs/interrupted-writes.js';
+import { defaultCacheDir } from '../context/retrieval/index-store.js';
+import { configPath } from '../core/config-path.js';
+import { stateDir } from '../core/state-dir.js';
 import { EventBus } from './event-bus.js';
 import { expandMentions } from './mentions.js';
 import { Inbox } from './inbox.js';
@@ -59,6 +64,8 @@ export interface AgentConfig {
  * (before yielding to the event loop) to see `session_start`.
  */
 export async function createAgent(config: AgentConfig): Promise<AgentSession> {
+  // Temporary files of writes killed in an earlier session (any workspace) go first.
+  await cleanUpInterruptedWrites();
   const bus = new EventBus();
   const emit = bus.emit;
   const id = config.sessionId ?? randomUUID();
@@ -72,7 +79,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     sandboxFailed.abort(new SandboxFailure(error)),
   );
   const retriever = createRetriever({ root: cwd });
-  const instructions = readInstructions(cwd);
+  const instructions = readInstructions(cwd, (message) => emit({ type: 'notice', message }));
   const systemFor = async (focus: SystemFocus) =>
     buildSystemPrompt({
       cwd,
@@ -267,6 +274,8 @@ async function createSandbox(
     workspace: cwd,
     // One id names the session in the event stream and labels its container.
     sessionId,
+    // The harness's own files are never the sandbox's to read or change, should they lie in the workspace.
+    harnessDirs: [defaultCacheDir(), stateDir(), path.dirname(configPath(process.env))],
     onSetupOutput: (chunk) => emit({ type: 'setup_output', chunk }),
   });
 }

@@ -1,12 +1,19 @@
-import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomically } from '../atomic-write.js';
+import { FileRefused, readConfined } from '../../src/fs/confined.js';
+import { formatBytes } from '../output-cap.js';
 import { fail, ToolError, type Tool } from '../tool.js';
-import type { Workspace } from '../workspace.js';
+import { refusalAsToolError, type Workspace } from '../workspace.js';
 import { applyCheckedEdit } from './apply-edit.js';
 import { decodeText, encodeText } from './text-format.js';
 import { countChanges, unifiedDiff } from '../file-diff.js';
+
+/**
+ * The largest file edit works on. The matcher holds several copies of the text
+ * (decoded, normalised, the result, the diff) and its tolerant passes scan it
+ * repeatedly, so a bigger file would cost seconds and hundreds of megabytes for
+ * one call; source files are far smaller, and the terminal handles the rest.
+ */
+const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 
 const schema = z.object({
   path: z.string().describe('File to change, relative to the repository root.'),
@@ -39,8 +46,7 @@ export const editTool: Tool<typeof schema> = {
   async run(args, ctx) {
     const plan = await planEdit(args, ctx.workspace);
     if ('refusal' in plan) return fail(plan.refusal);
-    if (plan.created) await mkdir(path.dirname(plan.absolute), { recursive: true });
-    await writeFileAtomically(plan.created ? plan.absolute : await realpath(plan.absolute), plan.bytes);
+    await ctx.workspace.writeFile(plan.absolute, plan.bytes);
     ctx.workspace.recordRead(plan.absolute, plan.bytes);
     return {
       output: plan.summary,
@@ -56,9 +62,9 @@ type EditPlan =
   | { absolute: string; shown: string; bytes: Buffer; created: boolean; summary: string; diff: string };
 
 async function planEdit(args: z.infer<typeof schema>, workspace: Workspace): Promise<EditPlan> {
-  const absolute = workspace.resolve(args.path);
+  const absolute = workspace.resolveForWrite(args.path);
   const shown = workspace.relative(absolute);
-  const existing = await readExisting(absolute, shown);
+  const existing = await readExisting(workspace.root, absolute, shown);
   if (existing === null) {
     if (args.old_string !== '') {
       return {
@@ -100,13 +106,19 @@ async function planEdit(args: z.infer<typeof schema>, workspace: Workspace): Pro
   };
 }
 
-/** The file's bytes, or null when it does not exist yet. */
-async function readExisting(absolute: string, shown: string): Promise<Buffer | null> {
+/** The file's bytes, or null when it does not exist yet. A FIFO or device is refused at once, never waited on. */
+async function readExisting(root: string, absolute: string, shown: string): Promise<Buffer | null> {
   try {
-    if ((await stat(absolute)).isDirectory()) throw new ToolError(`${shown} is a directory, not a file`);
-    return await readFile(absolute);
+    return await readConfined(root, absolute, { maxBytes: MAX_EDIT_BYTES, shown });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+    if (!(error instanceof FileRefused)) throw error;
+    if (error.reason === 'missing') return null;
+    if (error.reason === 'directory') throw new ToolError(`${shown} is a directory, not a file`);
+    if (error.reason === 'too-large')
+      throw new ToolError(
+        `${shown} is ${formatBytes(error.size ?? 0)}; edit works on files up to ${formatBytes(MAX_EDIT_BYTES)}. ` +
+          'Change it with a command in the terminal (sed, a script) or write it whole.',
+      );
+    throw refusalAsToolError(error, shown);
   }
 }

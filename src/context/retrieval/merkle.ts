@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
+import {
+  lstatConfinedSync,
+  readdirConfinedSync,
+  withConfinedDirSync,
+  type ConfinedDirSync,
+} from '../../fs/confined.js';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules.js';
 import type { DirtyPaths } from './dir-watcher.js';
-import { readdirConfinedSync } from '../../fs/confined.js';
 import { SIZE_LIMITS } from '../../fs/visibility/limits.js';
 
 /** Files above this are tracked but never read. */
@@ -100,7 +105,8 @@ export class MerkleTree {
     for (const file of dirty.files) {
       const parent = parentOf(file);
       if (touched.has(parent) || !this.files.has(file)) continue;
-      if (this.visitFile(file, diff) === undefined) this.relist(parent, diff, touched);
+      if (this.visitFiles(parent, [path.posix.basename(file)], diff).length === 0)
+        this.relist(parent, diff, touched);
       else touched.add(parent);
     }
     this.rehash(touched, diff);
@@ -120,7 +126,7 @@ export class MerkleTree {
     visitedDirs: Set<string>,
   ): string | undefined {
     const absolute = path.join(this.root, dir);
-    const stats = statOrUndefined(absolute);
+    const stats = this.lstat(dir);
     if (!stats?.isDirectory()) return undefined;
     this.onDirectory?.(dir);
     const previous = this.dirs.get(dir);
@@ -132,11 +138,8 @@ export class MerkleTree {
     const listing =
       !rulesChanged && previous && previous.mtimeMs === stats.mtimeMs ? previous : this.list(dir, absolute);
     visitedDirs.add(dir);
-    const files = listing.files.filter((name) => {
-      const present = this.visitFile(join(dir, name), diff) !== undefined;
-      if (present) visitedFiles.add(join(dir, name));
-      return present;
-    });
+    const files = this.visitFiles(dir, listing.files, diff);
+    for (const name of files) visitedFiles.add(join(dir, name));
     const dirs = listing.dirs.filter(
       (name) => this.visit(join(dir, name), rulesChanged, diff, visitedFiles, visitedDirs) !== undefined,
     );
@@ -149,11 +152,11 @@ export class MerkleTree {
   /** Lists a known directory again: new entries are indexed, vanished ones dropped, unchanged subdirectories kept. */
   private relist(dir: string, diff: TreeDiff, touched: Set<string>): void {
     const previous = this.dirs.get(dir);
-    const stats = statOrUndefined(path.join(this.root, dir));
+    const stats = this.lstat(dir);
     if (!previous || !stats?.isDirectory()) return; // its parent's listing reports the removal
     this.onDirectory?.(dir);
     const listing = this.list(dir, path.join(this.root, dir));
-    const files = listing.files.filter((name) => this.visitFile(join(dir, name), diff) !== undefined);
+    const files = this.visitFiles(dir, listing.files, diff);
     for (const name of previous.files) if (!files.includes(name)) this.removeFile(join(dir, name), diff);
     const visitedFiles = new Set<string>();
     const visitedDirs = new Set<string>();
@@ -205,19 +208,40 @@ export class MerkleTree {
       if (known === dir || known.startsWith(prefix)) this.dirs.delete(known);
   }
 
-  private visitFile(file: string, diff: TreeDiff): string | undefined {
-    const stats = statOrUndefined(path.join(this.root, file));
-    diff.filesStatted++;
-    if (!stats?.isFile()) return undefined;
+  /**
+   * Stats the named files of a directory and reads those that changed, all
+   * through the directory opened once and verified (src/fs/confined.ts): the
+   * sandbox can swap a file for a symlink to a host file, a FIFO, or the
+   * directory itself for a link out, at any moment, and none of them may be
+   * read or waited on. Returns the names still present as regular files.
+   */
+  private visitFiles(dir: string, names: string[], diff: TreeDiff): string[] {
+    const present = withConfinedDirSync(this.root, path.join(this.root, dir), (pinned) =>
+      names.filter((name) => this.visitFile(dir, name, pinned, diff)),
+    );
+    diff.filesStatted += names.length;
+    return present ?? [];
+  }
+
+  /** Whether the file is present; records its hash, and its content when that changed. */
+  private visitFile(dir: string, name: string, pinned: ConfinedDirSync, diff: TreeDiff): boolean {
+    const stats = pinned.lstat(name);
+    if (!stats?.isFile()) return false;
+    const file = join(dir, name);
     const previous = this.files.get(file);
-    if (previous && previous.size === stats.size && previous.mtimeMs === stats.mtimeMs) return previous.hash;
-    const content = stats.size > MAX_FILE_BYTES ? undefined : readOrUndefined(path.join(this.root, file));
+    if (previous && previous.size === stats.size && previous.mtimeMs === stats.mtimeMs) return true;
+    let content: Buffer | undefined;
+    if (stats.size <= MAX_FILE_BYTES) {
+      content = pinned.read(name, MAX_FILE_BYTES);
+      // Readable a moment ago: it was swapped or removed meanwhile; the next sync sees what it became.
+      if (!content) return false;
+    }
     const hash = content
       ? createHash('sha1').update(content).digest('hex')
       : `unread:${stats.size}:${stats.mtimeMs}`;
     this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, hash });
     if (previous?.hash !== hash) diff.changed.push(content ? { path: file, content } : { path: file });
-    return hash;
+    return true;
   }
 
   /** Whether an ignore file in the directory was edited, or (when its entries changed) added or removed. */
@@ -225,7 +249,7 @@ export class MerkleTree {
     return IGNORE_FILES.some((name) => {
       const known = previous.files.includes(name) ? this.files.get(join(dir, name)) : undefined;
       if (!known && !entriesChanged) return false;
-      const stats = statOrUndefined(path.join(this.root, dir, name));
+      const stats = this.lstat(join(dir, name));
       if (!known || !stats) return known !== undefined || stats !== undefined;
       return known.size !== stats.size || known.mtimeMs !== stats.mtimeMs;
     });
@@ -246,6 +270,11 @@ export class MerkleTree {
       }
     }
     return { files: files.sort(), dirs: dirs.sort() };
+  }
+
+  /** What a relative path is, a symlink never followed, looked up through its verified directory. */
+  private lstat(relative: string): Stats | undefined {
+    return lstatConfinedSync(this.root, path.join(this.root, relative));
   }
 
   private rulesFor(dir: string): IgnoreRules {
@@ -273,20 +302,4 @@ function parentOf(dir: string): string {
 
 function join(dir: string, name: string): string {
   return dir === '' ? name : `${dir}/${name}`;
-}
-
-function statOrUndefined(absolute: string): Stats | undefined {
-  try {
-    return statSync(absolute);
-  } catch {
-    return undefined;
-  }
-}
-
-function readOrUndefined(absolute: string): Buffer | undefined {
-  try {
-    return readFileSync(absolute);
-  } catch {
-    return undefined;
-  }
 }

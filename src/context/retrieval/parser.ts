@@ -11,17 +11,20 @@ import { createRequire } from 'node:module';
 import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 import type { LanguageSpec } from './languages.js';
 
-export type DefinitionKind =
-  | 'function'
-  | 'method'
-  | 'class'
-  | 'interface'
-  | 'type'
-  | 'enum'
-  | 'struct'
-  | 'module'
-  | 'macro'
-  | 'constant';
+export const DEFINITION_KINDS = [
+  'function',
+  'method',
+  'class',
+  'interface',
+  'type',
+  'enum',
+  'struct',
+  'module',
+  'macro',
+  'constant',
+] as const;
+
+export type DefinitionKind = (typeof DEFINITION_KINDS)[number];
 
 export interface Definition {
   name: string;

@@ -8,7 +8,9 @@ import { isBinary } from '../../fs/visibility/binary.js';
 import { containsSecret } from '../../fs/visibility/secrets.js';
 import { termsOf } from './tokenize.js';
 
-export type ExclusionReason = 'binary' | 'large' | 'secret';
+export const EXCLUSION_REASONS = ['binary', 'large', 'secret'] as const;
+
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface IndexedChunk extends ChunkRange {
   /** Search terms of the chunk, space-separated (compact to persist). */
@@ -39,7 +41,7 @@ export interface IndexSnapshot {
 }
 
 /** Bump when parsing or record shape changes, so old caches are rebuilt rather than misread. */
-const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 1;
 /** Parsing yields to the event loop this often, so a background build never stalls the session. */
 const FILES_PER_SLICE = 100;
 
@@ -57,8 +59,9 @@ export class RepoIndex {
     this.tree = new MerkleTree(root, (dir) => this.watcher.watchDir(dir));
   }
 
+  /** Starts from a cached snapshot, which must have passed checkSnapshot (see index-store). */
   restore(snapshot: IndexSnapshot | undefined): void {
-    if (snapshot?.version !== SNAPSHOT_VERSION) return;
+    if (!snapshot) return;
     this.tree = MerkleTree.fromSnapshot(this.root, snapshot.tree, (dir) => this.watcher.watchDir(dir));
     for (const [file, record] of Object.entries(snapshot.records)) this.put(file, record);
     this.generation++;

@@ -1,8 +1,14 @@
 import { realpathSync } from 'node:fs';
 import { searchCode, type SearchHit } from './code-search.js';
-import { defaultCacheDir, indexFileFor, loadJson, saveJson } from './index-store.js';
+import {
+  defaultCacheDir,
+  indexFileFor,
+  loadSnapshot,
+  removeAbandonedSaves,
+  saveJson,
+} from './index-store.js';
 import { buildReferenceGraph, type ReferenceGraph } from './reference-graph.js';
-import { RepoIndex, type IndexSnapshot, type SyncStats } from './repo-index.js';
+import { RepoIndex, type SyncStats } from './repo-index.js';
 import {
   estimateTokens,
   rankRepository,
@@ -63,6 +69,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
 class IndexedRetriever implements Retriever {
   readonly root: string;
   private readonly index: RepoIndex;
+  private readonly cacheDir: string;
   private readonly cacheFile: string;
   private readonly building: Promise<void>;
   /** Syncs run one at a time; each waits for the one before. */
@@ -75,7 +82,8 @@ class IndexedRetriever implements Retriever {
   constructor(options: RetrieverOptions) {
     this.root = realpathSync(options.root);
     this.index = new RepoIndex(this.root);
-    this.cacheFile = indexFileFor(this.root, options.cacheDir ?? defaultCacheDir());
+    this.cacheDir = options.cacheDir ?? defaultCacheDir();
+    this.cacheFile = indexFileFor(this.root, this.cacheDir);
     this.building = this.build();
     this.syncing = this.building;
     this.building.catch(() => {}); // surfaced by ready()
@@ -130,7 +138,8 @@ class IndexedRetriever implements Retriever {
   }
 
   private async build(): Promise<void> {
-    this.index.restore(await loadJson<IndexSnapshot>(this.cacheFile));
+    await removeAbandonedSaves(this.cacheDir).catch(() => {});
+    this.index.restore(await loadSnapshot(this.cacheFile));
     this.savedGeneration = this.index.generation;
     await this.index.sync();
     // The cache only speeds up the next start; failing to write it must not fail this session.
