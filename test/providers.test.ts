@@ -4,7 +4,7 @@ import { AnthropicProvider } from '../src/providers/anthropic.js';
 import { ConfigError } from '../src/providers/errors.js';
 import { createProvider, pickProvider } from '../src/providers/factory.js';
 import { modelInfo, UNKNOWN_MODEL_LIMITS } from '../src/providers/models.js';
-import { OpenAIProvider } from '../src/providers/openai.js';
+import { defaultIdleTimeoutMs, OpenAIProvider } from '../src/providers/openai.js';
 import { ProviderError, type ModelRequest, type Provider } from '../src/providers/provider.js';
 import { backoffDelay, withRetries, type RetryOptions } from '../src/providers/retry.js';
 import { scriptSequence } from './scripted-provider/script.js';
@@ -377,6 +377,17 @@ describe('model registry', () => {
       contextWindow: 65_536,
       maxOutputTokens: 4_096,
     });
+  });
+});
+
+describe('idle timeout defaults', () => {
+  it("gives OpenAI's silently thinking models a long window on OpenAI's own endpoint only", () => {
+    expect(defaultIdleTimeoutMs('gpt-5', undefined)).toBe(300_000);
+    expect(defaultIdleTimeoutMs('o3', 'https://api.openai.com/v1')).toBe(300_000);
+    // Chat models stream at once; any other server keeps the short default, so a stuck one fails fast.
+    expect(defaultIdleTimeoutMs('gpt-5-chat-latest', undefined)).toBeUndefined();
+    expect(defaultIdleTimeoutMs('gpt-4.1', undefined)).toBeUndefined();
+    expect(defaultIdleTimeoutMs('gpt-5', 'http://localhost:8080/v1')).toBeUndefined();
   });
 });
 

@@ -69,7 +69,8 @@ const program = new Command()
   .version(version, '-v, --version')
   .argument(
     '[task]',
-    'what to do, e.g. "fix failing tests" (read from stdin when omitted and stdin is not a terminal)',
+    'what to do, e.g. "fix failing tests". In a terminal, an interactive session opens (with the task sent, if given); ' +
+      'with -p or without a terminal the task runs headless (read from stdin when omitted; piped stdin is added to a given task as context)',
   )
   .option('-p, --print', 'headless: run the task, print the result, never prompt')
   .addOption(
@@ -93,7 +94,7 @@ const program = new Command()
   )
   .option(
     '--idle-timeout <seconds>',
-    'give up on a model request after this long without any data from the server (default 20; tried twice)',
+    "give up on a model request after this long without any data from the server (default 20, and 300 for OpenAI's reasoning models on OpenAI's endpoint; tried twice)",
     positiveNumber,
   )
   .addOption(

@@ -8,6 +8,9 @@ import { lazySdkClient } from './sdk-client.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** OpenAI's reasoning families, which stream nothing until they have thought. */
+const SILENT_THINKERS = /^(o\d|gpt-5(?!-chat))/;
+const SILENT_THINKING_IDLE_MS = 300_000;
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -61,6 +64,17 @@ function toStopReason(finishReason: string, hasToolCalls: boolean): ModelRespons
   return finishReason === 'stop' ? 'end' : 'other';
 }
 
+/**
+ * OpenAI's own endpoint sends nothing at all while a reasoning model thinks
+ * (over a minute of silence has been measured), which the idle timeout would
+ * take for a stuck server. Those models there get Codex's window instead;
+ * every other server and model keeps the short default (undefined).
+ */
+export function defaultIdleTimeoutMs(model: string, baseUrl: string | undefined): number | undefined {
+  const official = (baseUrl ?? DEFAULT_BASE_URL) === DEFAULT_BASE_URL;
+  return official && SILENT_THINKERS.test(model) ? SILENT_THINKING_IDLE_MS : undefined;
+}
+
 /** OpenAI Chat Completions, and any OpenAI-compatible server (Ollama, vLLM, llama.cpp) by base URL. */
 export class OpenAIProvider implements Provider {
   readonly name = 'openai';
@@ -71,7 +85,9 @@ export class OpenAIProvider implements Provider {
   }
 
   complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
-    return withIdleTimeout(this.options.idleTimeoutMs, request.signal, (signal) =>
+    const idleTimeoutMs =
+      this.options.idleTimeoutMs ?? defaultIdleTimeoutMs(request.model, this.options.baseUrl);
+    return withIdleTimeout(idleTimeoutMs, request.signal, (signal) =>
       this.attempt(request, handlers, signal),
     );
   }
