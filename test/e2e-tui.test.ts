@@ -119,6 +119,27 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     await terminal.waitFor(/I see the guide/);
   });
 
+  it('never lets model text act on the terminal (title, clipboard, screen clear)', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open(
+      (turn) => ({
+        text:
+          userCount(turn) === 1
+            ? 'first answer stays visible'
+            : 'x\x1b]0;PWNED-TITLE\x07\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[Hsecond answer',
+      }),
+      repo,
+    );
+    const titleBefore = terminal.title();
+    terminal.type('one', 'Enter');
+    await terminal.waitFor(/first answer stays visible/);
+    terminal.type('two', 'Enter');
+    const screen = await terminal.waitFor(/second answer/);
+    expect(terminal.title()).toBe(titleBefore);
+    expect(screen).toMatch(/first answer stays visible/);
+    expect(screen).not.toMatch(/PWNED|cHduZWQ/);
+  });
+
   it('keeps working after a resize to 80 columns', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const terminal = await open((turn) => ({ text: `Reply ${userCount(turn)}` }), repo);

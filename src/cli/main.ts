@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { watchParent } from './parent-watch.js';
-import { jsonLine, terminalSafe } from './terminal-text.js';
+import { jsonLine, terminalSafe } from '../core/terminal-text.js';
 import type { PermissionMode, ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
 

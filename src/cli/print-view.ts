@@ -1,5 +1,5 @@
 import type { AgentEvent, EventSink } from '../core/events.js';
-import { jsonLine, terminalSafe } from './terminal-text.js';
+import { jsonLine, terminalSafe } from '../core/terminal-text.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 

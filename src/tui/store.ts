@@ -1,3 +1,4 @@
+import { terminalSafe } from '../core/terminal-text.js';
 import { initialState, reduce, type TuiAction, type TuiState } from './transcript-state.js';
 
 /**
@@ -17,7 +18,8 @@ export function createStore(): TuiStore {
   return {
     getState: () => state,
     dispatch(action) {
-      state = reduce(state, action);
+      // Everything shown comes through here: no text from the model, a tool or a file may act on the terminal.
+      state = reduce(state, safeStrings(action));
       for (const listener of listeners) listener();
     },
     subscribe(listener) {
@@ -25,4 +27,13 @@ export function createStore(): TuiStore {
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The value with every string in it made safe for the terminal (escape sequences and controls removed). */
+function safeStrings<T>(value: T): T {
+  if (typeof value === 'string') return terminalSafe(value) as T;
+  if (Array.isArray(value)) return value.map(safeStrings) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, safeStrings(field)])) as T;
+  return value;
 }

@@ -38,6 +38,11 @@ export class Terminal {
     if (keys.length) tmux('send-keys', '-t', this.name, ...keys);
   }
 
+  /** The title the program set for the terminal (OSC 0/2 change it). */
+  title(): string {
+    return tmux('display-message', '-p', '-t', this.name, '#{pane_title}').trim();
+  }
+
   resize(width: number, height = 40): void {
     tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
   }
