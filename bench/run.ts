@@ -10,6 +10,7 @@ const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['retrieval', () => import('./retrieval.js')],
   ['compaction', () => import('./compaction.js')],
   ['tui', () => import('./tui.js')],
+  ['interactive', () => import('./interactive.js')],
 ];
 
 const only = process.argv.slice(2);

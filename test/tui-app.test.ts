@@ -1,10 +1,14 @@
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import { App } from '../src/tui/components/App.js';
 import { createStore } from '../src/tui/store.js';
 import { FakeSession } from './support/fake-session.js';
 import { waitFor } from './support/ink.js';
+import { loadMarkdown } from '../src/tui/markdown.js';
+
+// The renderer loads in the background in a real session; these tests look at rendered markdown.
+beforeAll(() => loadMarkdown());
 
 const KEY = { enter: '\r', esc: '\x1b', shiftTab: '\x1b[Z', up: '\x1b[A', tab: '\t', ctrlC: '\x03' };
 const SESSION_DIFF = 'diff --git a/a.js b/a.js\n--- a/a.js\n+++ b/a.js\n@@ -1 +1 @@\n-old\n+new\n';

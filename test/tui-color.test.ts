@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadMarkdown } from '../src/tui/markdown.js';
+
+// The renderer loads in the background in a real session; these tests look at rendered markdown.
+beforeAll(() => loadMarkdown());
 
 // Colour support is decided when the colour library loads: force it on first, as a colour terminal would.
 process.env.FORCE_COLOR = '1';

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it } from 'vitest';
 import type { Operation } from '../src/runtime/protocol.js';
 import { ApprovalPrompt } from '../src/tui/components/ApprovalPrompt.js';
 import { DiffView } from '../src/tui/components/DiffView.js';
@@ -9,6 +9,10 @@ import { ToolLine } from '../src/tui/components/ToolLine.js';
 import { TranscriptItemView } from '../src/tui/components/TranscriptItemView.js';
 import { initialState, type ToolCallView, type TuiState } from '../src/tui/transcript-state.js';
 import { waitFor } from './support/ink.js';
+import { loadMarkdown } from '../src/tui/markdown.js';
+
+// The renderer loads in the background in a real session; these tests look at rendered markdown.
+beforeAll(() => loadMarkdown());
 
 let unmount: (() => void) | undefined;
 afterEach(() => unmount?.());

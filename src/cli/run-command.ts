@@ -20,6 +20,10 @@ import type { RunFlags } from './main.js';
  */
 export async function runCommand(taskArgument: string | undefined, flags: RunFlags): Promise<number> {
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // The UI (ink, React) takes longest to load: it loads while the session is assembled, not after.
+  // Only here: print mode and --version never pay for it.
+  const tui = interactive ? import('../tui/index.js') : undefined;
+  tui?.catch(() => undefined); // a failed start-up below must not also report an unhandled rejection
   const task = withPipedContext(taskArgument?.trim() ?? '', (await readPipedStdin()).trim());
   if (!task && !interactive)
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
@@ -43,8 +47,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const releaseSignals = handleSignals(agent);
   try {
     if (interactive) {
-      // Loaded only here: ink and React cost start-up time that print mode and --version must not pay.
-      const { runTui } = await import('../tui/index.js');
+      const { runTui } = await tui!;
       return await runTui(agent, tuiServices(cwd, allowFiles), { ...(task && { initialMessage: task }) });
     }
     const view = createPrintView({

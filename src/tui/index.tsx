@@ -2,6 +2,7 @@ import { render } from 'ink';
 import type { AgentSession } from '../runtime/protocol.js';
 import { App } from './components/App.js';
 import type { TuiServices } from './services.js';
+import { loadMarkdown } from './markdown.js';
 import { createStore } from './store.js';
 
 export type { TuiServices } from './services.js';
@@ -54,6 +55,8 @@ export async function runTui(
       incrementalRendering: false,
     },
   );
+  // After the first frame: the prompt is usable before the markdown renderer has loaded.
+  setImmediate(() => void loadMarkdown());
   try {
     const result = await session.done;
     return exitCode ?? (result.is_error ? 1 : 0);

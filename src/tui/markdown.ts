@@ -1,6 +1,26 @@
 import { stripVTControlCharacters } from 'node:util';
-import { Marked } from 'marked';
-import { markedTerminal } from 'marked-terminal';
+import type { Marked } from 'marked';
+
+type Renderer = (width: number) => Marked;
+
+/**
+ * marked-terminal (and the syntax highlighter under it) costs about as much to
+ * load as the rest of the UI, so it loads in the background once the prompt
+ * is up; a message finished before then is shown as plain text.
+ */
+let renderer: Renderer | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the markdown renderer (once); until it is loaded, messages are shown as plain text. */
+export function loadMarkdown(): Promise<void> {
+  loading ??= Promise.all([import('marked'), import('marked-terminal')]).then(
+    ([{ Marked }, { markedTerminal }]) => {
+      // emoji off: `:name:` in code or paths must stay as typed.
+      renderer = (width) => new Marked(markedTerminal({ width, reflowText: true, tab: 2, emoji: false }));
+    },
+  );
+  return loading;
+}
 
 /** One renderer per width: a finished message is rendered once, at the width of the terminal then. */
 const renderers = new Map<number, Marked>();
@@ -11,10 +31,10 @@ const renderers = new Map<number, Marked>();
  * drops every escape code, since marked-terminal's colour library ignores NO_COLOR.
  */
 export function renderMarkdown(text: string, width: number, color: boolean): string {
+  if (!renderer) return text.trimEnd();
   let marked = renderers.get(width);
   if (!marked) {
-    // emoji off: `:name:` in code or paths must stay as typed.
-    marked = new Marked(markedTerminal({ width, reflowText: true, tab: 2, emoji: false }));
+    marked = renderer(width);
     renderers.set(width, marked);
   }
   const rendered = (marked.parse(text, { async: false }) as string).trimEnd();

@@ -1,0 +1,150 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { packageRoot } from '../src/core/package-root.js';
+import { connectDocker } from '../src/sandbox/docker-engine.js';
+import { startScriptedProvider } from '../test/scripted-provider/server.js';
+import { median, type BenchFigure, type BenchSection } from './report.js';
+
+const RUNS = 5;
+const bin = path.join(packageRoot, 'bin', 'agent');
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * What a user waits for and what an idle session costs: start to a usable
+ * prompt in a real terminal, start to the first model request with and without
+ * the Docker sandbox, and CPU while nobody types.
+ */
+export async function run(): Promise<BenchSection> {
+  const repo = mkdtempSync(path.join(tmpdir(), 'agent-bench-interactive-'));
+  writeFileSync(path.join(repo, 'a.txt'), 'hello\n');
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  const server = await startScriptedProvider(() => ({ text: 'ok' }));
+  const env = { ...process.env, OPENAI_API_KEY: 'k', AGENT_CACHE_DIR: path.join(repo, '..', 'bench-cache') };
+  const provider = ['--provider', 'openai', '--base-url', server.openaiBaseUrl];
+  try {
+    const figures: BenchFigure[] = [];
+    const prompt: number[] = [];
+    let idleCpu = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const session = await openInTmux(repo, [...provider, '--sandbox', 'none', '--yolo'], env);
+      prompt.push(session.promptMs);
+      if (i === RUNS - 1) idleCpu = await cpuWhileIdle(session.pid, 10_000);
+      tmux('kill-session', '-t', session.name);
+    }
+    figures.push({
+      name: 'start to a usable prompt (tmux), median',
+      value: median(prompt),
+      unit: 'ms',
+      target: '< 300 ms',
+      pass: median(prompt) < 300,
+    });
+    figures.push({
+      name: 'CPU while idle at the prompt (10 s)',
+      value: idleCpu,
+      unit: '% of a core',
+      target: '< 1%',
+      pass: idleCpu < 1,
+    });
+    const firstRequest = async (sandbox: string[]) => {
+      const samples: number[] = [];
+      for (let i = 0; i < RUNS; i++)
+        samples.push(await startToFirstRequest(server, repo, [...provider, ...sandbox], env));
+      return median(samples);
+    };
+    const none = await firstRequest(['--sandbox', 'none', '--yolo']);
+    figures.push({ name: 'start to first model request, -p --sandbox none', value: none, unit: 'ms' });
+    const docker = await connectDocker().then(
+      () => true,
+      () => false,
+    );
+    if (docker) {
+      const withDocker = await firstRequest(['--sandbox', 'docker']);
+      figures.push({
+        name: 'start to first model request, -p --sandbox docker',
+        value: withDocker,
+        unit: 'ms',
+      });
+      figures.push({
+        name: 'docker / none',
+        value: withDocker / none,
+        unit: 'x',
+        target: '<= 1.1',
+        pass: withDocker / none <= 1.1,
+      });
+    }
+    return {
+      title: 'Interactive start and idle cost; first request with and without Docker',
+      figures,
+      notes: ['The prompt is detected by polling the tmux screen every 5 ms, which adds up to that much.'],
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+async function openInTmux(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ name: string; pid: number; promptMs: number }> {
+  const name = `agent-bench-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const vars = ['OPENAI_API_KEY', 'AGENT_CACHE_DIR', 'PATH', 'HOME'].map(
+    (key) => `${key}='${env[key] ?? ''}'`,
+  );
+  const started = performance.now();
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    name,
+    '-x',
+    '100',
+    '-y',
+    '30',
+    `cd '${cwd}' && exec env ${vars.join(' ')} '${process.execPath}' '${bin}' ${args.map((a) => `'${a}'`).join(' ')}`,
+  );
+  for (;;) {
+    if (/message, \/help/.test(tmux('capture-pane', '-p', '-t', name))) break;
+    if (performance.now() - started > 30_000) throw new Error('the prompt did not appear within 30 s');
+    await sleep(5);
+  }
+  const promptMs = performance.now() - started;
+  const pid = Number(tmux('display-message', '-p', '-t', name, '#{pane_pid}').trim());
+  return { name, pid, promptMs };
+}
+
+/** CPU time the process used over `ms`, as a percentage of one core. */
+async function cpuWhileIdle(pid: number, ms: number): Promise<number> {
+  const ticks = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
+  };
+  await sleep(1000); // let start-up work (index build, sandbox) settle
+  const before = ticks();
+  await sleep(ms);
+  const used = ticks() - before;
+  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  return (100 * used) / hz / (ms / 1000);
+}
+
+async function startToFirstRequest(
+  server: Awaited<ReturnType<typeof startScriptedProvider>>,
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  const before = server.requests.length;
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, '-p', ...args, 'hi'], { cwd, env, stdio: 'ignore' });
+  for (;;) {
+    if (server.requests.length > before) break;
+    await sleep(2);
+  }
+  const elapsed = performance.now() - started;
+  await new Promise((resolve) => child.once('close', resolve));
+  return elapsed;
+}
