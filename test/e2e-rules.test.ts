@@ -218,6 +218,26 @@ describe('stopping conditions and bad usage', () => {
     const noTask = await runCli(['-p'], { cwd: repo, env: { OPENAI_API_KEY: 'k' } });
     expect(noTask.code).toBe(42);
     expect(noTask.stderr).toMatch(/no task/);
+    // A CI job still gets its result line when a flag is rejected, whichever way the format was given.
+    for (const format of [['--output-format', 'json'], ['--output-format=stream-json']]) {
+      const bad = await runCli(['-p', ...format, '--max-turns', 'zero', 'task'], { cwd: repo });
+      expect(bad.code).toBe(42);
+      expect(JSON.parse(bad.stdout)).toMatchObject({
+        type: 'result',
+        status: 'error',
+        error: expect.stringMatching(/--max-turns/),
+      });
+    }
+  });
+
+  it('adds piped input to a given task as context', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    server = await startScriptedProvider(() => ({ text: 'seen' }));
+    const r = await runAgent(server, 'openai', { cwd: repo, task: 'fix this', stdin: 'TypeError at line 3' });
+    expect(r.code).toBe(0);
+    expect(server.requests[0]!.messages[0]!.content).toMatch(
+      /^fix this\n\n<stdin>\nTypeError at line 3\n<\/stdin>$/,
+    );
   });
 
   it('prints only the result object with --output-format json, and only the answer with text', async () => {

@@ -128,6 +128,7 @@ describe('search tool', () => {
       isError: false,
       output:
         '2 matches in src:\nsrc/app.ts:1: const needle = 1;\nsrc/util/helpers.ts:1: export const needle = "helper";',
+      detail: { kind: 'matches', count: 2 },
     });
   });
 
@@ -147,6 +148,7 @@ describe('search tool', () => {
     const ctx = toolContext(repoWithIgnores());
     expect(await callTool(searchTool, { query: 'absent-word' }, ctx)).toEqual({
       isError: false,
+      detail: { kind: 'matches', count: 0 },
       output: 'No matches for "absent-word" in the repository.',
     });
   });

@@ -64,7 +64,10 @@ export const searchTool: Tool<typeof schema> = {
     const notices = await ruleFileNotices(visibility, target, ctx.signal);
     const outcome = await searchWith(notices.length === 0 ? BACKENDS : [nodeWalk], request);
     const notes = notices.map((notice) => `\nNote: ${notice}.`).join('');
-    return ok(formatOutcome(outcome, args.query, target) + notes);
+    return {
+      ...ok(formatOutcome(outcome, args.query, target) + notes),
+      detail: { kind: 'matches', count: outcome.total },
+    };
   },
 };
 

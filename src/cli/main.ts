@@ -160,7 +160,9 @@ sandbox
 
 program.exitOverride((error) => {
   // Help and version are not failures; anything else commander rejects is bad usage.
-  process.exit(error.exitCode === 0 ? ExitCode.success : ExitCode.usage);
+  if (error.exitCode === 0) process.exit(ExitCode.success);
+  reportFailedStart(error.message.replace(/^error: /, ''));
+  process.exit(ExitCode.usage);
 });
 
 try {
@@ -171,20 +173,36 @@ try {
   // Bad usage is the user's to fix and needs no stack; anything else is a bug worth its stack.
   process.stderr.write(terminalSafe(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`));
   process.exitCode = usage ? ExitCode.usage : ExitCode.error;
-  // Machine-readable runs end with a result line even when no session could start.
-  const format = (program.opts() as Partial<RunFlags>).outputFormat;
-  if (format === 'json' || format === 'stream-json') {
-    const result: ResultEvent = {
-      type: 'result',
-      status: 'error',
-      is_error: true,
-      turns: 0,
-      duration_ms: 0,
-      session_id: '',
-      usage: toUsageReport(emptyUsage()),
-      text: '',
-      error: message,
-    };
-    process.stdout.write(jsonLine(result));
-  }
+  reportFailedStart(message);
+}
+
+/**
+ * Machine-readable runs end with a result line even when no session could
+ * start, a flag commander rejected included (then the flags are not parsed
+ * yet, so the format is read from the command line as it was typed).
+ */
+function reportFailedStart(message: string): void {
+  if (!['json', 'stream-json'].includes(requestedFormat())) return;
+  const result: ResultEvent = {
+    type: 'result',
+    status: 'error',
+    is_error: true,
+    turns: 0,
+    duration_ms: 0,
+    session_id: '',
+    usage: toUsageReport(emptyUsage()),
+    text: '',
+    error: message,
+  };
+  process.stdout.write(jsonLine(result));
+}
+
+function requestedFormat(): string {
+  const parsed = (program.opts() as Partial<RunFlags>).outputFormat;
+  if (parsed && parsed !== 'text') return parsed;
+  const args = process.argv.slice(2);
+  const inline = args.find((arg) => arg.startsWith('--output-format='));
+  if (inline) return inline.slice('--output-format='.length);
+  const at = args.indexOf('--output-format');
+  return at === -1 ? 'text' : (args[at + 1] ?? 'text');
 }
