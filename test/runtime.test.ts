@@ -100,6 +100,10 @@ describe('the session runtime', () => {
     // Every event is stamped, in order, and the result is the last one.
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.at(-1)).toMatchObject({ type: 'result' });
+    // Everything a model turn produced says which turn it belongs to.
+    expect(events.find((e) => e.type === 'assistant_message')).toMatchObject({ in_turn: 1 });
+    expect(events.filter((e) => e.type === 'assistant_message').map((e) => e.in_turn)).toEqual([1, 2]);
+    expect(events.find((e) => e.type === 'idle')?.in_turn).toBeUndefined();
     expect(events[0]).toMatchObject({
       type: 'session_start',
       permission_mode: 'auto-edit',

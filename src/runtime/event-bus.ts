@@ -4,7 +4,8 @@ import type { StampedEvent } from './protocol.js';
 type Listener = (event: StampedEvent) => void;
 
 /**
- * Stamps each event with its sequence number and time and hands it to every
+ * Stamps each event with its sequence number, its time and, for the events of
+ * a model turn (from its turn_start to its turn_end), the turn's number, and hands it to every
  * subscriber, in subscription order. Events from before the first subscriber
  * (a front end still loading) are kept and handed to it, so none is lost. A
  * subscriber that throws is a bug in that front end; it must not take the
@@ -14,6 +15,7 @@ export class EventBus {
   private readonly listeners = new Set<Listener>();
   private backlog: StampedEvent[] | undefined = [];
   private seq = 0;
+  private turn: number | undefined;
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -24,7 +26,14 @@ export class EventBus {
   }
 
   readonly emit = (event: AgentEvent): void => {
-    const stamped = { ...event, seq: ++this.seq, ts: Date.now() } as StampedEvent;
+    if (event.type === 'turn_start') this.turn = event.turn;
+    const stamped = {
+      ...event,
+      seq: ++this.seq,
+      ts: Date.now(),
+      ...(this.turn !== undefined && { in_turn: this.turn }),
+    } as StampedEvent;
+    if (event.type === 'turn_end') this.turn = undefined;
     this.backlog?.push(stamped);
     for (const listener of this.listeners) this.deliver(listener, stamped);
   };

@@ -22,8 +22,11 @@ export type Operation =
   /** Ends the session: the current turn is interrupted, everything is released, `result` is the last event. */
   | { type: 'shutdown' };
 
-/** Every event carries its place in the stream and when it happened. */
-export type StampedEvent = AgentEvent & { seq: number; ts: number };
+/**
+ * Every event carries its place in the stream and when it happened; those of
+ * a model turn (model output, tool calls, usage) also carry the turn's number.
+ */
+export type StampedEvent = AgentEvent & { seq: number; ts: number; in_turn?: number };
 
 /** A running session, as front ends see it. */
 export interface AgentSession {
