@@ -140,6 +140,18 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(screen).not.toMatch(/PWNED|cHduZWQ/);
   });
 
+  it("commands do not inherit the UI's own settings (React's NODE_ENV)", async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open((turn) => {
+      const last = lastToolResult(turn);
+      if (!last)
+        return { toolCalls: [{ name: 'terminal', arguments: { command: 'echo "env=[$NODE_ENV]"' } }] };
+      return { text: `Command said ${last.content.split('\n')[0]}` };
+    }, repo);
+    terminal.type('show env', 'Enter');
+    await terminal.waitFor(/Command said env=\[\]/);
+  });
+
   it('keeps working after a resize to 80 columns', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const terminal = await open((turn) => ({ text: `Reply ${userCount(turn)}` }), repo);

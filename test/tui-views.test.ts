@@ -205,6 +205,17 @@ describe('approval prompt', () => {
     );
   });
 
+  it('takes keys typed faster than a frame, arriving as one chunk', async () => {
+    const quick = ask();
+    quick.stdin.write('n\r');
+    await waitFor(() => expect(quick.answers).toEqual([{ type: 'approval', id: 'a1', decision: 'no' }]));
+    const withNote = ask();
+    withNote.stdin.write('nuse pnpm\r');
+    await waitFor(() =>
+      expect(withNote.answers).toEqual([{ type: 'approval', id: 'a1', decision: 'no', note: 'use pnpm' }]),
+    );
+  });
+
   it('refuses on Ctrl-C, so the question never hangs', async () => {
     const view = ask();
     view.stdin.write('\x03');

@@ -22,7 +22,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const interactive = !flags.print && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // The UI (ink, React) takes longest to load: it loads while the session is assembled, not after.
   // Only here: print mode and --version never pay for it.
-  const tui = interactive ? import('../tui/index.js') : undefined;
+  const tui = interactive ? loadTui() : undefined;
   tui?.catch(() => undefined); // a failed start-up below must not also report an unhandled rejection
   const task = withPipedContext(taskArgument?.trim() ?? '', (await readPipedStdin()).trim());
   if (!task && !interactive)
@@ -65,6 +65,22 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     return exitCodeFor(await agent.done);
   } finally {
     releaseSignals();
+  }
+}
+
+/**
+ * The UI module with React's production build: React picks its build from
+ * NODE_ENV when it loads, and the development build is several times larger
+ * (slower to load and to render). NODE_ENV is put back once the UI has loaded,
+ * before any command could inherit it.
+ */
+async function loadTui(): Promise<typeof import('../tui/index.js')> {
+  const unset = process.env.NODE_ENV === undefined;
+  if (unset) process.env.NODE_ENV = 'production';
+  try {
+    return await import('../tui/index.js');
+  } finally {
+    if (unset) delete process.env.NODE_ENV;
   }
 }
 

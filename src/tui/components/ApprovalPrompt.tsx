@@ -33,16 +33,20 @@ export function ApprovalPrompt({
   useInput((input, key) => {
     const typed = noteRef.current;
     if (key.escape || (key.ctrl && input === 'c')) return answer('no', typed);
+    // Keys typed quickly arrive as one chunk ("n" and Enter as "n\r"): the first character is the choice.
+    const note = typed ?? '';
+    const text = typed === undefined ? input.slice(1) : input;
     if (typed === undefined) {
-      const choice = input.toLowerCase();
-      if (choice === 'y') answer('yes');
-      else if (choice === 'a') answer('always');
-      else if (choice === 'n') update('');
-      return;
+      const choice = input.slice(0, 1).toLowerCase();
+      if (choice === 'y') return answer('yes');
+      if (choice === 'a') return answer('always');
+      if (choice !== 'n') return;
+      if (text === '') return update('');
     }
-    if (key.return) answer('no', typed.trim());
-    else if (key.backspace || key.delete) update(typed.slice(0, -1));
-    else if (!key.ctrl && !key.meta && input) update(typed + input);
+    const enter = text.indexOf('\r');
+    if (key.return || enter !== -1) answer('no', (note + text.slice(0, Math.max(0, enter))).trim());
+    else if (key.backspace || key.delete) update(note.slice(0, -1));
+    else if (!key.ctrl && !key.meta && text) update(note + text);
   });
 
   return (
