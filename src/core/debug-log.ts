@@ -10,7 +10,7 @@ const KEPT_LOGS = 20;
 /** `<ISO time with - for : and .>-<pid>.log`: sorts by time, and only such files are ever pruned. */
 const LOG_NAME = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z-\d+\.log$/;
 
-export type DebugRecord =
+type DebugRecord =
   /** One attempt of a provider call (a retried call is several). */
   | {
       type: 'request';
