@@ -306,17 +306,24 @@ describe('when compaction cannot help', () => {
 });
 
 describe('compaction is deterministic', () => {
-  it('gives the same messages for the same conversation', async () => {
+  it('compacts the same conversation to byte-identical messages, every step taken', async () => {
     const run = async () => {
       const conversation = new Conversation();
       for (let i = 0; i < 6; i++) conversation.testRun().read('src/invoice.ts', fileBody(`v${i}`));
       const compactor = new Compactor({ counter, window: 6_000, summaryInstructions: 'Summarise.' });
       return compactor.compact(conversation.state(), {
-        reason: 'threshold',
+        reason: 'user',
         summarize: async (m) => `${m.length} messages`,
       });
     };
-    expect(await run()).toEqual(await run());
+    const first = await run();
+    const second = await run();
+
+    // The subject is a compaction that happened: /compact took every step down to a summary, and the prompt shrank.
+    expect(first.strategy).toBe('summary');
+    expect(first.tokensAfter).toBeLessThan(first.tokensBefore / 2);
+    expect(first.messages.some(isSummary)).toBe(true);
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
   });
 });
 

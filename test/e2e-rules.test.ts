@@ -300,3 +300,21 @@ describe('instructions and interruption', () => {
     expect(end.output).toMatch(/interrupt/i);
   });
 });
+
+describe('read-only calls end to end', () => {
+  it('runs the reads of one turn at once: every one has started before the first ends', async () => {
+    const repo = makeGitRepo(failingAddProject);
+    const reads = ['src/math.js', 'test/math.test.js', 'package.json'].map((p) => ({
+      name: 'read',
+      arguments: { path: p },
+    }));
+    const r = await run('openai', [{ toolCalls: reads }, { text: 'done' }], repo);
+    expect(r.code, r.stderr).toBe(0);
+    const calls = r.events.filter((e) => e.type === 'tool_call_start' || e.type === 'tool_call_end');
+    expect(calls.map((e) => e.type)).toEqual([
+      ...reads.map(() => 'tool_call_start'),
+      ...reads.map(() => 'tool_call_end'),
+    ]);
+    expect(results(r).map((e) => e.is_error)).toEqual([false, false, false]);
+  });
+});

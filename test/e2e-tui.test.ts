@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
@@ -17,13 +18,23 @@ afterEach(async () => {
 });
 
 let counter = 0;
-async function open(script: Script, cwd: string, flags: string[] = ['--sandbox', 'none', '--yolo']) {
+async function open(
+  script: Script,
+  cwd: string,
+  flags: string[] = ['--sandbox', 'none', '--yolo'],
+  env: Record<string, string> = {},
+) {
   server = await startScriptedProvider(script);
   const terminal = Terminal.start(
     `agent-tui-${process.pid}-${++counter}`,
     cwd,
     ['--provider', 'openai', '--base-url', server.openaiBaseUrl, ...flags],
-    { OPENAI_API_KEY: 'k', HOME: process.env.HOME ?? '/tmp', AGENT_CACHE_DIR: path.join(cwd, '..', 'cache') },
+    {
+      OPENAI_API_KEY: 'k',
+      HOME: process.env.HOME ?? '/tmp',
+      AGENT_CACHE_DIR: path.join(cwd, '..', 'cache'),
+      ...env,
+    },
   );
   terminals.push(terminal);
   await terminal.waitFor(/message, \/help/);
@@ -52,6 +63,19 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(final.match(/Answer 1 to "first question"/g)).toHaveLength(1);
     // The unknown command never reached the model.
     expect(server!.requests.some((r) => JSON.stringify(r.messages).includes('/nonsense'))).toBe(false);
+  });
+
+  it('with --debug shows where the debug log is', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const state = mkdtempSync(path.join(tmpdir(), 'agent-state-'));
+    const terminal = await open(() => ({ text: 'hi' }), repo, ['--sandbox', 'none', '--yolo', '--debug'], {
+      XDG_STATE_HOME: state,
+    });
+    // A notice of the session's own, besides the line the start-up printed on stderr ("agent: debug log: ...").
+    const notice = /^ *debug log: (\S+\.log)$/m;
+    const shown = notice.exec(await terminal.waitFor(notice))![1]!;
+    expect(path.dirname(shown)).toBe(path.join(state, 'agent', 'logs'));
+    expect(existsSync(shown)).toBe(true);
   });
 
   it('in ask mode shows the diff and honours no (with a note) and yes', async () => {

@@ -59,6 +59,7 @@ export interface RunFlags {
   allowHomeWorkspace?: boolean;
   cwd: string;
   verbose?: boolean;
+  debug?: boolean;
 }
 
 const program = new Command()
@@ -130,10 +131,20 @@ const program = new Command()
     'allow working in your home directory, / or a directory above home (print mode refuses otherwise)',
   )
   .option('--verbose', 'in text mode, show tool calls and progress on stderr')
+  .option(
+    '--debug',
+    'write a debug log to attach to a bug report (errors recovered from, request timings, retries, model choices; keys redacted) and print its path',
+  )
   .showHelpAfterError()
   .action(async (task: string | undefined, flags: RunFlags) => {
     const { runCommand } = await import('./run-command.js');
-    process.exitCode = await runCommand(task, flags);
+    const { debugLog } = await import('../core/debug-log.js');
+    if (flags.debug) process.stderr.write(`agent: debug log: ${await debugLog.enable(version)}\n`);
+    try {
+      process.exitCode = await runCommand(task, flags);
+    } finally {
+      await debugLog.close();
+    }
     // Everything is cleaned up by now; a handle some library leaked must not keep a finished run alive.
     setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
   });

@@ -8,6 +8,7 @@ import { walkVisible } from '../fs/visibility/walk.js';
 import { hostGit } from '../git/host-git.js';
 import type { TuiServices } from '../tui/services.js';
 import { unifiedDiff } from '../../tools/file-diff.js';
+import { debugLog } from '../core/debug-log.js';
 
 /** Enough files for `@` completion in a large monorepo, bounded so a huge tree cannot stall the prompt. */
 const MAX_COMPLETION_FILES = 50_000;
@@ -50,7 +51,7 @@ export function tuiServices(root: string, allowFiles: readonly string[]): TuiSer
       for (const file of untracked.slice(0, MAX_NEW_FILES_SHOWN)) {
         const content = await readConfined(root, path.join(root, file), {
           maxBytes: MAX_NEW_FILE_BYTES,
-        }).catch(() => undefined);
+        }).catch((error: unknown) => debugLog.swallowed('/diff: reading a new file', error));
         if (content && !isBinary(content)) added.push(unifiedDiff(file, '', content.toString('utf8')));
       }
       return [tracked, ...added].join('');

@@ -44,6 +44,14 @@ export function providerEnv(): NodeJS.ProcessEnv {
   return { ...process.env, ...Object.fromEntries(held) };
 }
 
+/** The text with the value of every key this process knows replaced by its variable's name: for logs. */
+export function redactKeys(text: string): string {
+  let redacted = text;
+  for (const [name, value] of Object.entries(providerEnv()))
+    if (value && isKey(name)) redacted = redacted.replaceAll(value, `[${name}]`);
+  return redacted;
+}
+
 /**
  * Takes the keys out of this process's environment. Does not return when it
  * can re-execute the process without them (Node >= 22.15 off Windows).

@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { stateDir } from '../core/state-dir.js';
+import { debugLog } from '../core/debug-log.js';
 
 /**
  * A record per write in progress, kept outside the workspace: a write killed
@@ -36,10 +37,14 @@ export async function recordPendingWrite(root: string, temporary: string): Promi
   try {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(record, JSON.stringify({ pid: process.pid, root, path: temporary }), { mode: 0o600 });
-  } catch {
+  } catch (error) {
+    debugLog.swallowed('write journal: recording a pending write', error);
     return async () => {};
   }
-  return () => rm(record, { force: true }).catch(() => undefined);
+  return () =>
+    rm(record, { force: true }).catch((error: unknown) =>
+      debugLog.swallowed('write journal: removing a record', error),
+    );
 }
 
 /** Every record in the journal; unreadable or malformed ones are dropped. */
@@ -51,7 +56,10 @@ export async function pendingWrites(): Promise<PendingWrite[]> {
     const record = path.join(dir, name);
     const parsed = recordSchema.safeParse(await readJson(record));
     if (parsed.success) found.push({ ...parsed.data, record });
-    else await rm(record, { force: true, recursive: true }).catch(() => undefined);
+    else
+      await rm(record, { force: true, recursive: true }).catch((error: unknown) =>
+        debugLog.swallowed('write journal: removing an invalid record', error),
+      );
   }
   return found;
 }
@@ -59,7 +67,8 @@ export async function pendingWrites(): Promise<PendingWrite[]> {
 async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(file, 'utf8'));
-  } catch {
+  } catch (error) {
+    debugLog.swallowed('write journal: reading a record', error);
     return undefined;
   }
 }

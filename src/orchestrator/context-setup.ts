@@ -6,6 +6,7 @@ import type { ModelInfo } from '../providers/models.js';
 import type { Provider } from '../providers/provider.js';
 import { ContextKeeper } from './context-keeper.js';
 import { modelSummarizer } from './model-summarizer.js';
+import { debugLog } from '../core/debug-log.js';
 
 /** The repo map's share of the window: enough to orient the model, small enough to leave room for work. */
 const REPO_MAP_SHARE = 0.04;
@@ -51,7 +52,8 @@ export async function repoMapFor(
     if (!ready) return '';
     const budgetTokens = Math.min(REPO_MAP_MAX_TOKENS, Math.floor(model.contextWindow * REPO_MAP_SHARE));
     return await retriever.repoMap({ focusText: focus.text, focusFiles: focus.files ?? [], budgetTokens });
-  } catch {
+  } catch (error) {
+    debugLog.swallowed('system prompt: building the repo map', error);
     return '';
   } finally {
     clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { debugLog } from '../core/debug-log.js';
+import { toUsageReport } from '../core/usage.js';
 import {
   ProviderError,
   type ModelRequest,
@@ -66,16 +68,38 @@ export function withRetries(provider: Provider, options: RetryOptions = {}): Pro
     async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
       let timeouts = 0;
       for (let attempt = 1; ; attempt++) {
+        const started = performance.now();
+        const took = () => Math.round(performance.now() - started);
         try {
-          return await provider.complete(request, handlers);
+          const response = await provider.complete(request, handlers);
+          debugLog.record({
+            type: 'request',
+            model: request.model,
+            attempt,
+            duration_ms: took(),
+            outcome: 'ok',
+            usage: toUsageReport(response.usage),
+            stop_reason: response.stopReason,
+          });
+          return response;
         } catch (error) {
+          debugLog.record({
+            type: 'request',
+            model: request.model,
+            attempt,
+            duration_ms: took(),
+            outcome: error instanceof ProviderError ? error.kind : 'error',
+            error: error instanceof Error ? error.message : String(error),
+          });
           const retryable = error instanceof ProviderError && error.retryable && !request.signal?.aborted;
           if (!retryable || attempt >= maxAttempts) throw error;
           if (error.kind === 'timeout' && ++timeouts >= maxTimeoutAttempts) throw error;
           if (error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfterMs) throw error;
           const delayMs =
             error.retryAfterMs ?? backoffDelay(attempt, baseDelayMs, maxDelayMs, options.random);
-          options.onRetry?.(attempt, delayMs, `${error.kind}: ${error.message}`);
+          const reason = `${error.kind}: ${error.message}`;
+          debugLog.record({ type: 'retry', attempt, delay_ms: delayMs, reason });
+          options.onRetry?.(attempt, delayMs, reason);
           await sleep(delayMs, request.signal);
         }
       }

@@ -22,6 +22,7 @@ import { cleanUpInterruptedWrites } from '../fs/interrupted-writes.js';
 import { defaultCacheDir } from '../context/retrieval/index-store.js';
 import { configPath } from '../core/config-path.js';
 import { stateDir } from '../core/state-dir.js';
+import { debugLog } from '../core/debug-log.js';
 import { EventBus } from './event-bus.js';
 import { expandMentions } from './mentions.js';
 import { Inbox } from './inbox.js';
@@ -188,6 +189,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       permission_mode: permissions.mode,
       context_window: connection.model.contextWindow,
     });
+    // The path went to stderr at start; an interactive session also shows it in its transcript, where it stays in view.
+    if (config.interactive && debugLog.path) emit({ type: 'notice', message: `debug log: ${debugLog.path}` });
     const sandboxState = (state: 'starting' | 'ready' | 'failed') =>
       emit({ type: 'sandbox_state', state, network: !sandbox.networkBlocked });
     sandboxState('starting');

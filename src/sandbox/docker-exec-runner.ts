@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { CommandOutcome, CommandRun, CommandRunner, RunnerSetup } from './command-runner.js';
 import { dockerExec } from './docker-exec.js';
 import { commandArgv, killStraysArgv, parseResidents, residentsArgv } from './process-tree.js';
+import { debugLog } from '../core/debug-log.js';
 
 // After killing a command, how long to wait for its output to close before giving up on it.
 const KILL_GRACE_MS = 1000;
@@ -62,8 +63,11 @@ export class DockerExecRunner implements CommandRunner {
     const entry = this.commands.get(execId);
     if (!entry || entry.killed) return;
     setTimeout(() => entry.detach.abort(), KILL_GRACE_MS).unref();
-    entry.killed = dockerExec(this.container, killStraysArgv(this.resident), { user: '0:0' }).catch(() =>
-      entry.detach.abort(),
+    entry.killed = dockerExec(this.container, killStraysArgv(this.resident), { user: '0:0' }).catch(
+      (error: unknown) => {
+        debugLog.swallowed('sandbox: killing a command', error);
+        entry.detach.abort();
+      },
     );
   }
 }

@@ -12,6 +12,7 @@ import { readLimitCounters, type LimitCounters } from './limit-counters.js';
 import { NetworkSealError, NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
 import { reapOrphanContainers, removeContainer } from './reaper.js';
 import { DEFAULT_LIMITS, sandboxImage, WORKSPACE_MOUNT, type SandboxLimits } from './sandbox-config.js';
+import { debugLog } from '../core/debug-log.js';
 
 export interface DockerSandboxOptions {
   /** The repository root; bind-mounted read-write at /workspace, its `.git` read-only. */
@@ -127,7 +128,12 @@ export class DockerSandbox implements Sandbox {
     // Read after every command, also a successful or stopped one: a command can exit 0 although some of its
     // processes hit a limit, and the baseline must move on so the next command is not blamed for this one.
     // Unreadable only when the container stopped under the command: then nothing new is known.
-    const counters = outcome.counters ?? (await readLimitCounters(container).catch(() => this.counters));
+    const counters =
+      outcome.counters ??
+      (await readLimitCounters(container).catch((error: unknown) => {
+        debugLog.swallowed('sandbox: reading limit counters', error);
+        return this.counters;
+      }));
     const limit = this.limitHit(counters);
     const killedBy = stoppedBy === 'interrupt' ? 'interrupt' : limit;
     return {

@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { debugLog } from '../../core/debug-log.js';
 
 /** Beyond this many directories the index stops watching and re-syncs by stat walk (inotify limits). */
 const MAX_WATCHED_DIRS = 4000;
@@ -36,12 +37,14 @@ export class DirWatcher {
         if (name === null || event === 'rename') this.dirty.dirs.add(dir);
         if (name !== null) this.dirty.files.add(dir === '' ? name : `${dir}/${name}`);
       });
-      watcher.on('error', () => {
+      watcher.on('error', (error) => {
+        debugLog.swallowed('retrieval: watching a directory', error);
         this.stop(dir);
         this.complete = false;
       });
       this.watchers.set(dir, watcher);
-    } catch {
+    } catch (error) {
+      debugLog.swallowed('retrieval: watching a directory', error);
       this.complete = false;
     }
   }

@@ -7,6 +7,7 @@ import { isProcessAlive } from '../../core/process-alive.js';
 import { readConfined, writeConfined } from '../../fs/confined.js';
 import type { IndexSnapshot } from './repo-index.js';
 import { checkSnapshot } from './snapshot-check.js';
+import { debugLog } from '../../core/debug-log.js';
 
 /** NODE_DEBUG=agent shows why a cached index was not used. */
 const debug = debuglog('agent');
@@ -41,7 +42,8 @@ export async function loadSnapshot(file: string): Promise<IndexSnapshot | undefi
     const dir = await realpath(path.dirname(file));
     const text = await readConfined(dir, path.join(dir, path.basename(file)), { maxBytes: MAX_CACHE_BYTES });
     value = JSON.parse(text.toString('utf8'));
-  } catch {
+  } catch (error) {
+    debugLog.swallowed('retrieval: loading the index cache', error);
     return undefined; // missing or unreadable: rebuild
   }
   const checked = checkSnapshot(value);

@@ -7,6 +7,7 @@ import { parseTags, type Definition, type FileTags, type Reference } from './par
 import { isBinary } from '../../fs/visibility/binary.js';
 import { containsSecret } from '../../fs/visibility/secrets.js';
 import { termsOf } from './tokenize.js';
+import { debugLog } from '../../core/debug-log.js';
 
 export const EXCLUSION_REASONS = ['binary', 'large', 'secret'] as const;
 
@@ -153,7 +154,8 @@ async function indexFile(file: ChangedFile): Promise<FileRecord> {
 async function parseTagsOrNothing(language: LanguageSpec, text: string): Promise<FileTags> {
   try {
     return await parseTags(language, text);
-  } catch {
+  } catch (error) {
+    debugLog.swallowed('retrieval: parsing definitions', error);
     return { definitions: [], references: [] };
   }
 }

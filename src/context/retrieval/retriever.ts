@@ -17,6 +17,7 @@ import {
   type RepoMapFocus,
 } from './repo-map.js';
 import { lookupSymbol, outlineOf, type OutlineEntry, type SymbolsResult } from './symbol-lookup.js';
+import { debugLog } from '../../core/debug-log.js';
 
 export type { SearchHit } from './code-search.js';
 export type { SyncStats } from './repo-index.js';
@@ -95,7 +96,7 @@ class IndexedRetriever implements Retriever {
 
   sync(): Promise<SyncStats> {
     const run = this.syncing.then(() => this.index.sync());
-    this.syncing = run.catch(() => {});
+    this.syncing = run.catch((error: unknown) => debugLog.swallowed('retrieval: updating the index', error));
     return run.then((stats) => {
       if (stats.filesParsed > 0 || stats.filesRemoved > 0) this.scheduleSave();
       return stats;
@@ -134,16 +135,22 @@ class IndexedRetriever implements Retriever {
     await this.syncing;
     this.index.close();
     // The cache only speeds up the next start; failing to write it must not fail this session.
-    await this.save().catch(() => {});
+    await this.save().catch((error: unknown) =>
+      debugLog.swallowed('retrieval: saving the index cache', error),
+    );
   }
 
   private async build(): Promise<void> {
-    await removeAbandonedSaves(this.cacheDir).catch(() => {});
+    await removeAbandonedSaves(this.cacheDir).catch((error: unknown) =>
+      debugLog.swallowed('retrieval: removing abandoned cache saves', error),
+    );
     this.index.restore(await loadSnapshot(this.cacheFile));
     this.savedGeneration = this.index.generation;
     await this.index.sync();
     // The cache only speeds up the next start; failing to write it must not fail this session.
-    await this.save().catch(() => {});
+    await this.save().catch((error: unknown) =>
+      debugLog.swallowed('retrieval: saving the index cache', error),
+    );
   }
 
   private referenceGraph(): ReferenceGraph {
@@ -157,7 +164,7 @@ class IndexedRetriever implements Retriever {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.save().catch(() => {});
+      this.save().catch((error: unknown) => debugLog.swallowed('retrieval: saving the index cache', error));
     }, SAVE_DELAY_MS);
     this.saveTimer.unref();
   }

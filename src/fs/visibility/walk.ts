@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readdirConfined } from '../confined.js';
 import type { DirectoryRules, Visibility } from './policy.js';
+import { debugLog } from '../../core/debug-log.js';
 
 export interface WalkedFile {
   absolute: string;
@@ -51,7 +52,8 @@ async function* walkDirectory(
   let entries;
   try {
     entries = await readdirConfined(root, dir);
-  } catch {
+  } catch (error) {
+    debugLog.swallowed('walk: reading a directory', error);
     return; // unreadable directories are skipped, as git and ripgrep do
   }
   entries.sort((a, b) => byCodePoint(a.name, b.name));
