@@ -59,6 +59,8 @@ export interface RunFlags {
   allowHomeWorkspace?: boolean;
   cwd: string;
   verbose?: boolean;
+  continue?: boolean;
+  resume?: string | true;
 }
 
 const program = new Command()
@@ -130,6 +132,11 @@ const program = new Command()
     'allow working in your home directory, / or a directory above home (print mode refuses otherwise)',
   )
   .option('--verbose', 'in text mode, show tool calls and progress on stderr')
+  .option('-c, --continue', "continue this repository's latest session (with -p too)")
+  .option(
+    '-r, --resume [id]',
+    'continue a recorded session by id or id prefix (`agent sessions` lists them); in a terminal without an id, pick one',
+  )
   .showHelpAfterError()
   .action(async (task: string | undefined, flags: RunFlags) => {
     const { runCommand } = await import('./run-command.js');
@@ -156,6 +163,31 @@ sandbox
   .action(async (flags: { image?: string }) => {
     const { sandboxStatus } = await import('./sandbox-command.js');
     process.exitCode = await sandboxStatus(flags);
+  });
+
+const sessions = program
+  .command('sessions')
+  .description("list this repository's recorded sessions")
+  .option('--json', 'one JSON object per session, for scripts')
+  .option('--all', 'sessions of every repository')
+  .option('-C, --cwd <dir>', 'repository whose sessions to list', process.cwd())
+  .action(async (flags: { json?: boolean; all?: boolean; cwd: string }) => {
+    const { sessionsList } = await import('./sessions-command.js');
+    process.exitCode = sessionsList(flags);
+  });
+sessions
+  .command('show <id>')
+  .description('print the transcript of a session (id or id prefix)')
+  .action(async (id: string) => {
+    const { sessionsShow } = await import('./sessions-command.js');
+    process.exitCode = sessionsShow(id, sessions.opts<{ cwd: string }>());
+  });
+sessions
+  .command('rm <id>')
+  .description('delete a recorded session (id or id prefix)')
+  .action(async (id: string) => {
+    const { sessionsRemove } = await import('./sessions-command.js');
+    process.exitCode = sessionsRemove(id, sessions.opts<{ cwd: string }>());
   });
 
 program.exitOverride((error) => {
