@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, truncateSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -30,13 +30,13 @@ function run(protocol: WireProtocol, options: AgentRunOptions) {
   return runAgent(server!, protocol, options);
 }
 
-/** The only session file of the state directory. */
-function sessionFileIn(stateHome: string): string {
+/** The session file of the state directory (checking there are `count` of them). */
+function sessionFileIn(stateHome: string, count = 1): string {
   const root = path.join(stateHome, 'agent', 'sessions');
   const files = readdirSync(root).flatMap((repo) =>
     readdirSync(path.join(root, repo)).map((name) => path.join(root, repo, name)),
   );
-  expect(files).toHaveLength(1);
+  expect(files).toHaveLength(count);
   return files[0]!;
 }
 
@@ -74,6 +74,8 @@ describe('sessions on disk', () => {
       const first = await run(protocol, { cwd: repo, env, task: 'fix add' });
       expect(first.result).toMatchObject({ status: 'success', turns: 3 });
       const id = first.result!.session_id;
+      // A rebuilt system prompt would differ: its repository map would now list this file.
+      writeFileSync(path.join(repo, 'src/late.js'), 'export function lateArrival(x) {\n  return x;\n}\n');
 
       const resumed = await run(protocol, {
         cwd: repo,
@@ -225,6 +227,25 @@ describe('sessions on disk', () => {
     const record = readFileSync(sessionFileIn(env.XDG_STATE_HOME!), 'utf8');
     expect(record).toContain('the key is [secret hidden]');
     expect(record).not.toContain(token.slice(0, 20));
+  });
+
+  it('prunes sessions older than sessionRetentionDays at start', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(() => ({ text: 'ok' }));
+    const ids: string[] = [];
+    for (const task of ['one', 'two'])
+      ids.push((await run('openai', { cwd: repo, env, task })).result!.session_id);
+    const dir = path.dirname(sessionFileIn(env.XDG_STATE_HOME!, 2));
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    utimesSync(path.join(dir, `${ids[0]}.jsonl`), daysAgo(50), daysAgo(50));
+    utimesSync(path.join(dir, `${ids[1]}.jsonl`), daysAgo(35), daysAgo(35));
+    // 35 days is past the default of 30 but inside the configured 40.
+    const config = path.join(mkdtempSync(path.join(tmpdir(), 'agent-config-')), 'config.json');
+    writeFileSync(config, JSON.stringify({ sessionRetentionDays: 40 }));
+
+    const third = await run('openai', { cwd: repo, env: { ...env, AGENT_CONFIG: config }, task: 'three' });
+
+    expect(readdirSync(dir).sort()).toEqual([`${ids[1]}.jsonl`, `${third.result!.session_id}.jsonl`].sort());
   });
 
   it('--resume without an id in print mode is a usage error that says where ids are', async () => {
