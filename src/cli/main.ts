@@ -170,24 +170,23 @@ const sessions = program
   .description("list this repository's recorded sessions")
   .option('--json', 'one JSON object per session, for scripts')
   .option('--all', 'sessions of every repository')
-  .option('-C, --cwd <dir>', 'repository whose sessions to list', process.cwd())
-  .action(async (flags: { json?: boolean; all?: boolean; cwd: string }) => {
+  .action(async (flags: { json?: boolean; all?: boolean }) => {
     const { sessionsList } = await import('./sessions-command.js');
-    process.exitCode = sessionsList(flags);
+    process.exitCode = sessionsList({ ...flags, cwd: program.opts<RunFlags>().cwd });
   });
 sessions
   .command('show <id>')
   .description('print the transcript of a session (id or id prefix)')
   .action(async (id: string) => {
     const { sessionsShow } = await import('./sessions-command.js');
-    process.exitCode = sessionsShow(id, sessions.opts<{ cwd: string }>());
+    process.exitCode = sessionsShow(id, program.opts<RunFlags>());
   });
 sessions
   .command('rm <id>')
   .description('delete a recorded session (id or id prefix)')
   .action(async (id: string) => {
     const { sessionsRemove } = await import('./sessions-command.js');
-    process.exitCode = sessionsRemove(id, sessions.opts<{ cwd: string }>());
+    process.exitCode = sessionsRemove(id, program.opts<RunFlags>());
   });
 
 program.exitOverride((error) => {

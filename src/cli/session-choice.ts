@@ -49,7 +49,9 @@ export function describeSession(session: StoredSession): string {
   const date = session.updated.toISOString().slice(0, 16).replace('T', ' ');
   const first = session.firstMessage.replace(/\s+/g, ' ').slice(0, 60);
   const files = session.changedFiles.length > 0 ? `  [${session.changedFiles.join(', ')}]` : '';
-  return terminalSafe(`${session.id.slice(0, 8)}  ${date}  ${session.turns} turns  ${first}${files}`);
+  return terminalSafe(
+    `${session.id.slice(0, 8)}  ${date}  ${session.turns} turn${session.turns === 1 ? '' : 's'}  ${first}${files}`,
+  );
 }
 
 /** A numbered list on stderr and a question, before the interactive UI takes the terminal. */

@@ -217,7 +217,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     if (config.resume)
       emit({
         type: 'notice',
-        message: `Resumed session ${id} after ${restored?.turns ?? 0} turns.`,
+        message: `Resumed session ${id}; model turns so far: ${restored?.turns ?? 0}.`,
       });
     const sandboxState = (state: 'starting' | 'ready' | 'failed') =>
       emit({ type: 'sandbox_state', state, network: !sandbox.networkBlocked });
