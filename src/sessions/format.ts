@@ -21,7 +21,7 @@ export type RecordLine =
  * (a compaction rewrites the conversation, so then `keep` is 0). The system
  * prompt is written when it changed.
  */
-export interface StateLine {
+interface StateLine {
   type: 'state';
   ts: number;
   keep: number;

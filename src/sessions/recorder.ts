@@ -13,7 +13,7 @@ const SKIPPED = new Set<StampedEvent['type']>([
   'setup_output',
 ]);
 
-export interface RecordingStart {
+interface RecordingStart {
   id: string;
   cwd: string;
   provider: string;

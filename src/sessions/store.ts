@@ -6,7 +6,7 @@ import type { Message } from '../core/messages.js';
 import type { RecordLine, SavedConversation } from './format.js';
 
 /** Where every repository's sessions live. */
-export function sessionsRoot(): string {
+function sessionsRoot(): string {
   return path.join(stateDir(), 'sessions');
 }
 
