@@ -86,6 +86,17 @@ export class Workspace {
     return null;
   }
 
+  /** The read records (content hash by relative path), for a saved session. */
+  readRecords(): Record<string, string> {
+    return Object.fromEntries([...this.reads].map(([absolute, { hash }]) => [this.relative(absolute), hash]));
+  }
+
+  /** Takes the read records of a saved session: edits of files unchanged since then need no new read. */
+  restoreReads(records: Record<string, string>): void {
+    for (const [relative, hash] of Object.entries(records))
+      this.reads.set(path.join(this.root, relative), { hash });
+  }
+
   /** Files read so far (relative paths), for context rebuilding. */
   filesRead(): string[] {
     return [...this.reads.keys()].map((p) => this.relative(p));

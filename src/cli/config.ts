@@ -39,6 +39,8 @@ const configSchema = z
      * they look like secrets (.env, keys): the user's choice, never the repository's.
      */
     allowFiles: z.array(z.string().min(1)).default([]),
+    /** Recorded sessions not written to for this many days are deleted when agent starts. */
+    sessionRetentionDays: z.number().positive().default(30),
   })
   .strict();
 

@@ -60,6 +60,8 @@ export interface RunFlags {
   cwd: string;
   verbose?: boolean;
   debug?: boolean;
+  continue?: boolean;
+  resume?: string | true;
 }
 
 const program = new Command()
@@ -135,6 +137,11 @@ const program = new Command()
     '--debug',
     'write a debug log to attach to a bug report (errors recovered from, request timings, retries, model choices; keys redacted) and print its path',
   )
+  .option('-c, --continue', "continue this repository's latest session (with -p too)")
+  .option(
+    '-r, --resume [id]',
+    'continue a recorded session by id or id prefix (`agent sessions` lists them); in a terminal without an id, pick one',
+  )
   .showHelpAfterError()
   .action(async (task: string | undefined, flags: RunFlags) => {
     const { runCommand } = await import('./run-command.js');
@@ -167,6 +174,30 @@ sandbox
   .action(async (flags: { image?: string }) => {
     const { sandboxStatus } = await import('./sandbox-command.js');
     process.exitCode = await sandboxStatus(flags);
+  });
+
+const sessions = program
+  .command('sessions')
+  .description("list this repository's recorded sessions")
+  .option('--json', 'one JSON object per session, for scripts')
+  .option('--all', 'sessions of every repository')
+  .action(async (flags: { json?: boolean; all?: boolean }) => {
+    const { sessionsList } = await import('./sessions-command.js');
+    process.exitCode = sessionsList({ ...flags, cwd: program.opts<RunFlags>().cwd });
+  });
+sessions
+  .command('show <id>')
+  .description('print the transcript of a session (id or id prefix)')
+  .action(async (id: string) => {
+    const { sessionsShow } = await import('./sessions-command.js');
+    process.exitCode = sessionsShow(id, program.opts<RunFlags>());
+  });
+sessions
+  .command('rm <id>')
+  .description('delete a recorded session (id or id prefix)')
+  .action(async (id: string) => {
+    const { sessionsRemove } = await import('./sessions-command.js');
+    process.exitCode = sessionsRemove(id, program.opts<RunFlags>());
   });
 
 program.exitOverride((error) => {

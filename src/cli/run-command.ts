@@ -11,6 +11,8 @@ import { tuiServices } from './tui-services.js';
 import { homeWorkspaceRisk } from './home-workspace.js';
 import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
+import { pruneSessions } from '../sessions/store.js';
+import { chosenSession } from './session-choice.js';
 import type { RunFlags } from './main.js';
 
 /**
@@ -32,12 +34,16 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   if (homeRisk) await confirmHomeWorkspace(homeRisk, interactive);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
+  const { allowFiles, sessionRetentionDays } = await loadConfig(process.env);
+  pruneSessions(sessionRetentionDays);
+  const resume = await chosenSession(flags, cwd, interactive);
   const connection = await connectProvider(flags, providerEnv());
-  const { allowFiles } = await loadConfig(process.env);
   const agent = await createAgent({
     cwd,
     connection,
     allowFiles,
+    record: true,
+    ...(resume && { resume }),
     sandbox: sandboxChoice(flags),
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
     mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),

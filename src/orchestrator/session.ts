@@ -37,6 +37,8 @@ export interface SessionOptions {
    * rewrote the prompt, so this costs no cache hits that were not lost anyway.
    */
   refreshSystem?: (focus: SystemFocus) => Promise<string>;
+  /** A saved conversation to continue: sent on exactly as it was, system prompt included. */
+  restored?: ConversationState;
 }
 
 export interface SystemFocus {
@@ -66,6 +68,8 @@ export interface ConversationState {
   usage: Usage;
   /** Model turns over the whole conversation. */
   turns: number;
+  /** The system prompt as sent (empty before the first model call). */
+  system: string;
 }
 
 /** How much of the recent conversation steers the refreshed repo map. */
@@ -98,6 +102,13 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.toolSpecs = options.tools.specs();
     this.mainModel = options.models.main;
+    if (options.restored) {
+      const { messages, usage, turns, system } = options.restored;
+      this.messages = [...messages];
+      this.total = usage;
+      this.turns = turns;
+      this.system = system;
+    }
     this.pipeline = new ToolPipeline(
       options.tools,
       options.permissions,
@@ -134,7 +145,7 @@ export class Session {
   }
 
   state(): ConversationState {
-    return { messages: [...this.messages], usage: this.total, turns: this.turns };
+    return { messages: [...this.messages], usage: this.total, turns: this.turns, system: this.system };
   }
 
   /**

@@ -27,6 +27,9 @@ import { EventBus } from './event-bus.js';
 import { expandMentions } from './mentions.js';
 import { Inbox } from './inbox.js';
 import type { AgentSession, Operation } from './protocol.js';
+import type { SavedConversation } from '../sessions/format.js';
+import { Recorder } from '../sessions/recorder.js';
+import { repositorySessions, sessionFile } from '../sessions/store.js';
 
 /** The provider and models, already resolved from flags, configuration file and environment. */
 export interface ProviderConnection {
@@ -56,6 +59,10 @@ export interface AgentConfig {
    * print mode nobody does: what the mode would ask about is refused instead.
    */
   interactive: boolean;
+  /** Record the session to the state directory (src/sessions), to be listed and resumed later. */
+  record?: boolean;
+  /** A recorded session to continue under its id; `state` is undefined if it never completed a turn. */
+  resume?: { id: string; state: SavedConversation | undefined };
 }
 
 /**
@@ -67,13 +74,29 @@ export interface AgentConfig {
 export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   // Temporary files of writes killed in an earlier session (any workspace) go first.
   await cleanUpInterruptedWrites();
-  const bus = new EventBus();
-  const emit = bus.emit;
-  const id = config.sessionId ?? randomUUID();
+  const id = config.resume?.id ?? config.sessionId ?? randomUUID();
   const workspace = new Workspace(config.cwd);
   const cwd = workspace.root;
+  const restored = config.resume?.state;
+  if (restored) workspace.restoreReads(restored.reads);
+  const recorder = config.record
+    ? new Recorder(sessionFile(repositorySessions(cwd), id), (): SavedConversation => ({
+        ...session.state(),
+        reads: workspace.readRecords(),
+      }))
+    : undefined;
+  const bus = new EventBus(recorder && ((event) => recorder.event(event)));
+  const emit = bus.emit;
   const { connection } = config;
   const provider = connection.provider(emit);
+  recorder?.start({
+    id,
+    cwd,
+    provider: provider.name,
+    model: connection.models.main,
+    resumed: Boolean(config.resume),
+  });
+  if (restored) recorder?.continueFrom(restored);
 
   const sandboxFailed = new AbortController();
   const sandbox = new ReadyGate(await createSandbox(config, cwd, id, emit), (error) =>
@@ -118,8 +141,10 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   const session = new Session({
     workspace,
     visibility,
-    system: systemFor({ text: '', files: [] }),
+    // A resumed conversation keeps its system prompt: the provider's cached prefix stays valid.
+    system: restored?.system ?? systemFor({ text: '', files: [] }),
     refreshSystem: systemFor,
+    ...(restored && { restored }),
     provider,
     models: connection.models,
     maxTurns: config.maxTurns,
@@ -142,6 +167,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   let shuttingDown = false;
   let running = false;
   const submit = (op: Operation): void => {
+    recorder?.operation(op);
     switch (op.type) {
       case 'user_message':
         if (!shuttingDown)
@@ -191,6 +217,11 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     });
     // The path went to stderr at start; an interactive session also shows it in its transcript, where it stays in view.
     if (config.interactive && debugLog.path) emit({ type: 'notice', message: `debug log: ${debugLog.path}` });
+    if (config.resume)
+      emit({
+        type: 'notice',
+        message: `Resumed session ${id}; model turns so far: ${restored?.turns ?? 0}.`,
+      });
     const sandboxState = (state: 'starting' | 'ready' | 'failed') =>
       emit({ type: 'sandbox_state', state, network: !sandbox.networkBlocked });
     sandboxState('starting');

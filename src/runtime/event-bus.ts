@@ -9,13 +9,17 @@ type Listener = (event: StampedEvent) => void;
  * subscriber, in subscription order. Events from before the first subscriber
  * (a front end still loading) are kept and handed to it, so none is lost. A
  * subscriber that throws is a bug in that front end; it must not take the
- * session (or the other subscribers) down.
+ * session (or the other subscribers) down. A `tap` (the recorder) sees every
+ * event as it is emitted without being a subscriber, so the backlog still goes
+ * to the first front end.
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
   private backlog: StampedEvent[] | undefined = [];
   private seq = 0;
   private turn: number | undefined;
+
+  constructor(private readonly tap?: Listener) {}
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -35,6 +39,7 @@ export class EventBus {
     } as StampedEvent;
     if (event.type === 'turn_end') this.turn = undefined;
     this.backlog?.push(stamped);
+    if (this.tap) this.deliver(this.tap, stamped);
     for (const listener of this.listeners) this.deliver(listener, stamped);
   };
 

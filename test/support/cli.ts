@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent, ResultEvent } from '../../src/core/events.js';
@@ -25,9 +27,20 @@ export interface CliOptions {
   onSpawn?: (child: ReturnType<typeof spawn>) => void;
 }
 
-/** Runs the built CLI (`bin/agent`) as a user would, with a clean, explicit environment. */
+/** Every run records its session: into a state directory of the test run's own, never the user's. */
+let testStateHome: string | undefined;
+
+/**
+ * Runs the built CLI (`bin/agent`) as a user would, with a clean, explicit
+ * environment (and a temporary XDG_STATE_HOME unless the options set one).
+ */
 export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  testStateHome ??= mkdtempSync(path.join(tmpdir(), 'agent-state-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    XDG_STATE_HOME: testStateHome,
+  };
   if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   return new Promise((resolve, reject) => {

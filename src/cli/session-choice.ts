@@ -1,0 +1,79 @@
+import { realpathSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { terminalSafe } from '../core/terminal-text.js';
+import type { AgentConfig } from '../runtime/agent.js';
+import {
+  findSessions,
+  listSessions,
+  loadSession,
+  repositorySessions,
+  type StoredSession,
+} from '../sessions/store.js';
+import { UsageError } from './exit-codes.js';
+
+const HOW_TO_FIND = '`agent sessions` lists the ids of this repository’s sessions';
+
+/**
+ * The recorded session --continue or --resume asks for, in the repository at
+ * `cwd`: the latest one, the one whose id starts with the given prefix, or
+ * (--resume without an id, in a terminal) the one the user picks.
+ */
+export async function chosenSession(
+  flags: { continue?: boolean; resume?: string | true },
+  cwd: string,
+  interactive: boolean,
+): Promise<AgentConfig['resume']> {
+  if (!flags.continue && flags.resume === undefined) return undefined;
+  if (flags.continue && flags.resume !== undefined)
+    throw new UsageError('use --continue or --resume, not both');
+  if (flags.resume === true && !interactive)
+    throw new UsageError(`--resume needs a session id in print mode; ${HOW_TO_FIND}`);
+  const dir = repositorySessions(realpathSync(cwd));
+  let session: StoredSession;
+  if (typeof flags.resume === 'string') {
+    const matches = findSessions(dir, flags.resume);
+    if (matches.length === 0) throw new UsageError(`no session ${flags.resume} in ${cwd}; ${HOW_TO_FIND}`);
+    if (matches.length > 1)
+      throw new UsageError(`${matches.length} sessions start with ${flags.resume}; give more of the id`);
+    session = loadSession(matches[0]!);
+  } else {
+    const sessions = listSessions(dir);
+    if (sessions.length === 0) throw new UsageError(`no recorded session in ${cwd} to resume`);
+    session = flags.continue ? sessions[0]! : await pick(sessions);
+  }
+  return { id: session.id, state: session.state };
+}
+
+/** One line per session for people: date, turns, first message, changed files. */
+export function describeSession(session: StoredSession): string {
+  const date = session.updated.toISOString().slice(0, 16).replace('T', ' ');
+  const first = session.firstMessage.replace(/\s+/g, ' ').slice(0, 60);
+  const files = session.changedFiles.length > 0 ? `  [${session.changedFiles.join(', ')}]` : '';
+  return terminalSafe(
+    `${session.id.slice(0, 8)}  ${date}  ${session.turns} turn${session.turns === 1 ? '' : 's'}  ${first}${files}`,
+  );
+}
+
+/** A numbered list on stderr and a question, before the interactive UI takes the terminal. */
+async function pick(sessions: StoredSession[]): Promise<StoredSession> {
+  const shown = sessions.slice(0, 20);
+  shown.forEach((session, i) =>
+    process.stderr.write(`${String(i + 1).padStart(2)}. ${describeSession(session)}\n`),
+  );
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C or end of input at the question is "none".
+  const answered = new AbortController();
+  rl.on('SIGINT', () => answered.abort());
+  rl.on('close', () => answered.abort());
+  try {
+    const answer = await rl.question('Resume which session? [1] ', { signal: answered.signal });
+    const chosen = shown[Number(answer.trim() || '1') - 1];
+    if (!chosen) throw new UsageError(`no session number ${answer.trim()} in the list`);
+    return chosen;
+  } catch (error) {
+    if (answered.signal.aborted) throw new UsageError('no session chosen');
+    throw error;
+  } finally {
+    rl.close();
+  }
+}

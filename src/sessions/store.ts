@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { stateDir } from '../core/state-dir.js';
+import type { Message } from '../core/messages.js';
+import type { RecordLine, SavedConversation } from './format.js';
+
+/** Where every repository's sessions live. */
+function sessionsRoot(): string {
+  return path.join(stateDir(), 'sessions');
+}
+
+/**
+ * One folder per repository, named by a hash of the workspace's real path (so
+ * two checkouts never share one) with its base name for people reading it.
+ */
+export function repositorySessions(workspaceRoot: string): string {
+  const hash = createHash('sha256').update(workspaceRoot).digest('hex').slice(0, 16);
+  const name = path.basename(workspaceRoot).replace(/[^A-Za-z0-9._-]/g, '_') || 'root';
+  return path.join(sessionsRoot(), `${name}-${hash}`);
+}
+
+export function sessionFile(dir: string, id: string): string {
+  return path.join(dir, `${id}.jsonl`);
+}
+
+/** A session as read back from its file. */
+export interface StoredSession {
+  id: string;
+  file: string;
+  cwd: string;
+  created: string;
+  /** When the file was last written. */
+  updated: Date;
+  turns: number;
+  firstMessage: string;
+  /** Files changed by edit and write (commands are not tracked here). */
+  changedFiles: string[];
+  /** The conversation at the last complete turn boundary; undefined if no turn completed. */
+  state: SavedConversation | undefined;
+  lines: RecordLine[];
+}
+
+/** Reads a session file. Unreadable lines (a torn last line after a kill) are skipped. */
+export function loadSession(file: string): StoredSession {
+  const lines: RecordLine[] = [];
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (!text) continue;
+    try {
+      lines.push(JSON.parse(text) as RecordLine);
+    } catch {
+      // torn by a kill mid-write: everything before it stands
+    }
+  }
+  const header = lines.find((line) => line.type === 'header');
+  let state: SavedConversation | undefined;
+  let firstMessage = '';
+  const changed = new Set<string>();
+  for (const line of lines) {
+    if (line.type === 'op' && line.op.type === 'user_message') firstMessage ||= line.op.text;
+    if (line.type === 'event' && line.event.type === 'tool_call_end' && line.event.detail?.kind === 'diff')
+      changed.add(line.event.detail.path);
+    if (line.type !== 'state') continue;
+    const messages: Message[] = [...(state?.messages.slice(0, line.keep) ?? []), ...line.messages];
+    const system = line.system ?? state?.system ?? '';
+    state = { messages, usage: line.usage, turns: line.turns, system, reads: line.reads };
+  }
+  return {
+    id: header?.id ?? path.basename(file, '.jsonl'),
+    file,
+    cwd: header?.cwd ?? '',
+    created: header?.created ?? '',
+    updated: statSync(file).mtime,
+    turns: state?.turns ?? 0,
+    firstMessage,
+    changedFiles: [...changed].sort(),
+    state,
+    lines,
+  };
+}
+
+/** The sessions in a repository's folder, most recently active first. */
+export function listSessions(dir: string): StoredSession[] {
+  return sessionFiles(dir)
+    .map(loadSession)
+    .sort((a, b) => b.updated.getTime() - a.updated.getTime());
+}
+
+/** Every repository's session folder. */
+export function repositoryFolders(): string[] {
+  return entries(sessionsRoot()).map((name) => path.join(sessionsRoot(), name));
+}
+
+/** Files of sessions whose id starts with `prefix`. */
+export function findSessions(dir: string, prefix: string): string[] {
+  return sessionFiles(dir).filter((file) => path.basename(file).startsWith(prefix));
+}
+
+/** Deletes sessions not written for longer than `days`, and folders left empty. Returns how many went. */
+export function pruneSessions(days: number, now = Date.now()): number {
+  let removed = 0;
+  for (const dir of repositoryFolders()) {
+    for (const file of sessionFiles(dir)) {
+      const written = statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? now;
+      if (now - written <= days * 86_400_000) continue;
+      rmSync(file, { force: true });
+      removed++;
+    }
+    if (entries(dir).length > 0) continue;
+    try {
+      rmdirSync(dir);
+    } catch {
+      // a session starting in this repository wrote to it meanwhile
+    }
+  }
+  return removed;
+}
+
+function sessionFiles(dir: string): string[] {
+  return entries(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .map((name) => path.join(dir, name));
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
