@@ -26,6 +26,30 @@ export function terminalSafe(text: string): string {
   return text.replace(SEQUENCES, '').replace(/\r\n?/g, '\n').replace(CONTROLS, '');
 }
 
+/** A sequence start not yet ended (BEL/ST for strings, a final byte otherwise) at the end of a chunk. */
+const UNFINISHED =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /(?:(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*\x1b?|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*|\x1b[\x20-\x2f]*)$/;
+
+/** Longest unfinished sequence carried over to the next chunk; anything longer is not a sequence worth keeping. */
+const MAX_CARRY = 4096;
+
+/**
+ * terminalSafe for text that arrives in chunks (streamed answers, live command
+ * output): a sequence split across chunks is held back until it ends, so none
+ * of its payload is shown as text either. One per stream.
+ */
+export class TerminalSafeStream {
+  private carry = '';
+
+  push(chunk: string): string {
+    const text = this.carry + chunk;
+    const unfinished = UNFINISHED.exec(text);
+    this.carry = unfinished && unfinished[0].length <= MAX_CARRY ? unfinished[0] : '';
+    return terminalSafe(unfinished ? text.slice(0, unfinished.index) : text);
+  }
+}
+
 /**
  * An event as one JSON line. JSON escapes C0 controls but not DEL and C1
  * (U+0080–U+009F, which some terminals obey), so those are escaped here too;

@@ -22,12 +22,12 @@ export class DockerExecRunner implements CommandRunner {
   }
 
   static async start(container: Docker.Container, setup: RunnerSetup): Promise<DockerExecRunner> {
-    let resident = setup.resident;
-    if (!resident) {
-      const { output } = await dockerExec(container, residentsArgv(), { user: '0:0' });
-      resident = parseResidents(output);
-      if (!resident) throw new Error(`cannot list the sandbox's processes: ${output.slice(0, 200)}`);
-    }
+    // Listing the processes also proves the container takes commands: a container that is going
+    // away can still look running for a moment, and the caller retries on this error.
+    const { output } = await dockerExec(container, residentsArgv(), { user: '0:0' });
+    const resident = setup.resident ?? parseResidents(output);
+    if (!parseResidents(output) || !resident)
+      throw new Error(`cannot list the sandbox's processes: ${output.slice(0, 200)}`);
     return new DockerExecRunner(container, `${setup.uid}:${setup.gid}`, resident);
   }
 

@@ -8,8 +8,13 @@ import { readdir, readFile } from 'node:fs/promises';
  */
 export const EXEC_MARKER = 'AGENT_EXEC_ID';
 
-/** Kill rounds: processes may fork while they are being killed. */
-const ROUNDS = 5;
+/**
+ * Kill rounds, a short pause apart: processes may fork while they are being
+ * killed, and a killed process is gone only once the kernel has run its exit
+ * (on a busy machine, a moment after kill() returns).
+ */
+const ROUNDS = 50;
+const ROUND_PAUSE_MS = 20;
 
 /**
  * Pids of this machine's processes that carry the command's marker in their
@@ -35,7 +40,7 @@ export async function markedProcesses(execId: string): Promise<number[]> {
   return marked.filter((pid) => pid !== undefined && pid !== process.pid) as number[];
 }
 
-/** SIGKILLs every process carrying the marker, until none is left (or the rounds run out). */
+/** SIGKILLs every process carrying the marker, and returns once none is left (or the rounds run out). */
 export async function killMarked(execId: string): Promise<void> {
   for (let round = 0; round < ROUNDS; round++) {
     const pids = await markedProcesses(execId);
@@ -47,5 +52,6 @@ export async function killMarked(execId: string): Promise<void> {
         // already gone
       }
     }
+    await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS));
   }
 }

@@ -1,4 +1,4 @@
-import { terminalSafe } from '../core/terminal-text.js';
+import { TerminalSafeStream, terminalSafe } from '../core/terminal-text.js';
 import { initialState, reduce, type TuiAction, type TuiState } from './transcript-state.js';
 
 /**
@@ -15,11 +15,12 @@ export interface TuiStore {
 export function createStore(): TuiStore {
   let state = initialState();
   const listeners = new Set<() => void>();
+  const streams = new Streams();
   return {
     getState: () => state,
     dispatch(action) {
       // Everything shown comes through here: no text from the model, a tool or a file may act on the terminal.
-      state = reduce(state, safeStrings(action));
+      state = reduce(state, action.type === 'event' ? streams.safe(action) : safeStrings(action));
       for (const listener of listeners) listener();
     },
     subscribe(listener) {
@@ -36,4 +37,39 @@ function safeStrings<T>(value: T): T {
   if (value && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, safeStrings(field)])) as T;
   return value;
+}
+
+/**
+ * Streamed text (answers, reasoning, live command output) arrives in chunks
+ * that may split an escape sequence: each stream is made safe as a whole, so
+ * not even the payload of a split sequence is shown.
+ */
+class Streams {
+  private readonly open = new Map<string, TerminalSafeStream>();
+
+  safe(action: Extract<TuiAction, { type: 'event' }>): TuiAction {
+    const { event } = action;
+    switch (event.type) {
+      case 'assistant_delta':
+      case 'thinking_delta':
+        return { ...action, event: { ...event, text: this.stream(event.type).push(event.text) } };
+      case 'tool_output':
+        return { ...action, event: { ...event, chunk: this.stream(event.id).push(event.chunk) } };
+      case 'assistant_message':
+      case 'retry':
+        this.open.delete('assistant_delta');
+        this.open.delete('thinking_delta');
+        break;
+      case 'tool_call_end':
+        this.open.delete(event.id);
+        break;
+    }
+    return safeStrings(action);
+  }
+
+  private stream(key: string): TerminalSafeStream {
+    let stream = this.open.get(key);
+    if (!stream) this.open.set(key, (stream = new TerminalSafeStream()));
+    return stream;
+  }
 }
