@@ -103,4 +103,14 @@ describe.skipIf(!docker)('the sandbox image, built the first time it is needed',
     expect(error).toMatch(/agent sandbox build.*--sandbox none --yolo/s);
     expect(execFileSync(realDocker, ['images', '-q', image], { encoding: 'utf8' })).toBe('');
   });
+
+  it('is not built in place of an image the user brought', async () => {
+    const image = `agent-brought-image:test-${process.pid}-${Date.now()}`;
+    images.push(image);
+    const run = await fix(image, { PATH: shims({ docker: noRegistry }) });
+
+    expect(run.code).toBe(1);
+    expect(run.result?.error).toContain(`Sandbox image ${image} is not present. Pull or build it`);
+    expect(run.events.some((e) => e.type === 'notice' || e.type === 'setup_output')).toBe(false);
+  });
 });
