@@ -48,14 +48,13 @@ npm_dir="${NPM_DIR:-$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")
 cache="${AGENT_SANDBOX_CACHE:-/var/cache/agent-sandbox/debs}"
 mkdir -p "$cache"
 root="$(mktemp -d /tmp/agent-sandbox-root.XXXXXX)"
-trap 'rm -rf "$root"' EXIT
+trap 'rm -rf "$root" "$root.log"' EXIT
 
 start=$SECONDS
 echo "debootstrap bookworm from $mirror"
 debootstrap --variant=minbase --cache-dir="$cache" \
   --include=bash,coreutils,git,python3,ripgrep,procps,ca-certificates,less,xz-utils \
   bookworm "$root" "$mirror" >"$root.log" 2>&1 || { tail -20 "$root.log" >&2; exit 1; }
-rm -f "$root.log"
 echo "debootstrap done in $((SECONDS - start)) s"
 
 install -m 0755 "$node_bin" "$root/usr/local/bin/node"

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandbox } from '../src/sandbox/docker.js';
 import { DEFAULT_SANDBOX_IMAGE } from '../src/sandbox/sandbox-config.js';
 import { terminalTool } from '../tools/terminal.js';
-import { docker } from './support/docker.js';
+import { docker, needsDocker } from './support/docker.js';
 import { makeGitRepo } from './support/git-repo.js';
 import { callTool, toolContext } from './support/tool-context.js';
 
@@ -45,7 +45,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!docker)('a hostile command in the Docker sandbox', () => {
+describe.skipIf(!docker)('a hostile command in the Docker sandbox', needsDocker, () => {
   let sandbox: DockerSandbox;
   let workspace: string;
   beforeAll(async () => {
@@ -120,7 +120,7 @@ describe.skipIf(!docker)('a hostile command in the Docker sandbox', () => {
   });
 });
 
-describe.skipIf(!docker)('the Docker sandbox as another user', () => {
+describe.skipIf(!docker)('the Docker sandbox as another user', needsDocker, () => {
   it('cannot signal the command server or the keep-alive, nor read the server’s files', async () => {
     const workspace = makeWorkspace();
     execFileSync('chmod', ['777', workspace]);
@@ -141,7 +141,7 @@ describe.skipIf(!docker)('the Docker sandbox as another user', () => {
   });
 });
 
-describe.skipIf(!docker)('the Docker sandbox’s /tmp', () => {
+describe.skipIf(!docker)('the Docker sandbox’s /tmp', needsDocker, () => {
   let sandbox: DockerSandbox;
   beforeAll(async () => {
     // A quarter of the memory limit: 64 MiB.
@@ -168,7 +168,7 @@ describe.skipIf(!docker)('the Docker sandbox’s /tmp', () => {
   });
 });
 
-describe.skipIf(!docker)('the harness’s own directories inside the workspace', () => {
+describe.skipIf(!docker)('the harness’s own directories inside the workspace', needsDocker, () => {
   it('are hidden from the sandbox, which can neither read nor write them', async () => {
     const workspace = makeWorkspace();
     const cache = join(workspace, '.cache/agent');
@@ -197,7 +197,7 @@ describe.skipIf(!docker)('the harness’s own directories inside the workspace',
   });
 });
 
-describe.skipIf(!docker)('a git directory named by a `.git` file inside the workspace', () => {
+describe.skipIf(!docker)('a git directory named by a `.git` file inside the workspace', needsDocker, () => {
   it('is read-only in the sandbox too', async () => {
     const workspace = makeGitRepo({ 'a.txt': 'one\n' });
     dirs.push(workspace);
@@ -232,7 +232,7 @@ function buildImage(tag: string, node: string): void {
   });
 }
 
-describe.skipIf(!docker)('the docker exec fallback (an image without Node)', () => {
+describe.skipIf(!docker)('the docker exec fallback (an image without Node)', needsDocker, () => {
   let sandbox: DockerSandbox;
   let workspace: string;
   beforeAll(async () => {
@@ -266,7 +266,7 @@ describe.skipIf(!docker)('the docker exec fallback (an image without Node)', () 
   });
 });
 
-describe.skipIf(!docker)('a command server that sends malformed frames', () => {
+describe.skipIf(!docker)('a command server that sends malformed frames', needsDocker, () => {
   let sandbox: DockerSandbox;
   let workspace: string;
   beforeAll(async () => {

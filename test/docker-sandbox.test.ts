@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerSandbox, type DockerSandboxOptions } from '../src/sandbox/docker.js';
 import { LABEL } from '../src/sandbox/sandbox-config.js';
-import { docker } from './support/docker.js';
+import { docker, needsDocker } from './support/docker.js';
 import { callTool, toolContext } from './support/tool-context.js';
 import { terminalTool } from '../tools/terminal.js';
 
@@ -33,7 +33,7 @@ afterAll(() => {
   for (const dir of workspaces) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!docker)('DockerSandbox isolation', () => {
+describe.skipIf(!docker)('DockerSandbox isolation', needsDocker, () => {
   let sandbox: DockerSandbox;
   beforeAll(async () => {
     sandbox = makeSandbox();
@@ -130,7 +130,7 @@ describe.skipIf(!docker)('DockerSandbox isolation', () => {
   });
 });
 
-describe.skipIf(!docker)('DockerSandbox setup and user', () => {
+describe.skipIf(!docker)('DockerSandbox setup and user', needsDocker, () => {
   it('runs the setup command with the network on, then seals the network', async () => {
     const sandbox = makeSandbox({ setupCommand: 'ls /sys/class/net > setup-net.txt' });
     try {
@@ -155,7 +155,7 @@ describe.skipIf(!docker)('DockerSandbox setup and user', () => {
   });
 });
 
-describe.skipIf(!docker)('DockerSandbox limits', () => {
+describe.skipIf(!docker)('DockerSandbox limits', needsDocker, () => {
   let sandbox: DockerSandbox;
   beforeAll(async () => {
     sandbox = makeSandbox({ limits: { memoryBytes: 256 * 1024 ** 2, pids: 64 } });
@@ -186,7 +186,7 @@ for n in range(200):
   });
 });
 
-describe.skipIf(!docker)('DockerSandbox cleanup', () => {
+describe.skipIf(!docker)('DockerSandbox cleanup', needsDocker, () => {
   it.each([0, 150, 300, 500, 800])(
     'disposed %i ms into its start, leaves nothing behind that keeps the process alive',
     async (delay) => {

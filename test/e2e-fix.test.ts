@@ -7,7 +7,7 @@ import type { Script, WireProtocol } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 import { fixerScript } from './support/fixer-script.js';
-import { docker } from './support/docker.js';
+import { docker, needsDocker } from './support/docker.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
 let server: ScriptedProvider | undefined;
@@ -98,6 +98,7 @@ describe.each(protocols)('agent -p "fix failing tests" over %s', (protocol) => {
 
 describe.skipIf(!docker).each(protocols)(
   'agent -p "fix failing tests" in the Docker sandbox over %s',
+  needsDocker,
   (protocol) => {
     it('fixes the failing test with every command run in the container', async () => {
       const repo = makeGitRepo(failingAddProject);

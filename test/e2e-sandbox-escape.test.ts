@@ -6,7 +6,7 @@ import type { AgentEvent } from '../src/core/events.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
 import { runAgent } from './support/cli.js';
-import { docker } from './support/docker.js';
+import { docker, needsDocker } from './support/docker.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 import { fixerScript } from './support/fixer-script.js';
 
@@ -20,7 +20,7 @@ const terminal = (command: string, timeout_ms?: number): ScriptStep => ({
   toolCalls: [{ name: 'terminal', arguments: { command, ...(timeout_ms && { timeout_ms }) } }],
 });
 
-describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
+describe.skipIf(!docker)('a hostile model in the Docker sandbox', needsDocker, () => {
   it('cannot reach the network, host files or the host filesystem, cannot outlive its timeout, fork or eat memory without bound, and the task still gets done', async () => {
     const outside = mkdtempSync(path.join(tmpdir(), 'agent-host-secret-'));
     writeFileSync(path.join(outside, 'secret.txt'), 'HOST-ONLY SECRET');
@@ -81,7 +81,7 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox', () => {
   });
 });
 
-describe.skipIf(!docker)('a hostile model against the command server, git and /tmp', () => {
+describe.skipIf(!docker)('a hostile model against the command server, git and /tmp', needsDocker, () => {
   it('cannot forge results, leave a daemon across a server restart, plant git hooks, or wedge the session with a full /tmp', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
     const hostile: ScriptStep[] = [
@@ -124,7 +124,7 @@ describe.skipIf(!docker)('a hostile model against the command server, git and /t
   });
 });
 
-describe.skipIf(!docker)('the session container', () => {
+describe.skipIf(!docker)('the session container', needsDocker, () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'is removed when the CLI gets %s in the middle of a command, and the call is answered',
     async (signal) => {

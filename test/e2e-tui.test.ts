@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { lastToolResult, lastUserText } from './scripted-provider/script.js';
 import type { Script } from './scripted-provider/types.js';
-import { docker } from './support/docker.js';
+import { docker, needsDocker } from './support/docker.js';
 import { makeGitRepo } from './support/git-repo.js';
 import { hasTmux, Terminal } from './support/terminal.js';
 
@@ -189,27 +189,31 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
   });
 });
 
-describe.skipIf(!docker || !hasTmux)('network approval in the Docker sandbox, in a real terminal', () => {
-  const needsNetwork = `ls /sys/class/net | tr '\\n' ' '; python3 -c "import socket; socket.getaddrinfo('deb.debian.org', 80)"`;
+describe.skipIf(!docker || !hasTmux)(
+  'network approval in the Docker sandbox, in a real terminal',
+  needsDocker,
+  () => {
+    const needsNetwork = `ls /sys/class/net | tr '\\n' ' '; python3 -c "import socket; socket.getaddrinfo('deb.debian.org', 80)"`;
 
-  it.each([
-    ['y', /NETWORK GRANTED/],
-    ['n', /NETWORK DENIED/],
-  ])('asks before giving one command the network; answering %s is honoured', async (answer, outcome) => {
-    const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    const terminal = await open(
-      (turn) => {
-        const last = lastToolResult(turn);
-        if (!last) return { toolCalls: [{ name: 'terminal', arguments: { command: needsNetwork } }] };
-        return { text: /eth\d/.test(last.content) ? 'NETWORK GRANTED' : 'NETWORK DENIED' };
-      },
-      repo,
-      ['--sandbox', 'docker'],
-    );
-    terminal.type('install the deps', 'Enter');
-    await terminal.waitFor(/failed without network[\s\S]*y yes/);
-    terminal.type(answer);
-    if (answer === 'n') terminal.type('', 'Enter');
-    await terminal.waitFor(outcome);
-  });
-});
+    it.each([
+      ['y', /NETWORK GRANTED/],
+      ['n', /NETWORK DENIED/],
+    ])('asks before giving one command the network; answering %s is honoured', async (answer, outcome) => {
+      const repo = makeGitRepo({ 'a.txt': 'x\n' });
+      const terminal = await open(
+        (turn) => {
+          const last = lastToolResult(turn);
+          if (!last) return { toolCalls: [{ name: 'terminal', arguments: { command: needsNetwork } }] };
+          return { text: /eth\d/.test(last.content) ? 'NETWORK GRANTED' : 'NETWORK DENIED' };
+        },
+        repo,
+        ['--sandbox', 'docker'],
+      );
+      terminal.type('install the deps', 'Enter');
+      await terminal.waitFor(/failed without network[\s\S]*y yes/);
+      terminal.type(answer);
+      if (answer === 'n') terminal.type('', 'Enter');
+      await terminal.waitFor(outcome);
+    });
+  },
+);

@@ -1,5 +1,6 @@
 import { connectDocker, DockerUnavailableError, engineAddress } from '../sandbox/docker-engine.js';
-import { buildImage, inspectImage } from '../sandbox/image.js';
+import { inspectImage } from '../sandbox/image.js';
+import { buildSandboxImage, ImageBuildError } from '../sandbox/image-build.js';
 import { sandboxImage } from '../sandbox/sandbox-config.js';
 
 export interface SandboxBuildOptions {
@@ -10,8 +11,8 @@ export interface SandboxBuildOptions {
 }
 
 /**
- * `agent sandbox build`: builds the image from sandbox/Dockerfile, or offline
- * from Debian packages when asked or when the Dockerfile build fails (no registry).
+ * `agent sandbox build`: builds the image now rather than on first use, from sandbox/Dockerfile,
+ * or offline from Debian packages when asked or when the Dockerfile build fails (no registry).
  */
 export async function sandboxBuild(options: SandboxBuildOptions): Promise<number> {
   const image = sandboxImage(options.image);
@@ -21,15 +22,17 @@ export async function sandboxBuild(options: SandboxBuildOptions): Promise<number
     console.log(`Sandbox image ${image} is already present (--force rebuilds it).`);
     return 0;
   }
-  const force = Boolean(options.force);
-  if (!options.offline) {
-    console.log(`Building ${image} from sandbox/Dockerfile…`);
-    if ((await buildImage({ image, method: 'dockerfile', force })) === 0) return 0;
-    console.log(
-      'The Dockerfile build failed (is an image registry reachable?); building offline from Debian packages.',
-    );
+  try {
+    await buildSandboxImage(image, options, {
+      notice: (message) => console.log(message),
+      output: (chunk) => process.stdout.write(chunk),
+    });
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ImageBuildError)) throw error;
+    console.error(error.message);
+    return 1;
   }
-  return buildImage({ image, method: 'offline', force });
 }
 
 /** `agent sandbox status`: is the engine reachable, which image is used, is it present. Exit 0 only when ready. */
@@ -44,7 +47,9 @@ export async function sandboxStatus(options: { image?: string }): Promise<number
   console.log(`Engine: reachable at ${engineAddress()} (Docker ${version.Version})`);
   const info = await inspectImage(docker, image);
   if (!info) {
-    console.log(`Image:  ${image} is not present; build it with \`agent sandbox build\``);
+    console.log(
+      `Image:  ${image} is not present; the first session builds it, or \`agent sandbox build\` now`,
+    );
     return 1;
   }
   const sizeMb = Math.round(info.sizeBytes / 1024 ** 2);

@@ -58,7 +58,7 @@ export type AgentEvent =
   /** The model's complete turn; partial deltas of a retried attempt are superseded by this. */
   | { type: 'assistant_message'; text: string; tool_calls: ToolCall[] }
   | { type: 'tool_call_start'; id: string; name: string; arguments: string; display?: CallDisplay }
-  /** Live output of the sandbox's setup command (--setup), before the network is sealed. */
+  /** Live output of the sandbox's preparation: the image build on first use, then the setup command (--setup). */
   | { type: 'setup_output'; chunk: string }
   /** Live output of a running tool (terminal commands stream here). */
   | { type: 'tool_output'; id: string; chunk: string }

@@ -192,6 +192,8 @@ export class Session {
         }
         this.messages.push(...(await this.pipeline.run(response.toolCalls, signal)));
         emit({ type: 'turn_end', turn: this.turns });
+        // A sandbox that failed under a tool call is the run's error, said below, not an interrupt.
+        if (signal.reason instanceof SandboxFailure) throw signal.reason;
         if (signal.aborted) return interrupted(text);
       }
       return {

@@ -42,7 +42,10 @@ export interface ProviderConnection {
 
 export type SandboxChoice =
   | { kind: 'none' }
-  | { kind: 'docker'; options: Omit<DockerSandboxOptions, 'workspace' | 'sessionId' | 'onSetupOutput'> };
+  | {
+      kind: 'docker';
+      options: Omit<DockerSandboxOptions, 'workspace' | 'sessionId' | 'onSetupOutput' | 'onNotice'>;
+    };
 
 export interface AgentConfig {
   cwd: string;
@@ -311,5 +314,6 @@ async function createSandbox(
     // The harness's own files are never the sandbox's to read or change, should they lie in the workspace.
     harnessDirs: [defaultCacheDir(), stateDir(), path.dirname(configPath(process.env))],
     onSetupOutput: (chunk) => emit({ type: 'setup_output', chunk }),
+    onNotice: (message) => emit({ type: 'notice', message }),
   });
 }

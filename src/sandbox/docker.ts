@@ -7,7 +7,7 @@ import { DockerExecRunner } from './docker-exec-runner.js';
 import { ExecServer } from './exec-server.js';
 import { containerSpec } from './container-spec.js';
 import { protectedPaths } from './protected-paths.js';
-import { requireImage } from './image.js';
+import { provideImage } from './image-provision.js';
 import { readLimitCounters, type LimitCounters } from './limit-counters.js';
 import { NetworkSealError, NetworkSwitch, SANDBOX_NETWORK } from './network-switch.js';
 import { reapOrphanContainers, removeContainer } from './reaper.js';
@@ -25,7 +25,10 @@ export interface DockerSandboxOptions {
   /** Run once with the network on before any other command, for example `npm ci`. */
   setupCommand?: string;
   setupTimeoutMs?: number;
+  /** Live output of the sandbox's preparation: the image build on first use, then the setup command. */
   onSetupOutput?: (chunk: string) => void;
+  /** Steps of the preparation worth telling the user, such as building the image. */
+  onNotice?: (message: string) => void;
   /** Keep the network on for the whole run (--allow-network). */
   allowNetwork?: boolean;
   /** "uid:gid" commands run as; defaults to the host user's, so created files are theirs. */
@@ -204,7 +207,13 @@ export class DockerSandbox implements Sandbox {
   private async create(): Promise<{ docker: Docker; container: Docker.Container }> {
     const docker = await connectDocker();
     const image = sandboxImage(this.options.image);
-    await Promise.all([requireImage(docker, image), reapOrphanContainers(docker)]);
+    await Promise.all([
+      provideImage(docker, image, {
+        notice: (message) => this.options.onNotice?.(message),
+        output: (chunk) => this.options.onSetupOutput?.(chunk),
+      }),
+      reapOrphanContainers(docker),
+    ]);
     const container = await docker.createContainer(
       containerSpec({
         image,

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 
-/** The image built by `agent sandbox build`; users may bring their own with --sandbox-image. */
+/** The image built on first use (or by `agent sandbox build`); users may bring their own with --sandbox-image. */
 export const DEFAULT_SANDBOX_IMAGE = 'agent-sandbox:latest';
 
 /** Where the workspace is mounted inside every sandbox container. */

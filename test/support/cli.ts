@@ -41,7 +41,8 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
     HOME: process.env.HOME ?? '/tmp',
     XDG_STATE_HOME: testStateHome,
   };
-  if (process.env.DOCKER_HOST) env.DOCKER_HOST = process.env.DOCKER_HOST;
+  // The engine and the image the test set-up made sure of (test/support/global-setup.ts).
+  for (const key of ['DOCKER_HOST', 'AGENT_SANDBOX_IMAGE']) if (process.env[key]) env[key] = process.env[key];
   for (const [key, value] of Object.entries(options.env ?? {})) if (value !== undefined) env[key] = value;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [agentBin, ...args], { cwd: options.cwd, env, stdio: 'pipe' });
