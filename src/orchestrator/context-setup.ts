@@ -6,6 +6,7 @@ import type { ModelInfo } from '../providers/models.js';
 import type { Provider } from '../providers/provider.js';
 import { ContextKeeper } from './context-keeper.js';
 import { modelSummarizer } from './model-summarizer.js';
+import { pickSummaryModel, type ModelChoice } from './model-router.js';
 import { debugLog } from '../core/debug-log.js';
 
 /** The repo map's share of the window: enough to orient the model, small enough to leave room for work. */
@@ -20,6 +21,8 @@ const REPO_MAP_WAIT_MS = 3000;
 
 export function createContextKeeper(
   model: ModelInfo,
+  /** The models; the main one may change during the session (read at each summary). */
+  models: () => ModelChoice,
   provider: Provider,
   maxOutputTokens: number,
   emit: EventSink,
@@ -32,7 +35,17 @@ export function createContextKeeper(
   return new ContextKeeper(
     compactor,
     counter,
-    modelSummarizer(provider, model.id, maxOutputTokens, signal),
+    modelSummarizer(
+      provider,
+      (promptTokens) => {
+        const route = pickSummaryModel(models(), promptTokens);
+        emit({ type: 'route', ...route });
+        return route;
+      },
+      (text) => counter.count(text),
+      maxOutputTokens,
+      signal,
+    ),
     emit,
   );
 }
