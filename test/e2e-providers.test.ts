@@ -161,6 +161,16 @@ describe('the router', () => {
     expect(usage.map((u) => u.turn.cost_usd)).toEqual([0.012, 0.012, 0.0012, 0.0012, 0.0012, 0.0012]);
     expect(usage.at(-1)!.total.cost_usd).toBeCloseTo(0.0288, 9);
     expect(r.result!.usage.cost_usd).toBeCloseTo(0.0288, 9);
+
+    // The text view's closing line says it too.
+    const text = await runAgent(server, 'openai', {
+      cwd: makeGitRepo(failingAddProject),
+      task: 'fix failing tests',
+      format: 'text',
+      flags: ['-m', 'gpt-5', '--fast-model', 'gpt-5-mini', '--verbose'],
+      env: { AGENT_CONFIG: writeConfig({ models: prices }) },
+    });
+    expect(text.stderr).toMatch(/— done in 6 turns, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
   });
 
   it('escalates to the strong model when edits keep missing, and returns to the fast one after successes', async () => {
