@@ -195,6 +195,18 @@ describe('transcript reducer', () => {
     expect(run(start()).status.contextWindow).toBe(200_000);
   });
 
+  it('says why the session stopped when the budget ran out', () => {
+    const state = run(
+      ev({ type: 'turn_start', turn: 1, model: 'm' }),
+      ev({ type: 'idle', status: 'budget', text: '', error: 'stopped before turn 2: over the budget of $1' }),
+    );
+    expect(state.items.at(-1)).toMatchObject({
+      kind: 'notice',
+      tone: 'error',
+      text: 'stopped (budget): stopped before turn 2: over the budget of $1',
+    });
+  });
+
   it('is busy from the first turn until idle, and an interrupted turn keeps its streamed words', () => {
     let state = run(
       ev({ type: 'turn_start', turn: 1, model: 'm' }, 2_000),
