@@ -229,6 +229,12 @@ describe('the router', () => {
     expect(summaries.length).toBeGreaterThan(0);
     expect(new Set(summaries.map((t) => t.model))).toEqual(new Set(['small-local']));
     expect(routes(r.events)).toContain('small-local:summary');
+    // Summaries cost like turns: they count in the totals.
+    const usage = r.events.flatMap((e) => (e.type === 'usage' ? [e] : []));
+    expect(usage.filter((u) => u.summary)).toHaveLength(summaries.length);
+    const input = usage.reduce((sum, u) => sum + u.turn.input_tokens, 0);
+    expect(r.result!.usage.input_tokens).toBe(input);
+    expect(usage).toHaveLength(server.requests.length);
     expect(agentTurns(server.requests)[0]!.model).toBe('big-local');
   });
 });

@@ -182,6 +182,20 @@ describe('transcript reducer', () => {
       }),
     );
     expect(state.status.cost).toBeCloseTo(1.65);
+    // A compaction summary's call adds to the totals but says nothing about how full the context is.
+    state = reduce(
+      state,
+      ev({ type: 'usage', turn: usage(5, 5), total: usage(1_000_005, 5), summary: true }),
+    );
+    expect(state.status).toMatchObject({ contextUsed: 1_000_000, cost: null });
+    state = reduce(
+      state,
+      ev({
+        type: 'usage',
+        turn: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
+        total: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
+      }),
+    );
     state = reduce(state, ev({ type: 'route', model: 'claude-haiku-4-5', reason: 'routine' }));
     expect(state.status).toMatchObject({ model: 'claude-haiku-4-5', routeReason: 'routine' });
     expect(state.status.contextUsed).toBe(1_000_000);

@@ -91,7 +91,13 @@ export type AgentEvent =
       detail?: CallDetail;
     }
   /** Tokens (and dollars, where the model's price is known) of the call just made and of the session so far. */
-  | { type: 'usage'; turn: UsageReport; total: UsageReport }
+  | {
+      type: 'usage';
+      turn: UsageReport;
+      total: UsageReport;
+      /** The call wrote a compaction summary: it counts in the totals, not in how full the context is. */
+      summary?: true;
+    }
   /** A provider call failed transiently and will be retried; deltas streamed since turn_start are void. */
   | { type: 'retry'; attempt: number; delay_ms: number; reason: string }
   | { type: 'compaction'; tokens_before: number; tokens_after: number; strategy: string }

@@ -1,4 +1,5 @@
 import type { EventSink } from '../core/events.js';
+import type { Usage } from '../core/usage.js';
 import { Compactor } from '../context/compaction/compactor.js';
 import { startTokenCounter } from '../context/compaction/token-counter.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
@@ -27,6 +28,7 @@ export function createContextKeeper(
   maxOutputTokens: number,
   emit: EventSink,
   signal: () => AbortSignal,
+  onSummaryUsage: (model: string, usage: Usage) => void,
 ): ContextKeeper {
   const counter = startTokenCounter(model.id);
   // Room for the reply is reserved: the prompt may use only what the reply leaves.
@@ -45,6 +47,7 @@ export function createContextKeeper(
       (text) => counter.count(text),
       maxOutputTokens,
       signal,
+      onSummaryUsage,
     ),
     emit,
   );

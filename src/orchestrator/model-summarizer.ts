@@ -1,5 +1,6 @@
 import type { Summarize } from '../context/compaction/compactor.js';
 import { transcript } from '../context/compaction/transcript.js';
+import type { Usage } from '../core/usage.js';
 import type { Provider } from '../providers/provider.js';
 import type { Route } from './model-router.js';
 
@@ -15,6 +16,8 @@ export function modelSummarizer(
   maxOutputTokens: number,
   /** The signal of the work the summary is for, read at each call (a session outlives many messages). */
   signal: () => AbortSignal,
+  /** A summary costs like a turn: its usage goes into the session's totals. */
+  onUsage: (model: string, usage: Usage) => void,
 ): Summarize {
   return async (messages, instructions) => {
     const content = transcript(messages);
@@ -30,6 +33,7 @@ export function modelSummarizer(
       },
       {},
     );
+    onUsage(model, response.usage);
     return response.text;
   };
 }

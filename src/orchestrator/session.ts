@@ -263,15 +263,21 @@ export class Session {
     }
   }
 
+  /** A compaction summary's call: it costs like a turn, but says nothing about the prompt the next turn sends. */
+  recordSummaryUsage(model: string, usage: Usage): void {
+    this.account(model, usage, true);
+  }
+
   /** Adds a call's tokens and dollars to the totals and reports both. */
-  private account(model: string, usage: Usage): void {
+  private account(model: string, usage: Usage, summary = false): void {
     const price = this.options.price?.(model);
     const turnCost = price && costOf(price, usage);
     this.cost = this.cost === null || turnCost === undefined ? null : this.cost + turnCost;
     this.total = addUsage(this.total, usage);
-    this.lastUsage = usage;
+    if (!summary) this.lastUsage = usage;
     this.options.emit({
       type: 'usage',
+      ...(summary && { summary }),
       turn: toUsageReport(usage, turnCost),
       total: toUsageReport(this.total, this.cost ?? undefined),
     });

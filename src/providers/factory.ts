@@ -61,7 +61,9 @@ export async function createProvider(settings: ProviderSettings): Promise<Config
     );
   }
   if (settings.thinkingBudget !== undefined && !kind.thinking)
-    throw new ConfigError(`--thinking is not supported by the ${kind.type} protocol`);
+    throw new ConfigError(
+      `thinking (--thinking, thinkingBudget) is not supported by the ${kind.type} protocol`,
+    );
   const baseUrl = settings.baseUrl || settings.env[kind.env.baseUrl] || undefined;
   const apiKey =
     settings.apiKey ||

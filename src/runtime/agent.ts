@@ -142,6 +142,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       connection.maxOutputTokens,
       emit,
       () => current.signal,
+      (model, usage) => session.recordSummaryUsage(model, usage),
     ),
     retriever,
   });

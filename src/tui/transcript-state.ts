@@ -268,7 +268,9 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         status: {
           ...status,
           total: event.total,
-          contextUsed: event.turn.input_tokens + event.turn.output_tokens,
+          contextUsed: event.summary
+            ? status.contextUsed
+            : event.turn.input_tokens + event.turn.output_tokens,
           cost: event.total.cost_usd ?? null,
         },
       };
