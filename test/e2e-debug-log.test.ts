@@ -119,9 +119,9 @@ describe('agent --debug', () => {
 
     // The main model plans, the fast one digests a successful read, the main one recovers from a failed one.
     expect(lines.filter((l) => l.type === 'route').map((l) => [l.model === 'fast-model', l.reason])).toEqual([
-      [false, 'plans: the user spoke'],
-      [true, 'routine: digests successful tool results'],
-      [false, 'recovers: a tool call failed'],
+      [false, 'first_turn'],
+      [true, 'routine'],
+      [false, 'after_failure'],
     ]);
   });
 

@@ -65,6 +65,25 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(server!.requests.some((r) => JSON.stringify(r.messages).includes('/nonsense'))).toBe(false);
   });
 
+  it('stops at --max-budget-usd with a notice, and shows the routed model and why in the status line', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open(() => ({ text: 'never sent' }), repo, [
+      '--sandbox',
+      'none',
+      '--yolo',
+      '-m',
+      'gpt-5',
+      '--max-budget-usd',
+      '0.0001',
+    ]);
+    terminal.type('hello', 'Enter');
+    const screen = await terminal.waitFor(/stopped \(budget\): stopped before turn 1/);
+    expect(screen).toContain('gpt-5 (first turn)');
+    expect(server!.requests).toHaveLength(0);
+    terminal.type('/exit', 'Enter');
+    expect(await terminal.waitFor(/EXITED \d+/)).toMatch(/EXITED 0/);
+  });
+
   it('with --debug shows where the debug log is', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const state = mkdtempSync(path.join(tmpdir(), 'agent-state-'));

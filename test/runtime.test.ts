@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent, PermissionMode } from '../src/core/events.js';
 import { createProvider } from '../src/providers/factory.js';
+import { priceOf } from '../src/providers/prices.js';
 import { modelInfo } from '../src/providers/models.js';
 import { createAgent } from '../src/runtime/agent.js';
 import type { AgentSession, StampedEvent } from '../src/runtime/protocol.js';
@@ -54,6 +55,7 @@ async function start(
       models: { main: 'gpt-5' },
       model: modelInfo('gpt-5'),
       maxOutputTokens: 1000,
+      price: (model) => priceOf(model),
     },
     sandbox: { kind: 'none' },
     mode: options.mode ?? 'auto-edit',

@@ -164,7 +164,7 @@ describe('transcript reducer', () => {
     expect(state.items.at(-1)).toMatchObject({ tone: 'warn', text: 'refused: edit a.ts — “use b.ts”' });
   });
 
-  it('tracks model, mode, context window (from session_start when given), usage and cost', () => {
+  it('tracks model, mode, context window (from session_start when given), usage, cost and route', () => {
     let state = run(start({ context_window: 100_000, permission_mode: 'ask' }));
     expect(state.status).toMatchObject({
       model: 'claude-sonnet-4-5',
@@ -172,12 +172,32 @@ describe('transcript reducer', () => {
       sandbox: 'docker',
       contextWindow: 100_000,
     });
-    // Half the prompt from the cache: 0.5 M at $3 + 0.5 M at $0.30.
+    // The session prices the calls (src/providers/prices.ts); the screen shows its total.
     state = reduce(
       state,
-      ev({ type: 'usage', turn: usage(1_000_000, 0, 500_000), total: usage(1_000_000, 0, 500_000) }),
+      ev({
+        type: 'usage',
+        turn: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
+        total: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
+      }),
     );
     expect(state.status.cost).toBeCloseTo(1.65);
+    // A compaction summary's call adds to the totals but says nothing about how full the context is.
+    state = reduce(
+      state,
+      ev({ type: 'usage', turn: usage(5, 5), total: usage(1_000_005, 5), summary: true }),
+    );
+    expect(state.status).toMatchObject({ contextUsed: 1_000_000, cost: null });
+    state = reduce(
+      state,
+      ev({
+        type: 'usage',
+        turn: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
+        total: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
+      }),
+    );
+    state = reduce(state, ev({ type: 'route', model: 'claude-haiku-4-5', reason: 'routine' }));
+    expect(state.status).toMatchObject({ model: 'claude-haiku-4-5', routeReason: 'routine' });
     expect(state.status.contextUsed).toBe(1_000_000);
     state = reduce(state, ev({ type: 'model_changed', model: 'gpt-4o' }));
     expect(state.status.contextWindow).toBe(128_000);
@@ -187,6 +207,18 @@ describe('transcript reducer', () => {
     expect(state.status).toMatchObject({ mode: 'plan', cost: null, contextUsed: 20 });
     // Without context_window the model registry's window applies.
     expect(run(start()).status.contextWindow).toBe(200_000);
+  });
+
+  it('says why the session stopped when the budget ran out', () => {
+    const state = run(
+      ev({ type: 'turn_start', turn: 1, model: 'm' }),
+      ev({ type: 'idle', status: 'budget', text: '', error: 'stopped before turn 2: over the budget of $1' }),
+    );
+    expect(state.items.at(-1)).toMatchObject({
+      kind: 'notice',
+      tone: 'error',
+      text: 'stopped (budget): stopped before turn 2: over the budget of $1',
+    });
   });
 
   it('is busy from the first turn until idle, and an interrupted turn keeps its streamed words', () => {

@@ -255,6 +255,9 @@ describe('status line', () => {
         }),
       ),
     ).toContain('docker starting network on · ctx 25% · 43k tok · cost unknown');
+    expect(frame(h(StatusLine, { state: state({}, { routeReason: 'after_failure' }) }))).toBe(
+      'claude-sonnet-4-5 (after a failure) · ask · docker ready · ctx 25% · 43k tok · $0.158',
+    );
   });
 
   it('says what is happening now, with the time it has taken', () => {

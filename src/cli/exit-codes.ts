@@ -6,6 +6,8 @@ export const ExitCode = {
   usage: 42,
   /** --max-turns reached before the task was finished. */
   maxTurns: 53,
+  /** --max-budget-usd: the next turn would have gone over the budget. */
+  budget: 54,
   /** Interrupted by Ctrl-C / SIGTERM (128 + SIGINT). */
   interrupted: 130,
 } as const;

@@ -36,6 +36,13 @@ const positiveInt = (value: string): number => {
   return n;
 };
 
+/** Anthropic's minimum thinking budget. */
+const thinkingTokens = (value: string): number => {
+  const n = positiveInt(value);
+  if (n < 1024) throw new InvalidArgumentError('must be at least 1024 tokens');
+  return n;
+};
+
 export interface RunFlags {
   print?: boolean;
   outputFormat: 'text' | 'json' | 'stream-json';
@@ -44,6 +51,8 @@ export interface RunFlags {
   fastModel?: string;
   baseUrl?: string;
   maxTurns: number;
+  maxBudgetUsd?: number;
+  thinking?: number;
   maxOutputTokens?: number;
   contextWindow?: number;
   idleTimeout?: number;
@@ -89,6 +98,16 @@ const program = new Command()
   .option('--fast-model <id>', 'cheaper model for routine steps (the main model plans and recovers)')
   .option('--base-url <url>', 'API endpoint, e.g. http://localhost:11434/v1 for Ollama')
   .option('--max-turns <n>', 'stop after this many model turns', positiveInt, 50)
+  .option(
+    '--max-budget-usd <dollars>',
+    'stop cleanly (exit code 54) before a model turn that would take the cost over this many US dollars',
+    positiveNumber,
+  )
+  .option(
+    '--thinking <tokens>',
+    "let Anthropic models think first, up to this many tokens per turn (at least 1024; default: the configuration's thinkingBudget, else off)",
+    thinkingTokens,
+  )
   .option('--max-output-tokens <n>', 'cap on tokens per model reply', positiveInt)
   .option(
     '--context-window <n>',

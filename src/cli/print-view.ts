@@ -91,7 +91,8 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
           event.is_error
             ? `agent: ${describeFailure(event)}\n`
             : `— done in ${event.turns} turns, ${(event.duration_ms / 1000).toFixed(1)} s, ` +
-                `${event.usage.input_tokens} in / ${event.usage.output_tokens} out tokens\n`,
+                `${event.usage.input_tokens} in / ${event.usage.output_tokens} out tokens` +
+                `${event.usage.cost_usd === undefined ? '' : `, $${event.usage.cost_usd.toFixed(4)}`}\n`,
         );
         break;
     }

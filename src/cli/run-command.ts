@@ -48,6 +48,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
     mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),
     maxTurns: flags.maxTurns,
+    ...(flags.maxBudgetUsd !== undefined && { maxBudgetUsd: flags.maxBudgetUsd }),
     interactive,
   });
   const releaseSignals = handleSignals(agent);
@@ -103,6 +104,8 @@ function exitCodeFor(result: ResultEvent): number {
       return ExitCode.success;
     case 'max_turns':
       return ExitCode.maxTurns;
+    case 'budget':
+      return ExitCode.budget;
     case 'interrupted':
       return ExitCode.interrupted;
     case 'error':

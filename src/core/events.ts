@@ -5,7 +5,24 @@ import type { UsageReport } from './usage.js';
  * Everything a session does is reported as one of these events. Front ends
  * (print mode, the interactive UI) are views over this stream and nothing else.
  */
-export type ResultStatus = 'success' | 'error' | 'max_turns' | 'interrupted';
+export type ResultStatus = 'success' | 'error' | 'max_turns' | 'interrupted' | 'budget';
+
+/**
+ * Why a turn went to the model it went to (see model-router.ts): first_turn,
+ * user_spoke, after_failure and repeated_failures go to the main model, as does
+ * context_too_large (the prompt exceeds the fast model's window); routine
+ * steps and compaction summaries go to the fast model when one is configured;
+ * own_reasoning keeps a thinking model on the tool-use cycle it signed.
+ */
+export type RouteReason =
+  | 'first_turn'
+  | 'user_spoke'
+  | 'after_failure'
+  | 'repeated_failures'
+  | 'context_too_large'
+  | 'routine'
+  | 'summary'
+  | 'own_reasoning';
 
 export interface ResultEvent {
   type: 'result';
@@ -51,6 +68,8 @@ export type AgentEvent =
       /** The main model's context window in tokens, for showing how full it is. */
       context_window?: number;
     }
+  /** The model chosen for the next call and why: before every turn and every compaction summary. */
+  | { type: 'route'; model: string; reason: RouteReason }
   | { type: 'turn_start'; turn: number; model: string }
   | { type: 'assistant_delta'; text: string }
   /** The model's reasoning as it streams, where the provider shows it. */
@@ -71,7 +90,14 @@ export type AgentEvent =
       duration_ms: number;
       detail?: CallDetail;
     }
-  | { type: 'usage'; turn: UsageReport; total: UsageReport }
+  /** Tokens (and dollars, where the model's price is known) of the call just made and of the session so far. */
+  | {
+      type: 'usage';
+      turn: UsageReport;
+      total: UsageReport;
+      /** The call wrote a compaction summary: it counts in the totals, not in how full the context is. */
+      summary?: true;
+    }
   /** A provider call failed transiently and will be retried; deltas streamed since turn_start are void. */
   | { type: 'retry'; attempt: number; delay_ms: number; reason: string }
   | { type: 'compaction'; tokens_before: number; tokens_after: number; strategy: string }

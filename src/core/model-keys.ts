@@ -39,6 +39,12 @@ export function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !isKey(name)));
 }
 
+/** A key obtained otherwise (a credentials helper's output): held like the others, so logs redact it. */
+export function holdKey(name: string, value: string): void {
+  configured.add(name);
+  held.set(name, value);
+}
+
 /** The environment as provider setup sees it: the keys included, from wherever they are kept. */
 export function providerEnv(): NodeJS.ProcessEnv {
   return { ...process.env, ...Object.fromEntries(held) };

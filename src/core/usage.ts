@@ -29,11 +29,17 @@ export interface UsageReport {
   output_tokens: number;
   cache_read_tokens: number;
   cache_write_tokens: number;
+  /** US dollars, from the price table (src/providers/prices.ts); absent when a model's price is unknown. */
+  cost_usd?: number;
 }
 
-export const toUsageReport = (u: Usage): UsageReport => ({
+export const toUsageReport = (u: Usage, costUsd?: number): UsageReport => ({
   input_tokens: u.inputTokens,
   output_tokens: u.outputTokens,
   cache_read_tokens: u.cacheReadTokens,
   cache_write_tokens: u.cacheWriteTokens,
+  ...(costUsd !== undefined && { cost_usd: roundCost(costUsd) }),
 });
+
+/** Micro-dollars: finer than any price, coarse enough to hide floating-point noise in the output. */
+const roundCost = (dollars: number): number => Math.round(dollars * 1e6) / 1e6;

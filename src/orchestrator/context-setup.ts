@@ -1,4 +1,5 @@
 import type { EventSink } from '../core/events.js';
+import type { Usage } from '../core/usage.js';
 import { Compactor } from '../context/compaction/compactor.js';
 import { startTokenCounter } from '../context/compaction/token-counter.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
@@ -6,6 +7,7 @@ import type { ModelInfo } from '../providers/models.js';
 import type { Provider } from '../providers/provider.js';
 import { ContextKeeper } from './context-keeper.js';
 import { modelSummarizer } from './model-summarizer.js';
+import { pickSummaryModel, type ModelChoice } from './model-router.js';
 import { debugLog } from '../core/debug-log.js';
 
 /** The repo map's share of the window: enough to orient the model, small enough to leave room for work. */
@@ -20,10 +22,13 @@ const REPO_MAP_WAIT_MS = 3000;
 
 export function createContextKeeper(
   model: ModelInfo,
+  /** The models; the main one may change during the session (read at each summary). */
+  models: () => ModelChoice,
   provider: Provider,
   maxOutputTokens: number,
   emit: EventSink,
   signal: () => AbortSignal,
+  onSummaryUsage: (model: string, usage: Usage) => void,
 ): ContextKeeper {
   const counter = startTokenCounter(model.id);
   // Room for the reply is reserved: the prompt may use only what the reply leaves.
@@ -32,7 +37,18 @@ export function createContextKeeper(
   return new ContextKeeper(
     compactor,
     counter,
-    modelSummarizer(provider, model.id, maxOutputTokens, signal),
+    modelSummarizer(
+      provider,
+      (promptTokens) => {
+        const route = pickSummaryModel(models(), promptTokens);
+        emit({ type: 'route', ...route });
+        return route;
+      },
+      (text) => counter.count(text),
+      maxOutputTokens,
+      signal,
+      onSummaryUsage,
+    ),
     emit,
   );
 }

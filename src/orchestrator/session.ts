@@ -1,6 +1,7 @@
 import type { AssistantMessage, Message } from '../core/messages.js';
 import type { EventSink, ResultStatus } from '../core/events.js';
 import { addUsage, emptyUsage, toUsageReport, type Usage } from '../core/usage.js';
+import { costOf, estimateTurnCost, type Price } from '../providers/prices.js';
 import { ProviderError, type ModelResponse, type Provider, type ToolSpec } from '../providers/provider.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ToolRegistry } from '../../tools/registry.js';
@@ -20,6 +21,10 @@ export interface SessionOptions {
   system: string | Promise<string>;
   provider: Provider;
   models: ModelChoice;
+  /** A model's price (the configuration's or the built-in table's); undefined when unknown. */
+  price?: (model: string) => Price | undefined;
+  /** Dollars the session may spend: it stops before a turn that would go over. */
+  maxBudgetUsd?: number;
   /** Model turns allowed for one user message. */
   maxTurns: number;
   maxOutputTokens: number;
@@ -66,6 +71,8 @@ export interface TaskOutcome {
 export interface ConversationState {
   messages: Message[];
   usage: Usage;
+  /** Dollars so far; undefined once a call used a model whose price is unknown. */
+  costUsd?: number;
   /** Model turns over the whole conversation. */
   turns: number;
   /** The system prompt as sent (empty before the first model call). */
@@ -94,6 +101,9 @@ export class Session {
   private readonly pipeline: ToolPipeline;
   private system = '';
   private total: Usage = emptyUsage();
+  /** Dollars so far; null once a call used a model whose price is unknown. */
+  private cost: number | null = 0;
+  private lastUsage: Usage | undefined;
   private turns = 0;
   private mainModel: string;
   /** The signal of the message being handled; tools get it through their context. */
@@ -145,7 +155,13 @@ export class Session {
   }
 
   state(): ConversationState {
-    return { messages: [...this.messages], usage: this.total, turns: this.turns, system: this.system };
+    return {
+      messages: [...this.messages],
+      usage: this.total,
+      turns: this.turns,
+      system: this.system,
+      ...(this.cost !== null && { costUsd: this.cost }),
+    };
   }
 
   /**
@@ -163,7 +179,6 @@ export class Session {
       this.system ||= await this.options.system;
       for (let turn = 0; turn < this.options.maxTurns; turn++) {
         if (turn > 0) for (const queued of incoming()) await this.addUserMessage(queued);
-        this.turns++;
         const response = await this.modelTurn(signal);
         const assistant: AssistantMessage = {
           role: 'assistant',
@@ -202,6 +217,7 @@ export class Session {
         error: `stopped after reaching the limit of ${this.options.maxTurns} turns`,
       };
     } catch (error) {
+      if (error instanceof BudgetExceeded) return { status: 'budget', text, error: error.message };
       if (signal.aborted && !(signal.reason instanceof SandboxFailure)) return interrupted(text);
       const cause: unknown = signal.reason instanceof SandboxFailure ? signal.reason.cause : error;
       const messageText = cause instanceof Error ? cause.message : String(cause);
@@ -218,7 +234,15 @@ export class Session {
   /** One model call, fitted to the context window, compacting and retrying if the provider finds it too long. */
   private async modelTurn(signal: AbortSignal): Promise<ModelResponse> {
     const { emit, context } = this.options;
-    const model = pickModel({ ...this.options.models, main: this.mainModel }, this.messages);
+    const promptTokens = context?.count(this.promptState()) ?? 0;
+    const { model, reason } = pickModel(
+      { ...this.options.models, main: this.mainModel },
+      this.messages,
+      promptTokens,
+    );
+    emit({ type: 'route', model, reason });
+    this.checkBudget(model, promptTokens);
+    this.turns++;
     emit({ type: 'turn_start', turn: this.turns, model });
     if (context) await this.adopt(await context.beforeTurn(this.promptState()));
     for (let overflow = 0; ; overflow++) {
@@ -239,8 +263,7 @@ export class Session {
           },
         );
         context?.calibrate(estimated, response.usage.inputTokens);
-        this.total = addUsage(this.total, response.usage);
-        emit({ type: 'usage', turn: toUsageReport(response.usage), total: toUsageReport(this.total) });
+        this.account(model, response.usage);
         return response;
       } catch (error) {
         const tooLong = error instanceof ProviderError && error.kind === 'context_length';
@@ -252,6 +275,42 @@ export class Session {
         await this.adopt(await context.afterOverflow(this.promptState()));
       }
     }
+  }
+
+  /** A compaction summary's call: it costs like a turn, but says nothing about the prompt the next turn sends. */
+  recordSummaryUsage(model: string, usage: Usage): void {
+    this.account(model, usage, true);
+  }
+
+  /** Adds a call's tokens and dollars to the totals and reports both. */
+  private account(model: string, usage: Usage, summary = false): void {
+    const price = this.options.price?.(model);
+    const turnCost = price && costOf(price, usage);
+    this.cost = this.cost === null || turnCost === undefined ? null : this.cost + turnCost;
+    this.total = addUsage(this.total, usage);
+    if (!summary) this.lastUsage = usage;
+    this.options.emit({
+      type: 'usage',
+      ...(summary && { summary }),
+      turn: toUsageReport(usage, turnCost),
+      total: toUsageReport(this.total, this.cost ?? undefined),
+    });
+  }
+
+  /** Refuses the next turn when what it would likely cost takes the session over its budget. */
+  private checkBudget(model: string, promptTokens: number): void {
+    const budget = this.options.maxBudgetUsd;
+    if (budget === undefined) return;
+    const price = this.options.price?.(model);
+    const spent = this.cost ?? 0;
+    if (!price || this.cost === null)
+      throw new BudgetExceeded(`the price of ${model} is unknown, so the budget cannot be kept`);
+    const averageOutput = this.turns > 0 ? this.total.outputTokens / this.turns : 0;
+    const next = estimateTurnCost(price, promptTokens, averageOutput, this.lastUsage);
+    if (spent + next > budget)
+      throw new BudgetExceeded(
+        `stopped before turn ${this.turns + 1}: it would cost about ${dollars(next)} on top of ${dollars(spent)} spent, over the budget of ${dollars(budget)}`,
+      );
   }
 
   private promptState(): PromptState {
@@ -282,6 +341,13 @@ export class SandboxFailure extends Error {
     super(cause.message);
   }
 }
+
+/** The next turn would take the session over --max-budget-usd. */
+class BudgetExceeded extends Error {
+  override name = 'BudgetExceeded';
+}
+
+const dollars = (amount: number): string => `$${amount.toFixed(4)}`;
 
 function interrupted(text: string): TaskOutcome {
   return { status: 'interrupted', text, error: 'interrupted by the user' };

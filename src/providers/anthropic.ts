@@ -15,6 +15,8 @@ export interface AnthropicProviderOptions {
   baseUrl?: string;
   /** Abort an attempt after this long without a byte from the server. */
   idleTimeoutMs?: number;
+  /** Extended thinking: tokens the model may think before answering; off when unset. */
+  thinkingBudget?: number;
 }
 
 type Role = 'user' | 'assistant';
@@ -120,9 +122,11 @@ export class AnthropicProvider implements Provider {
   readonly name = PROVIDER_NAME;
   private readonly sdk: () => Promise<Anthropic>;
   private readonly idleTimeoutMs: number | undefined;
+  private readonly thinkingBudget: number | undefined;
 
   constructor(options: AnthropicProviderOptions) {
     this.idleTimeoutMs = options.idleTimeoutMs;
+    this.thinkingBudget = options.thinkingBudget;
     this.sdk = lazySdkClient(
       () => import('@anthropic-ai/sdk'),
       options.apiKey,
@@ -152,6 +156,9 @@ export class AnthropicProvider implements Provider {
           }),
           messages: toWireMessages(request.messages, request.model),
           ...(request.tools.length > 0 && { tools: toWireTools(request.tools) }),
+          ...(this.thinkingBudget && {
+            thinking: { type: 'enabled' as const, budget_tokens: this.thinkingBudget },
+          }),
           stream: true,
         },
         { signal },

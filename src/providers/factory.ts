@@ -1,83 +1,81 @@
-import { AnthropicProvider } from './anthropic.js';
 import { ConfigError } from './errors.js';
 import { modelInfo } from './models.js';
-import { OpenAIProvider } from './openai.js';
 import type { Provider } from './provider.js';
-
-export type ProviderName = 'openai' | 'anthropic';
+import { PROVIDER_KINDS, providerKind, providerTypes, type ProviderKind } from './registry.js';
 
 export interface ProviderSettings {
-  /** Chosen automatically from the model name and the environment when unset. */
-  provider?: ProviderName;
+  /** A built-in protocol (registry.ts); chosen from the model name and the environment when unset. */
+  provider?: string;
   model?: string;
   /** Flags win over the environment. */
   baseUrl?: string;
   apiKey?: string;
   /** Abort an attempt after this long without a byte from the server (default: idle-timeout.ts). */
   idleTimeoutMs?: number;
+  /** Ask the model to think first, with this many tokens (protocols that support it). */
+  thinkingBudget?: number;
   env: Record<string, string | undefined>;
 }
 
 export interface ConfiguredProvider {
   provider: Provider;
-  name: ProviderName;
+  name: string;
   model: string;
   baseUrl?: string;
 }
 
-export const DEFAULT_MODELS: Record<ProviderName, string> = {
-  openai: 'gpt-5',
-  anthropic: 'claude-sonnet-5-5',
-};
-
-const ENV = {
-  openai: { key: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL' },
-  anthropic: { key: 'ANTHROPIC_API_KEY', baseUrl: 'ANTHROPIC_BASE_URL' },
-} as const;
-
 /** Local OpenAI-compatible servers (Ollama, vLLM) ignore the key, but the SDK insists on one. */
 const LOCAL_SERVER_KEY = 'not-needed';
 
-const configured = (name: ProviderName, env: ProviderSettings['env']): boolean =>
-  Boolean(env[ENV[name].key] || env[ENV[name].baseUrl]);
+const configured = (kind: ProviderKind, env: ProviderSettings['env']): boolean =>
+  Boolean(env[kind.env.key] || env[kind.env.baseUrl]);
 
 /**
- * Without --provider: a Claude or GPT model name decides; otherwise whichever
- * provider the environment configures, Anthropic only when OpenAI is not
- * configured at all (a bare --base-url means an OpenAI-compatible server).
+ * Without --provider: a model name of a protocol's own family decides;
+ * otherwise the first protocol the environment configures (a bare --base-url
+ * means the first protocol that serves local servers keylessly: OpenAI-compatible).
  */
-export function pickProvider(settings: Omit<ProviderSettings, 'provider'>): ProviderName {
+export function pickProvider(settings: Omit<ProviderSettings, 'provider'>): string {
   const family = settings.model ? modelInfo(settings.model).family : 'open';
-  if (family === 'openai' || family === 'anthropic') return family;
-  if (configured('anthropic', settings.env) && !configured('openai', settings.env) && !settings.baseUrl) {
-    return 'anthropic';
-  }
-  return 'openai';
+  if (providerKind(family)) return family;
+  const keyless = PROVIDER_KINDS.find((kind) => kind.keyOptionalWithBaseUrl)!;
+  if (settings.baseUrl) return keyless.type;
+  const configuredKinds = PROVIDER_KINDS.filter((kind) => configured(kind, settings.env));
+  return configuredKinds.length === 1 ? configuredKinds[0]!.type : keyless.type;
 }
 
-function missingKey(name: ProviderName): ConfigError {
-  return name === 'openai'
-    ? new ConfigError(
-        'No API key for openai: set OPENAI_API_KEY, or pass --base-url for a local OpenAI-compatible server (keys are optional there)',
-      )
-    : new ConfigError('No API key for anthropic: set ANTHROPIC_API_KEY');
+function missingKey(kind: ProviderKind): ConfigError {
+  return new ConfigError(
+    kind.keyOptionalWithBaseUrl
+      ? `No API key for ${kind.type}: set ${kind.env.key}, or pass --base-url for a local ${kind.title}-compatible server (keys are optional there)`
+      : `No API key for ${kind.type}: set ${kind.env.key}`,
+  );
 }
 
 export async function createProvider(settings: ProviderSettings): Promise<ConfiguredProvider> {
   const name = settings.provider ?? pickProvider(settings);
-  if (name !== 'openai' && name !== 'anthropic') {
+  const kind = providerKind(name);
+  if (!kind) {
     throw new ConfigError(
-      `Unknown provider "${String(name)}": use --provider openai or --provider anthropic`,
+      `Unknown provider "${name}": use --provider ${providerTypes().join(' or --provider ')}`,
     );
   }
-  const baseUrl = settings.baseUrl || settings.env[ENV[name].baseUrl] || undefined;
+  if (settings.thinkingBudget !== undefined && !kind.thinking)
+    throw new ConfigError(
+      `thinking (--thinking, thinkingBudget) is not supported by the ${kind.type} protocol`,
+    );
+  const baseUrl = settings.baseUrl || settings.env[kind.env.baseUrl] || undefined;
   const apiKey =
     settings.apiKey ||
-    settings.env[ENV[name].key] ||
-    (name === 'openai' && baseUrl ? LOCAL_SERVER_KEY : undefined);
-  if (!apiKey) throw missingKey(name);
-  const model = settings.model || DEFAULT_MODELS[name];
-  const options = { apiKey, baseUrl, idleTimeoutMs: settings.idleTimeoutMs };
-  const provider = name === 'openai' ? new OpenAIProvider(options) : new AnthropicProvider(options);
-  return { provider, name, model, ...(baseUrl && { baseUrl }) };
+    settings.env[kind.env.key] ||
+    (kind.keyOptionalWithBaseUrl && baseUrl ? LOCAL_SERVER_KEY : undefined);
+  if (!apiKey) throw missingKey(kind);
+  const model = settings.model || kind.defaultModel;
+  const provider = kind.create({
+    apiKey,
+    baseUrl,
+    idleTimeoutMs: settings.idleTimeoutMs,
+    thinkingBudget: settings.thinkingBudget,
+  });
+  return { provider, name: kind.type, model, ...(baseUrl && { baseUrl }) };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { EventSink, PermissionMode, ResultEvent } from '../core/events.js';
 import { toUsageReport } from '../core/usage.js';
 import type { ModelInfo } from '../providers/models.js';
+import type { Price } from '../providers/prices.js';
 import type { Provider } from '../providers/provider.js';
 import type { DockerSandboxOptions } from '../sandbox/docker.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
@@ -38,6 +39,8 @@ export interface ProviderConnection {
   models: ModelChoice;
   model: ModelInfo;
   maxOutputTokens: number;
+  /** A model's price, the configuration's overrides included; undefined when unknown. */
+  price: (model: string) => Price | undefined;
 }
 
 export type SandboxChoice =
@@ -55,6 +58,8 @@ export interface AgentConfig {
   mode: PermissionMode;
   /** Model turns allowed per user message. */
   maxTurns: number;
+  /** Dollars the session may spend (--max-budget-usd). */
+  maxBudgetUsd?: number;
   /** Globs of credential-looking files the user lets the model see (their configuration's `allowFiles`). */
   allowFiles?: string[];
   /**
@@ -150,6 +155,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     ...(restored && { restored }),
     provider,
     models: connection.models,
+    price: connection.price,
+    ...(config.maxBudgetUsd !== undefined && { maxBudgetUsd: config.maxBudgetUsd }),
     maxTurns: config.maxTurns,
     maxOutputTokens: connection.maxOutputTokens,
     sandbox,
@@ -158,10 +165,12 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     emit,
     context: createContextKeeper(
       connection.model,
+      (): ModelChoice => ({ ...connection.models, main: session.model }),
       provider,
       connection.maxOutputTokens,
       emit,
       () => current.signal,
+      (model, usage) => session.recordSummaryUsage(model, usage),
     ),
     retriever,
   });
@@ -272,7 +281,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       turns: state.turns,
       duration_ms: Math.round(performance.now() - started),
       session_id: id,
-      usage: toUsageReport(state.usage),
+      usage: toUsageReport(state.usage, state.costUsd),
       text: last?.text ?? '',
       ...(last?.error && status !== 'success' && { error: last.error }),
     };

@@ -1,9 +1,8 @@
-import type { ApprovalAction, CallDetail, PermissionMode } from '../core/events.js';
+import type { ApprovalAction, CallDetail, PermissionMode, RouteReason } from '../core/events.js';
 import { emptyUsage, toUsageReport, type UsageReport } from '../core/usage.js';
 import { modelInfo } from '../providers/models.js';
 import type { StampedEvent } from '../runtime/protocol.js';
 import { formatDuration } from './format.js';
-import { costOf } from './pricing.js';
 
 /**
  * The screen's model of a session, built from the event stream alone by a pure
@@ -59,6 +58,8 @@ export interface SessionStatus {
   /** Tokens of the last model call's prompt and answer: what the next call starts from. */
   contextUsed: number;
   total: UsageReport;
+  /** Why the router chose the current model (the last `route` event). */
+  routeReason?: RouteReason;
   /** Dollars so far; null once any call used a model whose price is unknown. */
   cost: number | null;
   /** When the session started working on the user's messages; undefined while it waits for the user. */
@@ -162,6 +163,8 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         },
       );
     }
+    case 'route':
+      return { ...state, status: { ...status, model: event.model, routeReason: event.reason } };
     case 'turn_start':
       return {
         ...state,
@@ -259,18 +262,18 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         text: `${verdict}${by}: ${request?.title ?? event.id}${note}`,
       });
     }
-    case 'usage': {
-      const call = costOf(status.model, event.turn);
+    case 'usage':
       return {
         ...state,
         status: {
           ...status,
           total: event.total,
-          contextUsed: event.turn.input_tokens + event.turn.output_tokens,
-          cost: status.cost === null || call === undefined ? null : status.cost + call,
+          contextUsed: event.summary
+            ? status.contextUsed
+            : event.turn.input_tokens + event.turn.output_tokens,
+          cost: event.total.cost_usd ?? null,
         },
       };
-    }
     case 'compaction':
       return append(
         { ...state, status: { ...status, contextUsed: event.tokens_after } },
@@ -302,7 +305,7 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
       };
       if (event.status === 'interrupted')
         return append(next, { kind: 'notice', tone: 'warn', text: 'interrupted' });
-      if (event.status === 'max_turns' || event.status === 'error') {
+      if (event.status === 'max_turns' || event.status === 'error' || event.status === 'budget') {
         const text = `stopped (${event.status})${event.error ? `: ${event.error}` : ''}`;
         return append(next, { kind: 'notice', tone: 'error', text });
       }

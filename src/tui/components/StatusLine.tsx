@@ -1,11 +1,12 @@
 import { Box, Text } from 'ink';
+import type { RouteReason } from '../../core/events.js';
 import { formatCost, formatTokens, percentOf } from '../format.js';
 import { spinnerFrame, useHue } from '../theme.js';
 import type { TuiState } from '../transcript-state.js';
 
 /**
  * What is happening now (only while the session works, with a spinner and a
- * clock), then model · mode · sandbox · context · tokens · cost. Each row is
+ * clock), then model (and why the router chose it) · mode · sandbox · context · tokens · cost. Each row is
  * truncated rather than wrapped, so the bottom of the screen keeps its height
  * at any width.
  */
@@ -18,7 +19,7 @@ export function StatusLine({ state, now, frame = 0 }: { state: TuiState; now?: n
       ? 'no sandbox'
       : [status.sandbox, status.sandboxState, status.network ? 'network on' : ''].filter(Boolean).join(' ');
   const info = [
-    status.model,
+    status.routeReason ? `${status.model} (${ROUTE_LABELS[status.routeReason]})` : status.model,
     status.mode,
     sandbox,
     `ctx ${percentOf(status.contextUsed, status.contextWindow)}`,
@@ -38,6 +39,17 @@ export function StatusLine({ state, now, frame = 0 }: { state: TuiState; now?: n
     </Box>
   );
 }
+
+const ROUTE_LABELS: Record<RouteReason, string> = {
+  first_turn: 'first turn',
+  user_spoke: 'after your message',
+  after_failure: 'after a failure',
+  repeated_failures: 'repeated failures',
+  context_too_large: 'context too large for the fast model',
+  routine: 'routine step',
+  summary: 'summary',
+  own_reasoning: 'continues its reasoning',
+};
 
 function describeActivity(state: TuiState, now: number | undefined): string | undefined {
   const since = (start: number | undefined) =>
