@@ -239,11 +239,34 @@ describe("servers' own error messages", () => {
     expect(server.requests).toHaveLength(attempts);
   });
 
-  it("treats llama.cpp's context-size error as a context-length error, not retried", async () => {
-    const provider = await connect(() => llamacppContextSize(9000, 8192));
+  it.each<[string, ScriptedFault]>([
+    ['by its type', llamacppContextSize(9000, 8192)],
+    [
+      'by its message (builds before the type)',
+      {
+        fault: 'http',
+        status: 400,
+        body: {
+          error: {
+            code: 400,
+            message: 'the request exceeds the available context size, try increasing it',
+            type: 'invalid_request_error',
+          },
+        },
+      },
+    ],
+    [
+      "LM Studio's, by its message",
+      plainTextError(
+        400,
+        'The number of tokens to keep from the initial prompt is greater than the context length',
+      ),
+    ],
+  ])("treats llama.cpp's context-size error %s as a context-length error, not retried", async (_, fault) => {
+    const provider = await connect(() => fault);
     const error = await failure(provider.complete(request(), {}));
     expect(error.kind).toBe('context_length');
-    expect(error.message).toMatch(/exceeds the available context size/);
+    expect(error.message).toMatch(/context (size|length)/);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -18,8 +18,7 @@ interface SdkErrorShape {
 const CONTEXT_LENGTH =
   /context_length_exceeded|maximum context length|prompt is too long|context window|too many (input )?tokens|exceeds? the available context size|greater than the context length/i;
 
-/** llama.cpp's type for its context-size error; Groq's code for a tool call the model wrote malformed. */
-const CONTEXT_LENGTH_TYPES = new Set(['context_length_exceeded', 'exceed_context_size_error']);
+/** Groq's code for a tool call the model wrote malformed. */
 const BAD_OUTPUT_CODES = new Set(['tool_use_failed']);
 
 /** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */
@@ -75,11 +74,7 @@ export function toProviderError(error: unknown, signal?: AbortSignal): ProviderE
         ? code
         : undefined;
   const type = shape.type ?? shape.error?.type ?? shape.error?.error?.type;
-  if (
-    CONTEXT_LENGTH_TYPES.has(String(code)) ||
-    CONTEXT_LENGTH_TYPES.has(String(type)) ||
-    (CONTEXT_LENGTH.test(message) && (status ?? 400) < 500)
-  ) {
+  if (code === 'context_length_exceeded' || (CONTEXT_LENGTH.test(message) && (status ?? 400) < 500)) {
     return new ProviderError(message, 'context_length', status);
   }
   if (BAD_OUTPUT_CODES.has(String(code))) return new ProviderError(message, 'bad_output', status);

@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  deepseekRequiresReasoning,
+  geminiRequiresSignatures,
+  llamacppContextSize,
+  refusesStreamingWithTools,
+  vllmError,
+} from './scripted-provider/openai-quirks.js';
+import { withSummaries } from './scripted-provider/script.js';
+import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import type { OpenAIShape, Script, ScriptedReply } from './scripted-provider/types.js';
+import { runAgent } from './support/cli.js';
+import { fixerScript } from './support/fixer-script.js';
+import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+
+/**
+ * `agent -p` against OpenAI-compatible servers as they really behave: every
+ * one either completes the task or stops with exit code 1 and the server's
+ * own message, never a silent success.
+ */
+
+let server: ScriptedProvider | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const shaped =
+  (shape: OpenAIShape, thinking?: string): Script =>
+  (turn) => ({ ...(fixerScript(turn) as Exclude<ScriptedReply, { fault: string }>), shape, thinking });
+
+const same = (script: Script): Script => script;
+
+describe('agent -p against OpenAI-compatible servers', () => {
+  it.each<[string, (script: Script) => Script, OpenAIShape, string?]>([
+    [
+      'DeepSeek: reasoning_content streamed, required back on tool-call turns',
+      deepseekRequiresReasoning,
+      { reasoningField: 'reasoning_content' },
+      'Next step from the last result.',
+    ],
+    [
+      'older Ollama: call fragments without an index, `reasoning`',
+      same,
+      { toolCallIndex: 'none', reasoningField: 'reasoning' },
+      'Hmm.',
+    ],
+    ['Azure: content-filter chunks, calls at index 0', same, { contentFilter: true, toolCallIndex: 'zero' }],
+    ['Gemini: thought signatures required back', geminiRequiresSignatures, { thoughtSignatures: true }],
+    ['vLLM without a tool parser: Hermes calls in the text', same, { callsInText: 'hermes' }],
+    ['llama.cpp refusing to stream with tools', refusesStreamingWithTools, {}],
+  ])('fixes the failing test with %s', async (_, rules, shape, thinking) => {
+    const repo = makeGitRepo(failingAddProject);
+    server = await startScriptedProvider(rules(shaped(shape, thinking)));
+
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'fix failing tests',
+      flags: ['-m', 'some-open-model'],
+    });
+
+    expect(r.result, r.stderr).toMatchObject({ status: 'success', turns: 6 });
+    expect(r.code).toBe(0);
+    execFileSync('node', ['test/math.test.js'], { cwd: repo });
+    if (thinking) {
+      const thought = r.events.flatMap((e) => (e.type === 'thinking_delta' ? [e.text] : [])).join('');
+      expect(thought).toContain(thinking);
+    }
+  });
+
+  it('stops with exit code 1 and the server’s own message on a vLLM error body', async () => {
+    const repo = makeGitRepo(failingAddProject);
+    server = await startScriptedProvider(() => vllmError(400, 'The model `qwen-coder` does not exist.'));
+    const r = await runAgent(server, 'openai', { cwd: repo, task: 'fix failing tests' });
+    expect(r.code).toBe(1);
+    expect(r.result).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining('The model `qwen-coder` does not exist.'),
+    });
+  });
+
+  it('never ends as a success on a reply that says tool calls but carries none', async () => {
+    const repo = makeGitRepo(failingAddProject);
+    server = await startScriptedProvider(() => ({ text: '', shape: { finishReason: 'tool_calls' } }));
+    const r = await runAgent(server, 'openai', { cwd: repo, task: 'fix failing tests' });
+    expect(r.code).toBe(1);
+    expect(r.result).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/finish_reason "tool_calls".*no tool call/),
+    });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('compacts and carries on when llama.cpp says the prompt exceeds its context size', async () => {
+    const repo = makeGitRepo(failingAddProject);
+    let rejected = 0;
+    server = await startScriptedProvider(
+      withSummaries((turn) => {
+        if (turn.index === 0)
+          return { toolCalls: [{ name: 'terminal', arguments: { command: 'seq 1 20000' } }] };
+        // The next turn, the first time: a slot with a smaller n_ctx than the model advertises.
+        if (rejected++ === 0) return llamacppContextSize(9000, 8192);
+        return { text: 'Counted.' };
+      }),
+    );
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'count',
+      flags: ['-m', 'some-open-model'],
+    });
+    expect(r.result, r.stderr).toMatchObject({ status: 'success', text: 'Counted.' });
+    expect(r.code).toBe(0);
+    expect(rejected).toBe(2);
+    expect(r.events.some((e) => e.type === 'compaction')).toBe(true);
+  });
+});
