@@ -26,9 +26,18 @@ afterEach(async () => {
   server = undefined;
 });
 
+type Answer = Exclude<ScriptedReply, { fault: string }>;
+
+/** The fixer, in the server's shape; its first turn runs the tests and searches at once, as parallel calls. */
 const shaped =
   (shape: OpenAIShape, thinking?: string): Script =>
-  (turn) => ({ ...(fixerScript(turn) as Exclude<ScriptedReply, { fault: string }>), shape, thinking });
+  (turn) => {
+    const reply = fixerScript(turn) as Answer;
+    const first = turn.messages.every((m) => m.role !== 'tool');
+    const search = { name: 'search', arguments: { query: 'function add' } };
+    const toolCalls = first ? [...(reply.toolCalls ?? []), search] : reply.toolCalls;
+    return { ...reply, toolCalls, shape, thinking };
+  };
 
 const same = (script: Script): Script => script;
 
@@ -60,9 +69,14 @@ describe('agent -p against OpenAI-compatible servers', () => {
       flags: ['-m', 'some-open-model'],
     });
 
-    expect(r.result, r.stderr).toMatchObject({ status: 'success', turns: 6 });
+    expect(r.result, r.stderr).toMatchObject({ status: 'success', turns: 5 });
     expect(r.code).toBe(0);
     execFileSync('node', ['test/math.test.js'], { cwd: repo });
+    // Both parallel calls ran, each answered under its own id.
+    const answered = server.requests.find((turn) => turn.messages.some((m) => m.role === 'tool'))!;
+    const results = answered.messages.filter((m) => m.role === 'tool');
+    expect(results.map((m) => m.name)).toEqual(['terminal', 'search']);
+    expect(new Set(results.map((m) => m.toolCallId)).size).toBe(2);
     if (thinking) {
       const thought = r.events.flatMap((e) => (e.type === 'thinking_delta' ? [e.text] : [])).join('');
       expect(thought).toContain(thinking);
