@@ -4,6 +4,7 @@ import {
   deepseekRequiresReasoning,
   geminiRequiresSignatures,
   llamacppContextSize,
+  refusesParameter,
   refusesStreamingWithTools,
   vllmError,
 } from './scripted-provider/openai-quirks.js';
@@ -81,6 +82,27 @@ describe('agent -p against OpenAI-compatible servers', () => {
       const thought = r.events.flatMap((e) => (e.type === 'thinking_delta' ? [e.text] : [])).join('');
       expect(thought).toContain(thinking);
     }
+  });
+
+  it('reaches an Azure classic deployment URL given as the base URL, with the key in api-key', async () => {
+    const repo = makeGitRepo(failingAddProject);
+    server = await startScriptedProvider(
+      refusesParameter('max_tokens')(() => ({ text: 'Hello from Azure.' })),
+    );
+    const deployment = `${server.baseUrl}/openai/deployments/prod-gpt?api-version=2024-10-21`;
+    const r = await runAgent(server, 'openai', {
+      cwd: repo,
+      task: 'say hello',
+      flags: ['--base-url', deployment, '-m', 'prod-gpt'],
+      env: { OPENAI_API_KEY: 'azure-key' },
+    });
+    expect(r.result, r.stderr).toMatchObject({ status: 'success', text: 'Hello from Azure.' });
+    const [refused, accepted] = server.requests;
+    expect(accepted!.url).toBe('/openai/deployments/prod-gpt/chat/completions?api-version=2024-10-21');
+    expect(accepted!.headers).toMatchObject({ 'api-key': 'azure-key' });
+    expect(accepted!.headers.authorization).toBeUndefined();
+    // A deployment's name says nothing of its model: the server's refusal of max_tokens decides, once.
+    expect(['max_tokens' in refused!.body, 'max_completion_tokens' in accepted!.body]).toEqual([true, true]);
   });
 
   it('stops with exit code 1 and the server’s own message on a vLLM error body', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/messages.js';
-import { OpenAIProvider } from '../src/providers/openai.js';
+import { defaultIdleTimeoutMs, OpenAIProvider } from '../src/providers/openai.js';
 import { ProviderError, type ModelRequest, type ModelResponse } from '../src/providers/provider.js';
 import { withRetries } from '../src/providers/retry.js';
 import {
@@ -331,6 +331,14 @@ describe('request shape', () => {
     expect(turn.url).toBe('/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21');
     expect(turn.headers['api-key']).toBe('test-key');
     expect(turn.headers.authorization).toBeUndefined();
+  });
+});
+
+describe('idle timeout on Azure', () => {
+  it("gives OpenAI's silently thinking models on Azure the same long window as on OpenAI's endpoint", () => {
+    const azure = 'https://contoso.openai.azure.com/openai/deployments/gpt-5?api-version=2024-10-21';
+    expect(defaultIdleTimeoutMs('gpt-5', azure)).toBe(300_000);
+    expect(defaultIdleTimeoutMs('gpt-4.1', azure)).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './pr
 import { ProviderError } from './provider.js';
 import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
-import { sdkEndpoint } from './openai-compat/endpoint.js';
+import { isAzure, sdkEndpoint } from './openai-compat/endpoint.js';
 import { errorNormalisingFetch } from './openai-compat/error-fetch.js';
 import { ReplyAssembler, type AssembledReply } from './openai-compat/reply-assembler.js';
 import {
@@ -52,13 +52,13 @@ function toStopReason(finishReason: string, hasToolCalls: boolean): ModelRespons
 }
 
 /**
- * OpenAI's own endpoint sends nothing at all while a reasoning model thinks
+ * OpenAI's own endpoint (and Azure's) sends nothing at all while a reasoning model thinks
  * (over a minute of silence has been measured), which the idle timeout would
  * take for a stuck server. Those models there get Codex's window instead;
  * every other server and model keeps the short default (undefined).
  */
 export function defaultIdleTimeoutMs(model: string, baseUrl: string | undefined): number | undefined {
-  const official = (baseUrl ?? DEFAULT_BASE_URL) === DEFAULT_BASE_URL;
+  const official = baseUrl === undefined || baseUrl === DEFAULT_BASE_URL || isAzure(baseUrl);
   return official && SILENT_THINKERS.test(model) ? SILENT_THINKING_IDLE_MS : undefined;
 }
 

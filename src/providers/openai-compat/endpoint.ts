@@ -13,6 +13,9 @@ const AZURE_API_VERSION = '2024-10-21';
 const AZURE_HOST = /\.(openai\.azure\.com|cognitiveservices\.azure\.com|services\.ai\.azure\.com)$/;
 const AZURE_DEPLOYMENT = /\/openai\/deployments\/[^/]+\/?$/;
 
+/** Azure OpenAI serves OpenAI's own models, silently thinking ones included. */
+export const isAzure = (baseUrl: string): boolean => AZURE_HOST.test(new URL(baseUrl).hostname);
+
 export interface SdkEndpoint {
   baseURL: string;
   extras: Pick<SdkClientExtras, 'defaultHeaders' | 'defaultQuery'>;
@@ -24,7 +27,7 @@ export function sdkEndpoint(baseUrl: string, apiKey: string): SdkEndpoint {
   const deployment = AZURE_DEPLOYMENT.test(url.pathname);
   if (deployment) query['api-version'] ??= AZURE_API_VERSION;
   url.search = '';
-  const azure = deployment || AZURE_HOST.test(url.hostname);
+  const azure = deployment || isAzure(baseUrl);
   return {
     baseURL: url.toString().replace(/\/$/, ''),
     extras: {
