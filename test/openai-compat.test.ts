@@ -224,6 +224,17 @@ describe("servers' own error messages", () => {
       5,
     ],
     [
+      "Ollama's untyped error string in the stream",
+      {
+        fault: 'stream_error',
+        afterChunks: 1,
+        line: 'data: {"error":"an error was encountered while running the model: unexpected EOF"}',
+      },
+      /^an error was encountered while running the model: unexpected EOF$/,
+      'server',
+      5,
+    ],
+    [
       "OpenRouter's mid-stream error chunk",
       openrouterMidStreamError('Provider returned error'),
       /Provider returned error/,

@@ -81,9 +81,8 @@ export function toProviderError(error: unknown, signal?: AbortSignal): ProviderE
   if (status !== undefined) {
     return new ProviderError(message, kindForStatus(status), status, retryAfterMs(shape.headers));
   }
-  // OpenAI-compatible servers may name the type in a string code instead (OpenRouter: "server_error").
-  const streamType = type ?? (typeof code === 'string' ? code : undefined);
-  if (streamType) return new ProviderError(message, kindForStreamErrorType(streamType));
+  // An error the server reported in the stream, typed or not (OpenAI-compatible servers often leave the type out).
+  if (type || shape.error) return new ProviderError(message, kindForStreamErrorType(type));
   return new ProviderError(`Connection failed: ${message}`, 'connection');
 }
 

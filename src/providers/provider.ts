@@ -28,7 +28,7 @@ export interface ModelResponse {
 
 export interface StreamHandlers {
   onTextDelta?: (text: string) => void;
-  /** The model's visible reasoning (Anthropic thinking), as it streams. */
+  /** The model's visible reasoning (Anthropic thinking, OpenAI-compatible reasoning_content / reasoning), as it streams. */
   onThinkingDelta?: (text: string) => void;
 }
 
