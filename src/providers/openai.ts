@@ -3,8 +3,13 @@ import type OpenAI from 'openai';
 import type { ReasoningBlock, ToolCall } from '../core/messages.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
-import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
-import { ProviderError } from './provider.js';
+import {
+  ProviderError,
+  type ModelRequest,
+  type ModelResponse,
+  type Provider,
+  type StreamHandlers,
+} from './provider.js';
 import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
 import { isAzure, sdkEndpoint } from './openai-compat/endpoint.js';
