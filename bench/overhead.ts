@@ -129,6 +129,7 @@ function instantProvider(): Provider {
         messages: request.messages,
         tools: [],
         stream: true,
+        url: '/v1/chat/completions',
         body: {},
         headers: {},
       });

@@ -18,7 +18,8 @@ export interface UserMessage {
 /**
  * A provider's own record of the model's reasoning, opaque to everything but
  * the adapter that produced it. Anthropic requires the thinking blocks of a
- * turn that called tools to be sent back verbatim (signed) with that turn.
+ * turn that called tools to be sent back verbatim (signed) with that turn;
+ * DeepSeek its reasoning_content, Gemini its calls' thought signatures.
  */
 export interface ReasoningBlock {
   provider: string;

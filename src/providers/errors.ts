@@ -16,7 +16,10 @@ interface SdkErrorShape {
 }
 
 const CONTEXT_LENGTH =
-  /context_length_exceeded|maximum context length|prompt is too long|context window|too many (input )?tokens/i;
+  /context_length_exceeded|maximum context length|prompt is too long|context window|too many (input )?tokens|exceeds? the available context size|greater than the context length/i;
+
+/** Groq's code for a tool call the model wrote malformed. */
+const BAD_OUTPUT_CODES = new Set(['tool_use_failed']);
 
 /** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */
 export function retryAfterMs(headers: SdkErrorShape['headers'], now = Date.now()): number | undefined {
@@ -62,16 +65,24 @@ export function toProviderError(error: unknown, signal?: AbortSignal): ProviderE
   const message = error instanceof Error ? error.message : String(error);
   if (signal?.aborted || isAbort(error)) return new ProviderError('Request aborted', 'aborted');
   const shape = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
-  const status = typeof shape.status === 'number' ? shape.status : undefined;
   const code = shape.code ?? shape.error?.code;
+  // An error inside a stream has no HTTP status; OpenAI-compatible servers put one in its code (llama.cpp: 500, 400).
+  const status =
+    typeof shape.status === 'number'
+      ? shape.status
+      : typeof code === 'number' && code >= 400 && code < 600
+        ? code
+        : undefined;
+  const type = shape.type ?? shape.error?.type ?? shape.error?.error?.type;
   if (code === 'context_length_exceeded' || (CONTEXT_LENGTH.test(message) && (status ?? 400) < 500)) {
     return new ProviderError(message, 'context_length', status);
   }
+  if (BAD_OUTPUT_CODES.has(String(code))) return new ProviderError(message, 'bad_output', status);
   if (status !== undefined) {
     return new ProviderError(message, kindForStatus(status), status, retryAfterMs(shape.headers));
   }
-  const streamErrorType = shape.type ?? shape.error?.type ?? shape.error?.error?.type;
-  if (streamErrorType) return new ProviderError(message, kindForStreamErrorType(streamErrorType));
+  // An error the server reported in the stream, typed or not (OpenAI-compatible servers often leave the type out).
+  if (type || shape.error) return new ProviderError(message, kindForStreamErrorType(type));
   return new ProviderError(`Connection failed: ${message}`, 'connection');
 }
 

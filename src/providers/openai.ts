@@ -1,16 +1,35 @@
+import { randomUUID } from 'node:crypto';
 import type OpenAI from 'openai';
-import type { Message, ToolCall } from '../core/messages.js';
+import type { ReasoningBlock, ToolCall } from '../core/messages.js';
 import { emptyUsage, type Usage } from '../core/usage.js';
 import { toProviderError, truncatedStream } from './errors.js';
-import type { ModelRequest, ModelResponse, Provider, StreamHandlers } from './provider.js';
+import {
+  ProviderError,
+  type ModelRequest,
+  type ModelResponse,
+  type Provider,
+  type StreamHandlers,
+} from './provider.js';
 import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
+import { isAzure, sdkEndpoint } from './openai-compat/endpoint.js';
+import { errorNormalisingFetch } from './openai-compat/error-fetch.js';
+import { ReplyAssembler, type AssembledReply } from './openai-compat/reply-assembler.js';
+import {
+  refusesStreaming,
+  refusesTokenLimitField,
+  tokenLimitFieldFor,
+  type TokenLimitField,
+} from './openai-compat/request-fallbacks.js';
+import { toolCallsInText } from './openai-compat/text-tool-calls.js';
+import { toWireMessages } from './openai-compat/wire-messages.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** OpenAI's reasoning families, which stream nothing until they have thought. */
 const SILENT_THINKERS = /^(o\d|gpt-5(?!-chat))/;
 const SILENT_THINKING_IDLE_MS = 300_000;
+const PROVIDER_NAME = 'openai';
 
 export interface OpenAIProviderOptions {
   apiKey: string;
@@ -20,35 +39,8 @@ export interface OpenAIProviderOptions {
   idleTimeoutMs?: number;
 }
 
-function toWireMessages(system: string, messages: Message[]): OpenAI.ChatCompletionMessageParam[] {
-  const wire: OpenAI.ChatCompletionMessageParam[] = system ? [{ role: 'system', content: system }] : [];
-  for (const message of messages) {
-    if (message.role === 'user') wire.push({ role: 'user', content: message.content });
-    else if (message.role === 'tool')
-      // Chat Completions has no error flag on tool results, so the text has to say it.
-      wire.push({
-        role: 'tool',
-        tool_call_id: message.toolCallId,
-        content: message.isError ? `Error: ${message.content}` : message.content,
-      });
-    // An empty reply (no text, no calls) is not a valid assistant message on the wire; the nudge after it says enough.
-    else if (message.content || message.toolCalls.length > 0)
-      wire.push({
-        role: 'assistant',
-        content: message.content || null,
-        ...(message.toolCalls.length > 0 && {
-          tool_calls: message.toolCalls.map((call) => ({
-            id: call.id,
-            type: 'function' as const,
-            function: { name: call.name, arguments: call.arguments },
-          })),
-        }),
-      });
-  }
-  return wire;
-}
-
-function toUsage(usage: OpenAI.CompletionUsage): Usage {
+function toUsage(usage: OpenAI.CompletionUsage | undefined): Usage {
+  if (!usage) return emptyUsage();
   return {
     ...emptyUsage(),
     inputTokens: usage.prompt_tokens,
@@ -65,88 +57,137 @@ function toStopReason(finishReason: string, hasToolCalls: boolean): ModelRespons
 }
 
 /**
- * OpenAI's own endpoint sends nothing at all while a reasoning model thinks
+ * OpenAI's own endpoint (and Azure's) sends nothing at all while a reasoning model thinks
  * (over a minute of silence has been measured), which the idle timeout would
  * take for a stuck server. Those models there get Codex's window instead;
  * every other server and model keeps the short default (undefined).
  */
 export function defaultIdleTimeoutMs(model: string, baseUrl: string | undefined): number | undefined {
-  const official = (baseUrl ?? DEFAULT_BASE_URL) === DEFAULT_BASE_URL;
+  const official = baseUrl === undefined || baseUrl === DEFAULT_BASE_URL || isAzure(baseUrl);
   return official && SILENT_THINKERS.test(model) ? SILENT_THINKING_IDLE_MS : undefined;
 }
 
-/** OpenAI Chat Completions, and any OpenAI-compatible server (Ollama, vLLM, llama.cpp) by base URL. */
+/** The reply's tool calls: the structured ones, or failing those, calls to offered tools written in the text. */
+function toolCallsOf(
+  reply: AssembledReply,
+  offered: ReadonlySet<string>,
+): { text: string; calls: ToolCall[] } {
+  // Servers that send no id still need one: the tool result is matched to its call by it.
+  const withIds = (calls: { name: string; arguments: string; id?: string }[]): ToolCall[] =>
+    calls.map((call) => ({
+      id: call.id || `call_${randomUUID()}`,
+      name: call.name,
+      arguments: call.arguments || '{}',
+    }));
+  const structured = reply.calls.filter((call) => call.name);
+  if (structured.length > 0 || offered.size === 0) return { text: reply.text, calls: withIds(structured) };
+  const inText = toolCallsInText(reply.text, offered);
+  if (inText?.unreadable !== undefined)
+    throw new ProviderError(
+      `the model wrote a tool call in its text that could not be read: ${inText.unreadable}`,
+      'bad_output',
+    );
+  if (inText) return { text: inText.text, calls: withIds(inText.calls) };
+  // Ending the run here would report success with no work done.
+  if (reply.finishReason === 'tool_calls')
+    throw new ProviderError(
+      'the server ended the reply for tool calls (finish_reason "tool_calls") but sent no tool call that could be read',
+      'bad_output',
+    );
+  return { text: reply.text, calls: [] };
+}
+
+/** OpenAI Chat Completions, and any OpenAI-compatible server (Ollama, vLLM, llama.cpp, Azure, Gemini…) by base URL. */
 export class OpenAIProvider implements Provider {
-  readonly name = 'openai';
+  readonly name = PROVIDER_NAME;
   private readonly sdk: () => Promise<OpenAI>;
+  /** Learnt from the server's errors and kept for the session, so each refusal costs one request only once. */
+  private readonly tokenLimitFields = new Map<string, TokenLimitField>();
+  private streaming = true;
 
   constructor(private readonly options: OpenAIProviderOptions) {
-    this.sdk = lazySdkClient(() => import('openai'), options.apiKey, options.baseUrl ?? DEFAULT_BASE_URL);
+    const { baseURL, extras } = sdkEndpoint(options.baseUrl ?? DEFAULT_BASE_URL, options.apiKey);
+    this.sdk = lazySdkClient(() => import('openai'), options.apiKey, baseURL, {
+      ...extras,
+      wrapFetch: errorNormalisingFetch,
+    });
   }
 
-  complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
-    const idleTimeoutMs =
-      this.options.idleTimeoutMs ?? defaultIdleTimeoutMs(request.model, this.options.baseUrl);
-    return withIdleTimeout(idleTimeoutMs, request.signal, (signal) =>
-      this.attempt(request, handlers, signal),
-    );
+  async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
+    for (let adjustments = 0; ; adjustments++) {
+      const field = this.tokenLimitFields.get(request.model) ?? tokenLimitFieldFor(request.model);
+      const streaming = this.streaming;
+      try {
+        return await withIdleTimeout(this.idleTimeoutMs(request.model, streaming), request.signal, (signal) =>
+          this.attempt(request, handlers, signal, field, streaming),
+        );
+      } catch (error) {
+        // Two adjustments at most: the token field and streaming, each learnt once.
+        if (!(error instanceof ProviderError) || adjustments >= 2) throw error;
+        if (refusesTokenLimitField(error, field)) {
+          this.tokenLimitFields.set(
+            request.model,
+            field === 'max_tokens' ? 'max_completion_tokens' : 'max_tokens',
+          );
+        } else if (streaming && refusesStreaming(error)) this.streaming = false;
+        else throw error;
+      }
+    }
+  }
+
+  /** A non-streamed reply arrives all at once, after the whole generation: only a long window fits it. */
+  private idleTimeoutMs(model: string, streaming: boolean): number | undefined {
+    if (!streaming) return Math.max(this.options.idleTimeoutMs ?? 0, SILENT_THINKING_IDLE_MS);
+    return this.options.idleTimeoutMs ?? defaultIdleTimeoutMs(model, this.options.baseUrl);
   }
 
   private async attempt(
     request: ModelRequest,
     handlers: StreamHandlers,
     signal: AbortSignal,
+    field: TokenLimitField,
+    streaming: boolean,
   ): Promise<ModelResponse> {
     try {
       const client = await this.sdk();
-      const stream = await client.chat.completions.create(
-        {
-          model: request.model,
-          messages: toWireMessages(request.system, request.messages),
-          ...(request.tools.length > 0 && {
-            tools: request.tools.map((tool) => ({
-              type: 'function' as const,
-              function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-            })),
-          }),
-          // api.openai.com wants the newer field; local OpenAI-compatible servers understand max_tokens.
-          ...(this.options.baseUrl
-            ? { max_tokens: request.maxOutputTokens }
-            : { max_completion_tokens: request.maxOutputTokens }),
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        { signal },
-      );
-
-      let text = '';
-      const calls: { id: string; name: string; arguments: string }[] = [];
-      let finishReason: string | undefined;
-      let usage = emptyUsage();
-      for await (const chunk of stream) {
-        if (chunk.usage) usage = toUsage(chunk.usage);
-        const choice = chunk.choices[0];
-        if (!choice) continue;
-        if (choice.delta.content) {
-          text += choice.delta.content;
-          handlers.onTextDelta?.(choice.delta.content);
-        }
-        for (const delta of choice.delta.tool_calls ?? []) {
-          const call = (calls[delta.index] ??= { id: '', name: '', arguments: '' });
-          if (delta.id) call.id = delta.id;
-          if (delta.function?.name) call.name = delta.function.name;
-          if (delta.function?.arguments) call.arguments += delta.function.arguments;
-        }
-        if (choice.finish_reason) finishReason = choice.finish_reason;
+      const body = {
+        model: request.model,
+        messages: toWireMessages(request.system, request.messages, this.name, request.model),
+        ...(request.tools.length > 0 && {
+          tools: request.tools.map((tool) => ({
+            type: 'function' as const,
+            function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+          })),
+        }),
+        [field]: request.maxOutputTokens,
+      };
+      const assembler = new ReplyAssembler(handlers);
+      if (streaming) {
+        const stream = await client.chat.completions.create(
+          { ...body, stream: true, stream_options: { include_usage: true } },
+          { signal },
+        );
+        for await (const chunk of stream) assembler.chunk(chunk);
+      } else {
+        assembler.completion(await client.chat.completions.create({ ...body, stream: false }, { signal }));
       }
       // The SDK ends iteration quietly on abort, and a cut connection can end it without a finish reason.
       if (signal.aborted) throw toProviderError(signal.reason, signal);
-      if (!finishReason) throw truncatedStream(this.name);
+      const reply = assembler.finish();
+      if (!reply.finishReason) throw truncatedStream(this.name);
 
-      const toolCalls: ToolCall[] = calls
-        .filter((call) => call !== undefined)
-        .map((call) => ({ ...call, arguments: call.arguments || '{}' }));
-      return { text, toolCalls, usage, stopReason: toStopReason(finishReason, toolCalls.length > 0) };
+      const { text, calls } = toolCallsOf(reply, new Set(request.tools.map((tool) => tool.name)));
+      const reasoning: ReasoningBlock[] =
+        Object.keys(reply.reasoning).length > 0
+          ? [{ provider: this.name, model: request.model, data: reply.reasoning }]
+          : [];
+      return {
+        text,
+        toolCalls: calls,
+        usage: toUsage(reply.usage),
+        stopReason: toStopReason(reply.finishReason, calls.length > 0),
+        ...(reasoning.length > 0 && { reasoning }),
+      };
     } catch (error) {
       throw toProviderError(error, signal);
     }

@@ -28,7 +28,7 @@ export interface ModelResponse {
 
 export interface StreamHandlers {
   onTextDelta?: (text: string) => void;
-  /** The model's visible reasoning (Anthropic thinking), as it streams. */
+  /** The model's visible reasoning (Anthropic thinking, OpenAI-compatible reasoning_content / reasoning), as it streams. */
   onThinkingDelta?: (text: string) => void;
 }
 
@@ -47,6 +47,8 @@ export type ProviderErrorKind =
   /** The server went silent (see idle-timeout.ts). */
   | 'timeout'
   | 'context_length'
+  /** The model's output could not be read as a reply (Groq's tool_use_failed, a tool-call reply without a call); sampling again usually works. */
+  | 'bad_output'
   | 'auth'
   | 'bad_request'
   | 'aborted';
@@ -64,6 +66,6 @@ export class ProviderError extends Error {
   }
 
   get retryable(): boolean {
-    return ['rate_limit', 'overloaded', 'server', 'connection', 'timeout'].includes(this.kind);
+    return ['rate_limit', 'overloaded', 'server', 'connection', 'timeout', 'bad_output'].includes(this.kind);
   }
 }

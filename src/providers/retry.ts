@@ -13,6 +13,8 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** Attempts that may end in an idle timeout: a server that went silent twice is not waited for a third time. */
   maxTimeoutAttempts?: number;
+  /** Attempts that may end in unreadable model output: a model that failed the same way twice is not asked a third time. */
+  maxBadOutputAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** A server asking for a longer wait than this is not waited for: the error surfaces instead. */
@@ -26,6 +28,7 @@ export interface RetryOptions {
 const DEFAULTS = {
   maxAttempts: 5,
   maxTimeoutAttempts: 2,
+  maxBadOutputAttempts: 2,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
@@ -59,14 +62,16 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Wraps a provider so transient failures (rate limits, overload, 5xx, dropped connections) are retried. */
 export function withRetries(provider: Provider, options: RetryOptions = {}): Provider {
-  const { maxAttempts, maxTimeoutAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } = {
-    ...DEFAULTS,
-    ...options,
-  };
+  const { maxAttempts, maxTimeoutAttempts, maxBadOutputAttempts, baseDelayMs, maxDelayMs, maxRetryAfterMs } =
+    {
+      ...DEFAULTS,
+      ...options,
+    };
   return {
     name: provider.name,
     async complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
       let timeouts = 0;
+      let badOutputs = 0;
       for (let attempt = 1; ; attempt++) {
         const started = performance.now();
         const took = () => Math.round(performance.now() - started);
@@ -94,6 +99,7 @@ export function withRetries(provider: Provider, options: RetryOptions = {}): Pro
           const retryable = error instanceof ProviderError && error.retryable && !request.signal?.aborted;
           if (!retryable || attempt >= maxAttempts) throw error;
           if (error.kind === 'timeout' && ++timeouts >= maxTimeoutAttempts) throw error;
+          if (error.kind === 'bad_output' && ++badOutputs >= maxBadOutputAttempts) throw error;
           if (error.retryAfterMs !== undefined && error.retryAfterMs > maxRetryAfterMs) throw error;
           const delayMs =
             error.retryAfterMs ?? backoffDelay(attempt, baseDelayMs, maxDelayMs, options.random);

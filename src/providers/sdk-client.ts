@@ -5,9 +5,19 @@ interface SdkClientOptions {
   baseURL: string;
   maxRetries: number;
   fetch: typeof fetch;
+  /** A null value removes a header the SDK would send (Azure's key replaces the bearer token). */
+  defaultHeaders?: Record<string, string | null>;
+  defaultQuery?: Record<string, string>;
 }
 
 type SdkModule<Client> = { default: new (options: SdkClientOptions) => Client };
+
+/** What an adapter may add to the client: headers and query parameters, and a fetch wrapped around the watched one. */
+export interface SdkClientExtras {
+  defaultHeaders?: Record<string, string | null>;
+  defaultQuery?: Record<string, string>;
+  wrapFetch?: (inner: typeof fetch) => typeof fetch;
+}
 
 /**
  * The SDK client, created on first use so starting the CLI never loads an SDK it does not need.
@@ -18,10 +28,12 @@ export function lazySdkClient<Client>(
   load: () => Promise<SdkModule<Client>>,
   apiKey: string,
   baseURL: string,
+  { wrapFetch, ...extras }: SdkClientExtras = {},
 ): () => Promise<Client> {
   let client: Promise<Client> | undefined;
+  const fetch = wrapFetch ? wrapFetch(watchedFetch) : watchedFetch;
   return () =>
     (client ??= load().then(
-      ({ default: SdkClient }) => new SdkClient({ apiKey, baseURL, maxRetries: 0, fetch: watchedFetch }),
+      ({ default: SdkClient }) => new SdkClient({ apiKey, baseURL, maxRetries: 0, fetch, ...extras }),
     ));
 }

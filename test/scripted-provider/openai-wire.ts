@@ -1,5 +1,6 @@
 import type { Message, ToolCall } from '../../src/core/messages.js';
 import { fragments } from './chunking.js';
+import { callsAsText, signatureFor } from './openai-quirks.js';
 import type { ResolvedAnswer, SseEvent, WireFormat } from './types.js';
 
 /** OpenAI Chat Completions, as documented and as the official SDK parses it. */
@@ -38,8 +39,33 @@ function toNeutral(wire: WireMessage[]): { system: string; messages: Message[] }
   return { system: system.join('\n\n'), messages };
 }
 
-const finishReason = (answer: ResolvedAnswer): string =>
-  answer.toolCalls.length > 0 ? 'tool_calls' : 'stop';
+/** The answer as the server puts it on the wire: calls written into the text when its parser misses them. */
+function rendered(answer: ResolvedAnswer): ResolvedAnswer & { finish: string } {
+  const inText = answer.shape?.callsInText;
+  const text = inText ? answer.text + callsAsText(inText, answer.toolCalls) : answer.text;
+  const toolCalls = inText ? [] : answer.toolCalls;
+  const finish = answer.shape?.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
+  return { ...answer, text, toolCalls, finish };
+}
+
+const extraContent = (answer: ResolvedAnswer, id: string) =>
+  answer.shape?.thoughtSignatures && { extra_content: { google: { thought_signature: signatureFor(id) } } };
+
+/** Azure's annotations: a first chunk for the prompt with no choices, and one without a delta after each content chunk. */
+const PROMPT_FILTER = {
+  id: '',
+  object: '',
+  created: 0,
+  model: '',
+  choices: [],
+  prompt_filter_results: [{ prompt_index: 0, content_filter_results: { hate: { filtered: false } } }],
+};
+const CONTENT_FILTER_CHOICE = {
+  index: 0,
+  finish_reason: null,
+  content_filter_results: { hate: { filtered: false, severity: 'safe' } },
+  content_filter_offsets: { check_offset: 0, start_offset: 0, end_offset: 10 },
+};
 
 function usageBody(answer: ResolvedAnswer) {
   const { inputTokens, outputTokens, cacheReadTokens } = answer.usage;
@@ -69,7 +95,9 @@ export const openaiWire: WireFormat = {
 
   toolCallId: (n) => `call_scripted${n}`,
 
-  json(answer, model) {
+  json(original, model) {
+    const answer = rendered(original);
+    const field = answer.shape?.reasoningField;
     return {
       id: 'chatcmpl-scripted',
       object: 'chat.completion',
@@ -82,49 +110,63 @@ export const openaiWire: WireFormat = {
             role: 'assistant',
             content: answer.text || null,
             refusal: null,
+            ...(field && answer.thinking && { [field]: answer.thinking }),
             ...(answer.toolCalls.length > 0 && {
               tool_calls: answer.toolCalls.map((call) => ({
                 id: call.id,
                 type: 'function',
                 function: { name: call.name, arguments: call.arguments },
+                ...extraContent(answer, call.id),
               })),
             }),
           },
           logprobs: null,
-          finish_reason: finishReason(answer),
+          finish_reason: answer.finish,
         },
       ],
       usage: usageBody(answer),
     };
   },
 
-  events(answer, model) {
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null): SseEvent => ({
+  events(original, model) {
+    const answer = rendered(original);
+    const { reasoningField, contentFilter, toolCallIndex = 'position' } = answer.shape ?? {};
+    const chunk = (delta: Record<string, unknown> | undefined, finish: string | null = null): SseEvent => ({
       data: {
         id: 'chatcmpl-scripted',
         object: 'chat.completion.chunk',
         created: Math.floor(Date.now() / 1000),
         model,
         system_fingerprint: null,
-        choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+        choices: [delta ? { index: 0, delta, logprobs: null, finish_reason: finish } : CONTENT_FILTER_CHOICE],
         usage: null,
       },
     });
-    const events: SseEvent[] = [chunk({ role: 'assistant', content: '', refusal: null })];
-    for (const text of fragments(answer.text)) events.push(chunk({ content: text }));
-    answer.toolCalls.forEach((call, index) => {
-      events.push(
-        chunk({
-          tool_calls: [
-            { index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } },
-          ],
-        }),
-      );
+    const events: SseEvent[] = contentFilter ? [{ data: PROMPT_FILTER }] : [];
+    events.push(chunk({ role: 'assistant', content: '', refusal: null }));
+    if (reasoningField && answer.thinking)
+      for (const thought of fragments(answer.thinking)) events.push(chunk({ [reasoningField]: thought }));
+    for (const text of fragments(answer.text)) {
+      events.push(chunk({ content: text }));
+      if (contentFilter) events.push(chunk(undefined));
+    }
+    answer.toolCalls.forEach((call, position) => {
+      const index =
+        toolCallIndex === 'position' ? { index: position } : toolCallIndex === 'zero' ? { index: 0 } : {};
+      const start = { ...index, id: call.id, type: 'function', ...extraContent(answer, call.id) };
+      // Servers without an index send each call whole, in one fragment (older Ollama).
+      if (toolCallIndex === 'none') {
+        events.push(
+          chunk({ tool_calls: [{ ...start, function: { name: call.name, arguments: call.arguments } }] }),
+        );
+        return;
+      }
+      events.push(chunk({ tool_calls: [{ ...start, function: { name: call.name, arguments: '' } }] }));
       for (const part of fragments(call.arguments)) {
-        events.push(chunk({ tool_calls: [{ index, function: { arguments: part } }] }));
+        events.push(chunk({ tool_calls: [{ ...index, function: { arguments: part } }] }));
       }
     });
-    events.push(chunk({}, finishReason(answer)));
+    events.push(chunk({}, answer.finish));
     const usageChunk = chunk({});
     Object.assign(usageChunk.data as object, { choices: [], usage: usageBody(answer) });
     events.push(usageChunk, { data: '[DONE]' });

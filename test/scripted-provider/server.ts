@@ -101,6 +101,7 @@ export async function startScriptedProvider(
     if (answer.thinking) for (const call of toolCalls) callsWithThinking.add(call.id);
     return {
       ...(answer.thinking && { thinking: answer.thinking }),
+      ...(answer.shape && { shape: answer.shape }),
       text,
       toolCalls,
       usage: {
@@ -131,6 +132,7 @@ export async function startScriptedProvider(
       index: requests.length,
       protocol,
       ...wire.parseRequest(body),
+      url: request.url ?? '/',
       body,
       headers: request.headers,
     };
@@ -151,7 +153,21 @@ export async function startScriptedProvider(
     }
     // Left open until the server closes.
     if (isFault(reply) && reply.fault === 'hang') return;
-    if (isFault(reply) && reply.fault !== 'drop' && reply.fault !== 'stall' && reply.fault !== 'slow') {
+    if (isFault(reply) && reply.fault === 'http') {
+      if (typeof reply.body !== 'string') sendJson(response, reply.status, reply.body);
+      else {
+        response.writeHead(reply.status, { 'content-type': 'text/plain' });
+        response.end(reply.body);
+      }
+      return;
+    }
+    if (
+      isFault(reply) &&
+      reply.fault !== 'drop' &&
+      reply.fault !== 'stall' &&
+      reply.fault !== 'slow' &&
+      reply.fault !== 'stream_error'
+    ) {
       const error = wire.error(reply.fault, OVERSIZED_PROMPT_TOKENS);
       const retryAfter: Record<string, string> =
         reply.fault === '429' ? { 'retry-after': String(reply.retryAfterSeconds ?? 1) } : {};
@@ -173,6 +189,14 @@ export async function startScriptedProvider(
         await write(response, ': ping\n\n');
         await new Promise((resolve) => setTimeout(resolve, reply.everyMs));
       }
+    }
+    if (isFault(reply) && reply.fault === 'stream_error') {
+      const before = events
+        .slice(0, reply.afterChunks ?? 1)
+        .map(formatSse)
+        .join('');
+      response.end(`${before}${reply.line}\n\n`);
+      return;
     }
     if (stallAfter !== undefined) {
       response.flushHeaders();

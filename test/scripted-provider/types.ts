@@ -15,6 +15,8 @@ export interface ReceivedTurn {
   /** Names of the tools offered in this request. */
   tools: string[];
   stream: boolean;
+  /** The request's path and query string, e.g. `/openai/deployments/x/chat/completions?api-version=…`. */
+  url: string;
   /** The parsed JSON body exactly as sent. */
   body: Record<string, unknown>;
   headers: IncomingHttpHeaders;
@@ -26,13 +28,36 @@ export interface ScriptedToolCall {
   arguments: Record<string, unknown> | string;
 }
 
+/**
+ * How particular OpenAI-compatible servers shape an answer on the wire, where
+ * they differ from OpenAI's documentation (see openai-quirks.ts for which
+ * server does what).
+ */
+export interface OpenAIShape {
+  /** How tool-call fragments are indexed: by position (documented), all at 0, or not at all. */
+  toolCallIndex?: 'position' | 'zero' | 'none';
+  /** A prompt_filter_results chunk with empty choices first, and content-filter chunks without a delta. */
+  contentFilter?: boolean;
+  /** The field that carries `thinking`; without one, an OpenAI answer sends no reasoning. */
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /** Each tool call carries extra_content.google.thought_signature (signatureFor its id). */
+  thoughtSignatures?: boolean;
+  /** The calls written into the text as a chat template renders them, with finish_reason "stop". */
+  callsInText?: 'hermes' | 'mistral' | 'bare';
+  /** Overrides the finish reason, e.g. "tool_calls" on an answer without calls. */
+  finishReason?: string;
+}
+
 export interface ScriptedAnswer {
   /**
-   * Anthropic only: a signed thinking block streamed before the text and tool
+   * Anthropic: a signed thinking block streamed before the text and tool
    * calls. Like the real API, the server then rejects a later request whose
    * final assistant turn does not carry that block back verbatim.
+   * OpenAI: streamed in `shape.reasoningField`, and sent nowhere without one.
    */
   thinking?: string;
+  /** OpenAI only. */
+  shape?: OpenAIShape;
   text?: string;
   toolCalls?: ScriptedToolCall[];
   /** Overrides the chars/4 estimate field by field. */
@@ -54,12 +79,19 @@ export type ScriptedFault =
   | ({ fault: 'stall'; afterChunks?: number } & ScriptedAnswer)
   /** Sends only keep-alive bytes (SSE comments), `pings` of them `everyMs` apart, then the answer: a model thinking silently. */
   | ({ fault: 'slow'; pings: number; everyMs: number } & ScriptedAnswer)
-  | { fault: 'context_length' };
+  | { fault: 'context_length' }
+  /** Answers with this status and body verbatim: an object as JSON, a string as plain text (status 200 included). */
+  | { fault: 'http'; status: number; body: unknown }
+  /** A 200 stream: the first chunks of the answer, then `line` as written (an `error:` line, a raw JSON object), then the end. */
+  | ({ fault: 'stream_error'; line: string; afterChunks?: number } & ScriptedAnswer);
 
 export type ScriptedReply = ScriptedAnswer | ScriptedFault;
 
 /** Faults answered with an HTTP error; the others misbehave on the connection itself. */
-export type ErrorFault = Exclude<ScriptedFault['fault'], 'drop' | 'hang' | 'stall' | 'slow'>;
+export type ErrorFault = Exclude<
+  ScriptedFault['fault'],
+  'drop' | 'hang' | 'stall' | 'slow' | 'http' | 'stream_error'
+>;
 
 export type Script = (turn: ReceivedTurn) => ScriptedReply | Promise<ScriptedReply>;
 
@@ -78,6 +110,7 @@ export interface SseEvent {
 /** The answer resolved to what goes on the wire: ids assigned, arguments as text, usage complete. */
 export interface ResolvedAnswer {
   thinking?: string;
+  shape?: OpenAIShape;
   text: string;
   toolCalls: { id: string; name: string; arguments: string }[];
   usage: Usage;
