@@ -75,20 +75,11 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   }
 }
 
-/**
- * The UI module with React's production build: React picks its build from
- * NODE_ENV when it loads, and the development build is several times larger
- * (slower to load and to render). NODE_ENV is put back once the UI has loaded,
- * before any command could inherit it.
- */
-async function loadTui(): Promise<typeof import('../tui/index.js')> {
-  const unset = process.env.NODE_ENV === undefined;
-  if (unset) process.env.NODE_ENV = 'production';
-  try {
-    return await import('../tui/index.js');
-  } finally {
-    if (unset) delete process.env.NODE_ENV;
-  }
+/** The interactive UI, bundled into one module by the build (scripts/bundle-ui.mjs) so it loads fast. */
+const UI_BUNDLE = new URL('../../ui/index.js', import.meta.url).href;
+
+function loadTui(): Promise<typeof import('../tui/index.js')> {
+  return import(UI_BUNDLE) as Promise<typeof import('../tui/index.js')>;
 }
 
 /** `cat log | agent -p "fix this"`: the piped text is context for the task, as with a pipe into Claude Code. */

@@ -1,0 +1,24 @@
+// Bundles the interactive UI (ink, React, the markdown renderer) into dist/ui/: loading one ES
+// module takes about a third of the time of resolving hundreds of files and scanning the
+// CommonJS ones for their exports, which is most of the wait for the first frame.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { index: 'dist/src/tui/index.js' },
+  outdir: 'dist/ui',
+  bundle: true,
+  // Chunks load on demand: the markdown renderer stays out of the first frame's way.
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  // React's production build; the development one is several times larger and slower.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // ink imports React DevTools only when DEV=true; the bundle has no use for it.
+  alias: { 'react-devtools-core': './dist/src/tui/no-devtools.js' },
+  // Bundled CommonJS modules still call require() for Node's own modules.
+  banner: {
+    js: "import { createRequire as __agentRequire } from 'node:module'; const require = __agentRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
