@@ -1,6 +1,7 @@
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { isProcessAlive } from './process-alive.js';
 
 const POLL_MS = 500;
 
@@ -31,7 +32,7 @@ export async function withFileLock<T>(
     }
     const holder = await readFile(file, 'utf8').then(Number, () => undefined);
     if (holder === undefined) continue; // released meanwhile
-    if (!isAlive(holder)) {
+    if (!isProcessAlive(holder)) {
       await unlink(file).catch(() => undefined);
       continue;
     }
@@ -44,17 +45,5 @@ export async function withFileLock<T>(
     return await work();
   } finally {
     await unlink(file).catch(() => undefined);
-  }
-}
-
-/** Whether a process with this pid exists. */
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

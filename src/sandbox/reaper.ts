@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type Docker from 'dockerode';
 import { LABEL } from './sandbox-config.js';
+import { isProcessAlive } from '../core/process-alive.js';
 
 /**
  * Removes sandbox containers left behind by sessions that died without cleaning
@@ -12,7 +13,7 @@ export async function reapOrphanContainers(docker: Docker): Promise<number> {
     all: true,
     filters: { label: [`${LABEL.managed}=true`, `${LABEL.host}=${hostname()}`] },
   });
-  const orphans = containers.filter((info) => !isAlive(Number(info.Labels[LABEL.pid])));
+  const orphans = containers.filter((info) => !isProcessAlive(Number(info.Labels[LABEL.pid])));
   await Promise.all(orphans.map((info) => removeContainer(docker.getContainer(info.Id))));
   return orphans.length;
 }
@@ -25,16 +26,5 @@ export async function removeContainer(container: Docker.Container): Promise<void
     const status = (error as { statusCode?: number }).statusCode;
     // 404: already gone; 409: removal already in progress.
     if (status !== 404 && status !== 409) throw error;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
