@@ -1,0 +1,111 @@
+import { splitIdentifier } from './tokenize.js';
+import { NON_SOURCE_WORDS } from './file-role.js';
+
+/** What a task or issue text says about where to look, beyond its words. */
+export interface QueryClues {
+  /** Identifiers written as code (camelCase, snake_case, `a.b`, `f(`, backticks), lowercased. */
+  codeNames: Set<string>;
+  /** Plain words of the text that are also defined in the repository, lowercased. */
+  definedWords: Set<string>;
+  /** Repository files the text points at: relative paths, GitHub URLs, traceback frames, file names. */
+  files: Set<string>;
+  /** Whether the text asks about tests, docs or examples, so they are not ranked down. */
+  wantsNonSource: boolean;
+}
+
+/** A GitHub (or GitLab) link to a file: the part after blob/<ref>/ is the repository path. */
+const FILE_URL =
+  /https?:\/\/[^\s/]+\/[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|tree|raw)\/[^\s/]+\/([^\s#?)"'`>\]]+)/g;
+/**
+ * A path with at least one separator or a file name with an extension, as in
+ * `lib/x.js`, `/home/u/p/lib/x.js:10:5`, `file:///app/x.js`, `File "/x/y.py"`, `C:\p\x.js`.
+ */
+const PATH_LIKE = /(?:[\w@.~+-]*[/\\])+[\w@.~+-]+|[\w@~+-]+\.[A-Za-z][A-Za-z0-9]{0,5}\b/g;
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+/** Words never taken for a definition's name, however the repository names things. */
+const PROSE_WORDS = new Set(
+  'the a an and or not no of to in on for is are was be been it its this that these with as by at from how where what which when does do did why get set new return if else then there here but can could should would will may might must has have had use used using call called make value values data error errors file files line lines type types name names test tests run runs'.split(
+    ' ',
+  ),
+);
+
+/** Reads a query's clues against the repository's files and definitions. */
+export function queryClues(
+  text: string,
+  files: Iterable<string>,
+  isDefined: (name: string) => boolean,
+): QueryClues {
+  const pathResolver = suffixIndex(files);
+  const found = new Set<string>();
+  const mentions: string[] = [];
+  let rest = text.replace(FILE_URL, (_url: string, file: string) => {
+    mentions.push(file);
+    return ' ';
+  });
+  rest = rest.replace(PATH_LIKE, (candidate: string) => {
+    const resolved = resolvePath(pathResolver, candidate);
+    if (resolved.length === 0) return candidate.includes('/') ? ' ' : candidate;
+    for (const file of resolved) found.add(file);
+    return ' ';
+  });
+  for (const mention of mentions) for (const file of resolvePath(pathResolver, mention)) found.add(file);
+
+  const codeNames = new Set<string>();
+  const definedWords = new Set<string>();
+  for (const match of rest.matchAll(IDENTIFIER)) {
+    const word = match[0];
+    const start = match.index;
+    const end = start + word.length;
+    const lower = word.toLowerCase();
+    // A dot only makes a member access between two names: "res.send", not the end of a sentence.
+    const dotted =
+      (rest[start - 1] === '.' && /[\w$)\]]/.test(rest[start - 2] ?? '')) ||
+      (rest[end] === '.' && /[A-Za-z_$]/.test(rest[end + 1] ?? ''));
+    if (isCodeShaped(word) || dotted || rest[end] === '(' || rest[start - 1] === '`') {
+      if (lower.length > 1 && !PROSE_WORDS.has(lower)) codeNames.add(lower);
+    } else if (lower.length > 2 && !PROSE_WORDS.has(lower) && isDefined(word)) {
+      definedWords.add(lower);
+    }
+  }
+  return { codeNames, definedWords, files: found, wantsNonSource: NON_SOURCE_WORDS.test(rest) };
+}
+
+/** camelCase, PascalCase with an inner capital, snake_case, SCREAMING_CASE. */
+function isCodeShaped(word: string): boolean {
+  return splitIdentifier(word).length > 1;
+}
+
+type SuffixIndex = Map<string, string[]>;
+
+/** Every trailing run of path segments of every file (`lib/x.js`, `x.js`) → the files ending so. */
+function suffixIndex(files: Iterable<string>): SuffixIndex {
+  const index: SuffixIndex = new Map();
+  for (const file of files) {
+    const segments = file.split('/');
+    for (let i = 0; i < segments.length; i++) {
+      const suffix = segments.slice(i).join('/');
+      const list = index.get(suffix);
+      if (list) list.push(file);
+      else index.set(suffix, [file]);
+    }
+  }
+  return index;
+}
+
+/**
+ * The files a mentioned path means: its longest trailing run of segments that
+ * some file ends with, so `/home/u/app/node_modules/pkg/lib/x.js:10:5` finds
+ * `lib/x.js` and `router/index.js` finds `lib/router/index.js`.
+ */
+function resolvePath(index: SuffixIndex, mention: string): string[] {
+  const segments = mention
+    .replace(/^file:\/\//, '')
+    .replace(/(:\d+)+$/, '')
+    .split(/[/\\]+/)
+    .filter((segment) => segment !== '' && segment !== '.');
+  for (let i = 0; i < segments.length; i++) {
+    const files = index.get(segments.slice(i).join('/'));
+    if (files) return files;
+  }
+  return [];
+}
