@@ -9,6 +9,8 @@ export interface QueryClues {
   definedWords: Set<string>;
   /** Repository files the text points at: relative paths, GitHub URLs, traceback frames, file names. */
   files: Set<string>;
+  /** Files whose name (without extension) the text uses as an identifier: DefinePlugin, no-unused-vars. */
+  namedFiles: Set<string>;
   /** Whether the text asks about tests, docs or examples, so they are not ranked down. */
   wantsNonSource: boolean;
 }
@@ -22,6 +24,7 @@ const FILE_URL =
  */
 const PATH_LIKE = /(?:[\w@.~+-]*[/\\])+[\w@.~+-]+|[\w@~+-]+\.[A-Za-z][A-Za-z0-9]{0,5}\b/g;
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
+const HYPHENATED = /\b[A-Za-z][\w]*(?:-[A-Za-z0-9]+)+\b/g;
 /** Words never taken for a definition's name, however the repository names things. */
 const PROSE_WORDS = new Set(
   'the a an and or not no of to in on for is are was be been it its this that these with as by at from how where what which when does do did why get set new return if else then there here but can could should would will may might must has have had use used using call called make value values data error errors file files line lines type types name names test tests run runs'.split(
@@ -36,6 +39,7 @@ export function queryClues(
   isDefined: (name: string) => boolean,
 ): QueryClues {
   const pathResolver = suffixIndex(files);
+  const stems = stemIndex(pathResolver);
   const found = new Set<string>();
   const mentions: string[] = [];
   let rest = text.replace(FILE_URL, (_url: string, file: string) => {
@@ -50,6 +54,10 @@ export function queryClues(
   });
   for (const mention of mentions) for (const file of resolvePath(pathResolver, mention)) found.add(file);
 
+  // A hyphenated name such as no-unused-vars is how rule, plugin and module files are called.
+  const named = new Set<string>();
+  for (const [name] of rest.matchAll(HYPHENATED))
+    for (const file of stems.get(name.toLowerCase()) ?? []) named.add(file);
   const codeNames = new Set<string>();
   const definedWords = new Set<string>();
   for (const match of rest.matchAll(IDENTIFIER)) {
@@ -61,13 +69,25 @@ export function queryClues(
     const dotted =
       (rest[start - 1] === '.' && /[\w$)\]]/.test(rest[start - 2] ?? '')) ||
       (rest[end] === '.' && /[A-Za-z_$]/.test(rest[end + 1] ?? ''));
-    if (isCodeShaped(word) || dotted || rest[end] === '(' || rest[start - 1] === '`') {
+    // Prose capitalises sentence starts only: a capital mid-sentence ("the Lexer") or a lowercase
+    // sentence start ("evaluate returns…") spelling a definition exactly is that definition's name.
+    const startsSentence = /(^|[.!?:]\s+)$/.test(rest.slice(Math.max(0, start - 3), start)) || start === 0;
+    const spelledAsDefined = startsSentence === /^[a-z]/.test(word) && isDefined(word);
+    if (isCodeShaped(word) || dotted || spelledAsDefined || rest[end] === '(' || rest[start - 1] === '`') {
       if (lower.length > 1 && !PROSE_WORDS.has(lower)) codeNames.add(lower);
+      // An identifier that is a file's name (DefinePlugin, combineURLs, utils in utils.merge) points at that file.
+      if (lower.length > 2) for (const file of stems.get(lower) ?? []) named.add(file);
     } else if (lower.length > 2 && !PROSE_WORDS.has(lower) && isDefined(word)) {
       definedWords.add(lower);
     }
   }
-  return { codeNames, definedWords, files: found, wantsNonSource: NON_SOURCE_WORDS.test(rest) };
+  return {
+    codeNames,
+    definedWords,
+    files: found,
+    namedFiles: named,
+    wantsNonSource: NON_SOURCE_WORDS.test(rest),
+  };
 }
 
 /** camelCase, PascalCase with an inner capital, snake_case, SCREAMING_CASE. */
@@ -90,6 +110,17 @@ function suffixIndex(files: Iterable<string>): SuffixIndex {
     }
   }
   return index;
+}
+
+/** Lowercased file names without extension (`lib/DefinePlugin.js` → `defineplugin`) → the files. */
+function stemIndex(suffixes: SuffixIndex): Map<string, string[]> {
+  const stems = new Map<string, string[]>();
+  for (const [suffix, files] of suffixes) {
+    if (suffix.includes('/')) continue;
+    const stem = suffix.replace(/\.[^.]*$/, '').toLowerCase();
+    stems.set(stem, [...(stems.get(stem) ?? []), ...files]);
+  }
+  return stems;
 }
 
 /**
