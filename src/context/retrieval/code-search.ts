@@ -16,8 +16,6 @@ export interface SearchHit {
 
 /** A chunk that is exactly an identifier the query writes as code outranks chunks that merely mention it. */
 const EXACT_NAME_BOOST = 3;
-/** A plain query word that happens to name a definition ("lookup", "redirect") says less. */
-const DEFINED_WORD_BOOST = 1.5;
 const PATH_TERM_BOOST = 0.25;
 /** A file the query points at (path, URL, traceback frame) is very likely where to look. */
 const MENTIONED_FILE_BOOST = 3;
@@ -57,7 +55,6 @@ export function searchCode(
     if (chunk.name !== undefined) {
       const name = chunk.name.toLowerCase();
       if (clues.codeNames.has(name)) score *= EXACT_NAME_BOOST;
-      else if (clues.definedWords.has(name)) score *= DEFINED_WORD_BOOST;
       else score *= 1 + overlap(splitIdentifier(chunk.name), termSet) / termSet.size;
     }
     if (clues.files.has(file)) score *= MENTIONED_FILE_BOOST;
