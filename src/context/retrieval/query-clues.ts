@@ -15,12 +15,10 @@ export interface QueryClues {
   wantsNonSource: boolean;
 }
 
-/** A GitHub (or GitLab) link to a file: the part after blob/<ref>/ is the repository path. */
-const FILE_URL =
-  /https?:\/\/[^\s/]+\/[^\s/]+\/[^\s/]+\/(?:-\/)?(?:blob|tree|raw)\/[^\s/]+\/([^\s#?)"'`>\]]+)/g;
 /**
  * A path with at least one separator or a file name with an extension, as in
- * `lib/x.js`, `/home/u/p/lib/x.js:10:5`, `file:///app/x.js`, `File "/x/y.py"`, `C:\p\x.js`.
+ * `lib/x.js`, `/home/u/p/lib/x.js:10:5`, `file:///app/x.js`, `File "/x/y.py"`, `C:\p\x.js`,
+ * or `https://github.com/o/r/blob/<ref>/lib/x.js#L10` (the match stops at `:` and `#`).
  */
 const PATH_LIKE = /(?:[\w@.~+-]*[/\\])+[\w@.~+-]+|[\w@~+-]+\.[A-Za-z][A-Za-z0-9]{0,5}\b/g;
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
@@ -41,18 +39,12 @@ export function queryClues(
   const pathResolver = suffixIndex(files);
   const stems = stemIndex(pathResolver);
   const found = new Set<string>();
-  const mentions: string[] = [];
-  let rest = text.replace(FILE_URL, (_url: string, file: string) => {
-    mentions.push(file);
-    return ' ';
-  });
-  rest = rest.replace(PATH_LIKE, (candidate: string) => {
+  const rest = text.replace(PATH_LIKE, (candidate: string) => {
     const resolved = resolvePath(pathResolver, candidate);
     if (resolved.length === 0) return candidate.includes('/') ? ' ' : candidate;
     for (const file of resolved) found.add(file);
     return ' ';
   });
-  for (const mention of mentions) for (const file of resolvePath(pathResolver, mention)) found.add(file);
 
   // A hyphenated name such as no-unused-vars is how rule, plugin and module files are called.
   const named = new Set<string>();
@@ -125,15 +117,12 @@ function stemIndex(suffixes: SuffixIndex): Map<string, string[]> {
 
 /**
  * The files a mentioned path means: its longest trailing run of segments that
- * some file ends with, so `/home/u/app/node_modules/pkg/lib/x.js:10:5` finds
- * `lib/x.js` and `router/index.js` finds `lib/router/index.js`.
+ * some file ends with, so `/home/u/app/node_modules/pkg/lib/x.js` and
+ * `//github.com/o/r/blob/main/lib/x.js` find `lib/x.js`, and `router/index.js`
+ * finds `lib/router/index.js`.
  */
 function resolvePath(index: SuffixIndex, mention: string): string[] {
-  const segments = mention
-    .replace(/^file:\/\//, '')
-    .replace(/(:\d+)+$/, '')
-    .split(/[/\\]+/)
-    .filter((segment) => segment !== '' && segment !== '.');
+  const segments = mention.split(/[/\\]+/).filter((segment) => segment !== '' && segment !== '.');
   for (let i = 0; i < segments.length; i++) {
     const files = index.get(segments.slice(i).join('/'));
     if (files) return files;
