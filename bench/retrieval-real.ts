@@ -8,6 +8,13 @@ import { termsOf } from '../src/context/retrieval/tokenize.js';
 import { REAL_ISSUES, REAL_PACKAGES, type RealIssue } from './retrieval-issues.js';
 
 const SEARCH_HITS = 50;
+/**
+ * About 3,000 files of real shipped code (JavaScript and TypeScript
+ * declarations): no npm package ships that many TypeScript sources, and the
+ * repository sources are not reachable here.
+ */
+export const LARGE_PACKAGE = '@mui/material@5.16.7';
+const RANKING_RUNS = 5;
 const MAP_BUDGET_TOKENS = 2000;
 
 export interface RealIssueScores {
@@ -17,6 +24,48 @@ export interface RealIssueScores {
   map: { mrr: number; inMap: number };
   /** Per issue: the rank of its first fixed file in search, BM25 and the map (0: not found). */
   ranks: { issue: string; search: number; bm25: number; map: number }[];
+}
+
+export interface IndexingScores {
+  files: number;
+  buildSeconds: number;
+  peakRssMb: number;
+  firstRankingMs: number;
+  rankingMs: number;
+}
+
+/** Builds the index of a real package from scratch: time, peak resident memory, and ranking time. */
+export async function measureIndexing(work: string): Promise<IndexingScores> {
+  const root = fetchPackages(work, [LARGE_PACKAGE]).get(LARGE_PACKAGE)!;
+  const files = listFiles(root).length;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const started = performance.now();
+  const retriever = createRetriever({ root, cacheDir: path.join(work, 'cache-large') });
+  await retriever.ready();
+  const buildSeconds = (performance.now() - started) / 1000;
+  const focus = {
+    focusText: 'Autocomplete: getOptionLabel is called with undefined when the value is cleared',
+  };
+  let rankStarted = performance.now();
+  await retriever.rankFiles(focus);
+  const firstRankingMs = performance.now() - rankStarted;
+  const times: number[] = [];
+  for (let run = 0; run < RANKING_RUNS; run++) {
+    rankStarted = performance.now();
+    await retriever.rankFiles(focus);
+    times.push(performance.now() - rankStarted);
+  }
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  await retriever.dispose();
+  return {
+    files,
+    buildSeconds,
+    peakRssMb: peak / 2 ** 20,
+    firstRankingMs,
+    rankingMs: times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!,
+  };
 }
 
 /** Fetches each package with `npm pack` into `work` and unpacks it; returns package → root. */

@@ -80,16 +80,12 @@ export function rankRepository(
   for (const file of focusFiles) if (personalization.has(file)) personalization.set(file, FOCUS_FILE_WEIGHT);
   const fileRank = pageRank(files, weighted, personalization);
 
-  const definitionScore = new Map<string, number>();
+  const definitionScore = new Float64Array(graph.slots.size);
   for (const [from, edges] of graph.edges) {
     const total = outTotals.get(from) ?? 0;
     if (total === 0) continue;
-    const mass = fileRank.get(from) ?? 0;
-    for (const edge of edges) {
-      const key = `${edge.to}\0${edge.name}`;
-      const weight = edge.weight * nameWeight(edge.name);
-      definitionScore.set(key, (definitionScore.get(key) ?? 0) + (mass * weight) / total);
-    }
+    const share = (fileRank.get(from) ?? 0) / total;
+    for (const edge of edges) definitionScore[edge.slot]! += share * edge.weight * nameWeight(edge.name);
   }
   const topRank = Math.max(0, ...fileRank.values());
 
@@ -99,7 +95,8 @@ export function rankRepository(
     const rank = fileRank.get(file) ?? 0;
     const own = focusFiles.has(file) ? topRank + rank : rank * OWN_RANK_SHARE;
     const definitions = (records.get(file)?.definitions ?? []).map((definition) => {
-      let score = (definitionScore.get(`${file}\0${definition.name}`) ?? 0) + own;
+      const slot = graph.slots.get(`${file}\0${definition.name}`);
+      let score = (slot === undefined ? 0 : definitionScore[slot]!) + own;
       if (focusNames.has(definition.name)) score = score * FOCUS_NAME_WEIGHT + topRank;
       else if (focusWords.has(definition.name)) score *= FOCUS_NAME_WEIGHT;
       return { ...definition, score };
