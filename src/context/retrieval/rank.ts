@@ -22,10 +22,13 @@ export function pageRank(
   const indexOf = new Map(nodes.map((node, i) => [node, i]));
   const restartMap = restartDistribution(nodes, personalization);
   const restart = Float64Array.from(nodes, (node) => restartMap.get(node) ?? 0);
-  const edgeFrom: number[] = [];
-  const edgeTo: number[] = [];
-  const edgeShare: number[] = [];
+  let edgeCount = 0;
+  for (const edges of graph.values()) edgeCount += edges.size;
+  const edgeFrom = new Uint32Array(edgeCount);
+  const edgeTo = new Uint32Array(edgeCount);
+  const edgeShare = new Float64Array(edgeCount);
   const dangling = new Uint8Array(count).fill(1);
+  let edge = 0;
   for (const [from, edges] of graph) {
     const source = indexOf.get(from);
     if (source === undefined) continue;
@@ -35,9 +38,9 @@ export function pageRank(
     for (const [to, weight] of edges) {
       const target = indexOf.get(to);
       if (target === undefined) continue;
-      edgeFrom.push(source);
-      edgeTo.push(target);
-      edgeShare.push(weight / total);
+      edgeFrom[edge] = source;
+      edgeTo[edge] = target;
+      edgeShare[edge++] = weight / total;
     }
     dangling[source] = 0;
   }
@@ -47,8 +50,7 @@ export function pageRank(
     next.fill(0);
     let danglingMass = 0;
     for (let i = 0; i < count; i++) if (dangling[i]) danglingMass += rank[i]!;
-    for (let e = 0; e < edgeFrom.length; e++)
-      next[edgeTo[e]!]! += DAMPING * rank[edgeFrom[e]!]! * edgeShare[e]!;
+    for (let e = 0; e < edge; e++) next[edgeTo[e]!]! += DAMPING * rank[edgeFrom[e]!]! * edgeShare[e]!;
     let delta = 0;
     for (let i = 0; i < count; i++) {
       next[i] = next[i]! + (1 - DAMPING + DAMPING * danglingMass) * restart[i]!;
