@@ -18,6 +18,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { indexFileFor } from '../src/context/retrieval/index-store.js';
 import { languageOf } from '../src/context/retrieval/languages.js';
 import { parseTags } from '../src/context/retrieval/parser.js';
+import { queryClues } from '../src/context/retrieval/query-clues.js';
 import type { IndexSnapshot } from '../src/context/retrieval/repo-index.js';
 import { createRetriever, type Retriever } from '../src/context/retrieval/retriever.js';
 import { checkSnapshot } from '../src/context/retrieval/snapshot-check.js';
@@ -117,6 +118,269 @@ describe('parsing definitions and references', () => {
     expect(tags.definitions.map((d) => `${d.kind} ${d.name}:${d.line}`)).toEqual(definitions);
     const referenced = new Set(tags.references.map((r) => r.name));
     for (const name of references) expect(referenced).toContain(name);
+  });
+});
+
+/** Definitions in the shapes real code uses, one fixture per language (test/fixtures/retrieval/shapes). */
+const shapeCases = [
+  {
+    language: 'JavaScript (express and fastify shapes)',
+    file: 'response.js',
+    definitions: [
+      'constant res:3',
+      'method status:7',
+      'method send:12',
+      'constant etag:18',
+      'function compileTrust:20',
+      'function Reply:24',
+      'method header:28',
+      'method status:33',
+      'constant proto:35',
+      'method redirect:36',
+      'method attachment:39',
+      'method ips:40',
+      'class Router:45',
+      'method handle:46',
+    ],
+  },
+  {
+    language: 'TypeScript',
+    file: 'store.ts',
+    definitions: [
+      'class Store:2',
+      'method select:4',
+      'method create:6',
+      'constant handlers:11',
+      'method onSave:12',
+      'method onLoad:15',
+      'method toJSON:18',
+      'function persist:22',
+      'interface Request:25',
+      'module Internal:30',
+      'function helper:31',
+    ],
+  },
+  {
+    language: 'Python (decorators, nested classes)',
+    file: 'handlers.py',
+    definitions: [
+      'function retry:4',
+      'function decorator:5',
+      'function wrapper:6',
+      'class Session:13',
+      'class Adapter:14',
+      'method send:15',
+      'method headers:18',
+      'method request:22',
+      'method merge_settings:26',
+      'constant DEFAULT_TIMEOUT:31',
+    ],
+  },
+  {
+    language: 'Go (methods, interface methods, grouped and generic types)',
+    file: 'server.go',
+    definitions: [
+      'type HandlerFunc:3',
+      'interface Handler:5',
+      'method ServeHTTP:6',
+      'type Header:10',
+      'struct muxEntry:11',
+      'struct List:17',
+      'method ServeHTTP:21',
+      'method Push:25',
+      'function NewServeMux:29',
+      'constant ErrServerClosed:31',
+    ],
+  },
+  {
+    language: 'Rust (impl blocks with lifetimes, trait impls, macros)',
+    file: 'lib.rs',
+    definitions: [
+      'struct Request:1',
+      'method new:6',
+      'method fmt:12',
+      'enum Method:17',
+      'macro bail:22',
+      'function send:28',
+    ],
+  },
+  {
+    language: 'Java (inner classes, enums, interfaces, lambda fields)',
+    file: 'Client.java',
+    definitions: [
+      'class Client:3',
+      'method Client:6',
+      'method execute:10',
+      'class Builder:14',
+      'method timeout:15',
+      'method build:19',
+      'enum State:24',
+      'interface Listener:26',
+      'method onDone:27',
+      'method cleanup:30',
+    ],
+  },
+];
+
+describe('definitions in real code shapes', () => {
+  test.each(shapeCases)('$language', async ({ file, definitions }) => {
+    const source = readFileSync(path.join(FIXTURES, 'shapes', file), 'utf8');
+    const tags = await parseTags(languageOf(file)!, source);
+    // Exactly these: `require(...)` imports and plain assignments are not definitions.
+    expect(tags.definitions.map((d) => `${d.kind} ${d.name}:${d.line}`)).toEqual(definitions);
+  });
+
+  test('a decorated Python definition spans its decorators', async () => {
+    const source = readFileSync(path.join(FIXTURES, 'shapes', 'handlers.py'), 'utf8');
+    const tags = await parseTags(languageOf('handlers.py')!, source);
+    const headers = tags.definitions.find((d) => d.name === 'headers')!;
+    expect([headers.line, headers.endLine, headers.signature]).toEqual([18, 20, '@property']);
+  });
+});
+
+describe('reading a query', () => {
+  const files = [
+    'lib/response.js',
+    'lib/router/layer.js',
+    'lib/router/index.js',
+    'pkg/models.py',
+    'lib/rules/no-unused-vars.js',
+  ];
+  const defined = new Set(['send', 'Layer', 'match', 'get', 'run', 'only', 'Lexer', 'evaluate']);
+  const read = (text: string) => queryClues(text, files, (name) => defined.has(name));
+
+  test('identifiers written as code are names; prose and stop words are not, even when defined', () => {
+    const clues = read(
+      'evaluate is wrong. When I get the value and run it, res.send() fails in parseConfig and decode_param; only the Lexer sees `cfg`. It ends.',
+    );
+    expect([...clues.codeNames].sort()).toEqual([
+      'cfg',
+      'decode_param',
+      'evaluate',
+      'lexer',
+      'parseconfig',
+      'res',
+      'send',
+    ]);
+    expect([...clues.definedWords]).toEqual(['only']);
+  });
+
+  test('paths in GitHub URLs, traceback frames and prose map to repository files', () => {
+    const clues = read(
+      [
+        'See https://github.com/expressjs/express/blob/4a5b6c7d/lib/response.js#L140 for the send code.',
+        "URIError: Failed to decode param '%E0%A4%A'",
+        '    at Layer.match (/srv/api/node_modules/express/lib/router/layer.js:148:15)',
+        '  File "/home/u/proj/pkg/models.py", line 3, in save',
+        'and no-unused-vars too; router/index.js is fine; /etc/hosts and server.js are not ours.',
+      ].join('\n'),
+    );
+    expect([...clues.files].sort()).toEqual([
+      'lib/response.js',
+      'lib/router/index.js',
+      'lib/router/layer.js',
+      'pkg/models.py',
+    ]);
+    // An identifier that is a file's name points at it: Layer.match, no-unused-vars.
+    expect([...clues.namedFiles].sort()).toEqual(['lib/router/layer.js', 'lib/rules/no-unused-vars.js']);
+    expect(clues.codeNames).toContain('match');
+  });
+
+  test('tests and docs are asked for by name, not by "for example" or a URL host', () => {
+    expect(read('for example https://api.example.com/v1/ fails').wantsNonSource).toBe(false);
+    expect(read('the test for res.send fails').wantsNonSource).toBe(true);
+  });
+});
+
+describe('codebase_search ranking on real-shaped code', () => {
+  const response = readFileSync(path.join(FIXTURES, 'shapes', 'response.js'), 'utf8');
+
+  test('the definition named in an issue comes first, ahead of tests and changelogs that repeat its words', async () => {
+    const repo = tempDir('agent-rank-');
+    write(repo, {
+      'lib/response.js': response,
+      'lib/request.js':
+        'var req = exports = module.exports = {};\n\nreq.get = function header(name) {\n  return this.headers[name.toLowerCase()];\n};\n',
+      'test/res.send.js': Array.from(
+        { length: 6 },
+        (_, i) =>
+          `it('res.send(buf) keeps the Content-Type ${i}', function () {\n  res.send(Buffer.from('x'));\n});\n`,
+      ).join(''),
+      'History.md':
+        '4.18.0\n======\n\n  * res.send: keep Content-Type for Buffer bodies\n  * res.send: set charset for Content-Type\n',
+    });
+    const retriever = open(repo);
+    const hits = await retriever.search(
+      'res.send() overrides the Content-Type I set when the body is a Buffer',
+      4,
+    );
+    expect([hits[0]?.path, hits[0]?.name]).toEqual(['lib/response.js', 'send']);
+    expect(hits.map((hit) => hit.path)).not.toContain('test/res.send.js');
+    const asked = await retriever.search('the test for res.send with a Buffer Content-Type', 4);
+    expect(asked.slice(0, 2).map((hit) => hit.path)).toContain('test/res.send.js');
+  });
+
+  test('a file in a stack trace ranks first', async () => {
+    const repo = tempDir('agent-rank-');
+    const body = (name: string) =>
+      `exports.${name} = function ${name}(val) {\n  var err = new Error('Failed to decode param');\n  err.status = 400;\n  throw err;\n};\n`;
+    write(repo, { 'lib/a/decode.js': body('decodeParam'), 'lib/router/layer.js': body('decodeValue') });
+    const retriever = open(repo);
+    const hits = await retriever.search(
+      'URIError: Failed to decode param\n    at /srv/app/node_modules/pkg/lib/router/layer.js:4:11',
+      5,
+    );
+    expect(hits[0]?.path).toBe('lib/router/layer.js');
+  });
+
+  test('a common word that names a definition does not pull that definition first', async () => {
+    const repo = tempDir('agent-rank-');
+    write(repo, {
+      'lib/cache.js':
+        'exports.evictStale = function evictStale(cache) {\n  // expired cache entries are removed when their ttl ends, not on restart\n  for (const entry of cache.entries) if (entry.expired) cache.delete(entry.key);\n};\n',
+      'lib/store.js':
+        'exports.only = function only(cache) {\n  return cache.entries.filter((entry) => entry.pinned);\n};\n',
+    });
+    const retriever = open(repo);
+    const hits = await retriever.search('expired cache entries are only removed on restart', 5);
+    expect(hits[0]?.path).toBe('lib/cache.js');
+  });
+});
+
+describe('repo map personalisation', () => {
+  /** A hub every file uses, a leaf view, the file that uses the view, the file the view uses, and bystanders. */
+  function viewRepo(): string {
+    const repo = tempDir('agent-map-');
+    const files: Record<string, string> = {
+      'lib/utils.js': 'exports.flatten = function flatten(list) {\n  return list.flat();\n};\n',
+      'lib/view.js':
+        'function View(name) {\n  this.path = resolveRoot(flatten([name]));\n}\nView.prototype.lookup = function lookup(name) {\n  return name;\n};\nmodule.exports = View;\n',
+      'lib/paths.js': 'exports.resolveRoot = function resolveRoot(name) {\n  return name;\n};\n',
+      'lib/application.js':
+        'exports.render = function render(name) {\n  return new View(name).lookup(name);\n};\n',
+    };
+    for (let i = 0; i < 6; i++) {
+      files[`lib/a${i}.js`] = `exports.helper${i} = function helper${i}(xs) {\n  return flatten(xs);\n};\n`;
+    }
+    write(repo, files);
+    return repo;
+  }
+
+  test('a file named in the task ranks first, and files it uses and files using it rise above bystanders', async () => {
+    const retriever = open(viewRepo());
+    const ranked = (await retriever.rankFiles({ focusText: 'Failed to lookup view: see lib/view.js' })).map(
+      (file) => file.path,
+    );
+    expect(ranked[0]).toBe('lib/view.js');
+    const bystander = Math.min(...[0, 1, 2, 3, 4, 5].map((i) => ranked.indexOf(`lib/a${i}.js`)));
+    expect(ranked.indexOf('lib/paths.js')).toBeLessThan(bystander);
+    expect(ranked.indexOf('lib/application.js')).toBeLessThan(bystander);
+  });
+
+  test('a visited file counts as focus too', async () => {
+    const retriever = open(viewRepo());
+    const ranked = await retriever.rankFiles({ focusFiles: ['lib/application.js'] });
+    expect(ranked[0]?.path).toBe('lib/application.js');
   });
 });
 

@@ -16,6 +16,47 @@ export interface LanguageSpec {
   methodContainers: string[];
 }
 
+/**
+ * CommonJS and prototype-era JavaScript defines most functions by assignment
+ * (`res.send = function send()`, `exports.parse = …`, `X.prototype.y = …`,
+ * `{ redirect: function () {} }`); without these patterns express's 122
+ * response and request methods yield two definitions. Shared by JS and TS.
+ */
+const assignedDefinitions = `
+(expression_statement (assignment_expression
+  left: (member_expression object: (identifier) @_exports property: (property_identifier) @name)
+  right: [(function_expression) (arrow_function) (generator_function)]) @definition.function
+  (#eq? @_exports "exports"))
+(expression_statement (assignment_expression
+  left: (member_expression
+    object: (member_expression object: (identifier) @_module property: (property_identifier) @_exports)
+    property: (property_identifier) @name)
+  right: [(function_expression) (arrow_function) (generator_function)]) @definition.function
+  (#eq? @_module "module") (#eq? @_exports "exports"))
+(assignment_expression
+  left: (member_expression property: (property_identifier) @name)
+  right: [(function_expression) (arrow_function) (generator_function)]) @definition.method
+(assignment_expression
+  left: (member_expression property: (property_identifier) @name)
+  right: (class)) @definition.class
+(expression_statement (assignment_expression
+  left: (member_expression object: (identifier) @_exports property: (property_identifier) @name)
+  right: (_) @_value) @definition.constant
+  (#eq? @_exports "exports") (#not-match? @_value "^require[(]"))
+(expression_statement (assignment_expression
+  left: (member_expression
+    object: (member_expression object: (identifier) @_module property: (property_identifier) @_exports)
+    property: (property_identifier) @name)
+  right: (_) @_value) @definition.constant
+  (#eq? @_module "module") (#eq? @_exports "exports") (#not-match? @_value "^require[(]"))
+(expression_statement (assignment_expression
+  left: (member_expression
+    object: (member_expression property: (property_identifier) @_prototype)
+    property: (property_identifier) @name)) @definition.method
+  (#eq? @_prototype "prototype"))
+(pair key: (property_identifier) @name value: [(function_expression) (arrow_function) (generator_function)]) @definition.method
+`;
+
 const typescriptDefinitions = `
 (function_declaration name: (identifier) @name) @definition.function
 (generator_function_declaration name: (identifier) @name) @definition.function
@@ -28,19 +69,22 @@ const typescriptDefinitions = `
 (type_alias_declaration name: (type_identifier) @name) @definition.type
 (enum_declaration name: (identifier) @name) @definition.enum
 (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function
-(program (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.constant)
-(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.constant))
-`;
+(program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @_value)) @definition.constant (#not-match? @_value "^require[(]"))
+(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @_value)) @definition.constant) (#not-match? @_value "^require[(]"))
+(internal_module name: (identifier) @name) @definition.module
+${assignedDefinitions}`;
 
 const javascriptDefinitions = `
 (function_declaration name: (identifier) @name) @definition.function
 (generator_function_declaration name: (identifier) @name) @definition.function
 (class_declaration name: (identifier) @name) @definition.class
 (method_definition name: (property_identifier) @name) @definition.method
+(field_definition property: (property_identifier) @name value: [(arrow_function) (function_expression)]) @definition.method
 (variable_declarator name: (identifier) @name value: [(arrow_function) (function_expression)]) @definition.function
-(program (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.constant)
-(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name)) @definition.constant))
-`;
+(program (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @_value)) @definition.constant (#not-match? @_value "^require[(]"))
+(program (export_statement (lexical_declaration (variable_declarator name: (identifier) @name value: (_) @_value)) @definition.constant) (#not-match? @_value "^require[(]"))
+(program (variable_declaration (variable_declarator name: (identifier) @name value: (_) @_value)) @definition.constant (#not-match? @_value "^require[(]"))
+${assignedDefinitions}`;
 
 const typescript: Omit<LanguageSpec, 'id' | 'wasm'> = {
   definitions: typescriptDefinitions,
@@ -64,6 +108,8 @@ const specs: LanguageSpec[] = [
     definitions: `
 (class_definition name: (identifier) @name) @definition.class
 (function_definition name: (identifier) @name) @definition.function
+(decorated_definition definition: (class_definition name: (identifier) @name)) @definition.class
+(decorated_definition definition: (function_definition name: (identifier) @name)) @definition.function
 (module (expression_statement (assignment left: (identifier) @name)) @definition.constant)
 `,
     identifierTypes: ['identifier'],
@@ -75,6 +121,8 @@ const specs: LanguageSpec[] = [
     definitions: `
 (function_declaration name: (identifier) @name) @definition.function
 (method_declaration name: (field_identifier) @name) @definition.method
+(method_elem name: (field_identifier) @name) @definition.method
+(type_alias name: (type_identifier) @name) @definition.type
 (type_spec name: (type_identifier) @name type: (struct_type)) @definition.struct
 (type_spec name: (type_identifier) @name type: (interface_type)) @definition.interface
 (type_spec name: (type_identifier) @name type: [(type_identifier) (qualified_type) (function_type) (map_type) (slice_type) (pointer_type) (generic_type)]) @definition.type
@@ -114,6 +162,7 @@ const specs: LanguageSpec[] = [
 (annotation_type_declaration name: (identifier) @name) @definition.interface
 (method_declaration name: (identifier) @name) @definition.method
 (constructor_declaration name: (identifier) @name) @definition.method
+(field_declaration declarator: (variable_declarator name: (identifier) @name value: (lambda_expression))) @definition.method
 `,
     identifierTypes: ['identifier', 'type_identifier'],
     methodContainers: [],

@@ -97,20 +97,15 @@ export async function parseTags(spec: LanguageSpec, source: string): Promise<Fil
       const nameNode = match.captures.find((capture) => capture.name === 'name')?.node;
       const defCapture = match.captures.find((capture) => capture.name.startsWith('definition.'));
       if (!nameNode || !defCapture) continue;
-      // `const f = () => …` matches both the constant and the function pattern; the function wins.
-      if (definitions.has(nameNode.startIndex) && defCapture.name === 'definition.constant') continue;
-      nameNodes.add(nameNode.startIndex);
       const node = defCapture.node;
       let kind = defCapture.name.slice('definition.'.length) as DefinitionKind;
       if (kind === 'function' && hasAncestor(node, spec.methodContainers)) kind = 'method';
       const line = node.startPosition.row + 1;
-      definitions.set(nameNode.startIndex, {
-        name: nameNode.text,
-        kind,
-        line,
-        endLine: node.endPosition.row + 1,
-        signature: signatureOf(lines[line - 1] ?? ''),
-      });
+      const candidate = { name: nameNode.text, kind, line, endLine: node.endPosition.row + 1 };
+      const existing = definitions.get(nameNode.startIndex);
+      if (existing && !outranks(candidate, existing)) continue;
+      nameNodes.add(nameNode.startIndex);
+      definitions.set(nameNode.startIndex, { ...candidate, signature: signatureOf(lines[line - 1] ?? '') });
     }
     const references: Reference[] = [];
     const seen = new Set<string>();
@@ -127,6 +122,17 @@ export async function parseTags(spec: LanguageSpec, source: string): Promise<Fil
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * One name can match several patterns: `const f = () => …` is a constant and a
+ * function, `exports.f = function` is an export and a method, a decorated
+ * Python function is matched with and without its decorators. A function beats
+ * a constant; otherwise the wider match (decorators included) wins.
+ */
+function outranks(candidate: Omit<Definition, 'signature'>, existing: Definition): boolean {
+  if ((candidate.kind === 'constant') !== (existing.kind === 'constant')) return existing.kind === 'constant';
+  return candidate.line < existing.line;
 }
 
 function hasAncestor(node: Node, types: string[]): boolean {

@@ -8,7 +8,9 @@ const TOLERANCE = 1e-9;
 /**
  * Personalised PageRank by power iteration. The random surfer restarts (and
  * leaves dangling nodes) according to `personalization`, so rank flows toward
- * the nodes the task is about and whatever they depend on.
+ * the nodes the task is about and whatever they depend on. The graph is copied
+ * once into flat arrays: iterating maps forty times cost most of a ranking on
+ * a 3,000-file repository.
  */
 export function pageRank(
   nodes: string[],
@@ -17,38 +19,47 @@ export function pageRank(
 ): Map<string, number> {
   const count = nodes.length;
   if (count === 0) return new Map();
-  const restart = restartDistribution(nodes, personalization);
-  const outWeight = new Map<string, number>();
+  const indexOf = new Map(nodes.map((node, i) => [node, i]));
+  const restartMap = restartDistribution(nodes, personalization);
+  const restart = Float64Array.from(nodes, (node) => restartMap.get(node) ?? 0);
+  let edgeCount = 0;
+  for (const edges of graph.values()) edgeCount += edges.size;
+  const edgeFrom = new Uint32Array(edgeCount);
+  const edgeTo = new Uint32Array(edgeCount);
+  const edgeShare = new Float64Array(edgeCount);
+  const dangling = new Uint8Array(count).fill(1);
+  let edge = 0;
   for (const [from, edges] of graph) {
+    const source = indexOf.get(from);
+    if (source === undefined) continue;
     let total = 0;
     for (const weight of edges.values()) total += weight;
-    outWeight.set(from, total);
+    if (total === 0) continue;
+    for (const [to, weight] of edges) {
+      const target = indexOf.get(to);
+      if (target === undefined) continue;
+      edgeFrom[edge] = source;
+      edgeTo[edge] = target;
+      edgeShare[edge++] = weight / total;
+    }
+    dangling[source] = 0;
   }
-  let rank = new Map(restart);
+  let rank = Float64Array.from(restart);
+  let next = new Float64Array(count);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
-    const next = new Map<string, number>();
-    let dangling = 0;
-    for (const node of nodes) {
-      const mass = rank.get(node) ?? 0;
-      const total = outWeight.get(node) ?? 0;
-      if (total === 0) {
-        dangling += mass;
-        continue;
-      }
-      for (const [to, weight] of graph.get(node)!) {
-        next.set(to, (next.get(to) ?? 0) + (DAMPING * mass * weight) / total);
-      }
-    }
+    next.fill(0);
+    let danglingMass = 0;
+    for (let i = 0; i < count; i++) if (dangling[i]) danglingMass += rank[i]!;
+    for (let e = 0; e < edge; e++) next[edgeTo[e]!]! += DAMPING * rank[edgeFrom[e]!]! * edgeShare[e]!;
     let delta = 0;
-    for (const node of nodes) {
-      const value = (next.get(node) ?? 0) + (1 - DAMPING + DAMPING * dangling) * (restart.get(node) ?? 0);
-      delta += Math.abs(value - (rank.get(node) ?? 0));
-      next.set(node, value);
+    for (let i = 0; i < count; i++) {
+      next[i] = next[i]! + (1 - DAMPING + DAMPING * danglingMass) * restart[i]!;
+      delta += Math.abs(next[i]! - rank[i]!);
     }
-    rank = next;
+    [rank, next] = [next, rank];
     if (delta < TOLERANCE) break;
   }
-  return rank;
+  return new Map(nodes.map((node, i) => [node, rank[i]!]));
 }
 
 function restartDistribution(nodes: string[], personalization: Map<string, number>): Map<string, number> {

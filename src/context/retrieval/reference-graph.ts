@@ -5,6 +5,8 @@ export interface ReferenceEdge {
   to: string;
   name: string;
   weight: number;
+  /** Index of the definition (`to`, `name`) in `slots`, so rankings sum into an array, not a string-keyed map. */
+  slot: number;
 }
 
 export interface ReferenceGraph {
@@ -12,6 +14,8 @@ export interface ReferenceGraph {
   definers: Map<string, string[]>;
   /** File → its references to identifiers defined elsewhere. */
   edges: Map<string, ReferenceEdge[]>;
+  /** `file \0 name` of each definition some edge points at → its slot. */
+  slots: Map<string, number>;
 }
 
 /** Identifiers defined in more files than this are generic (`get`, `run`) and say little about dependencies. */
@@ -33,6 +37,13 @@ export function buildReferenceGraph(records: Iterable<[string, FileRecord]>): Re
     }
   }
   const edges = new Map<string, ReferenceEdge[]>();
+  const slots = new Map<string, number>();
+  const slotOf = (to: string, name: string): number => {
+    const key = `${to}\0${name}`;
+    let slot = slots.get(key);
+    if (slot === undefined) slots.set(key, (slot = slots.size));
+    return slot;
+  };
   for (const [file, record] of files) {
     const counts = new Map<string, number>();
     for (const reference of record.references)
@@ -42,11 +53,11 @@ export function buildReferenceGraph(records: Iterable<[string, FileRecord]>): Re
       const targets = definers.get(name);
       if (!targets || targets.includes(file)) continue;
       const weight = (nameWeight(name, targets.length) * Math.sqrt(count)) / targets.length;
-      for (const to of targets) out.push({ to, name, weight });
+      for (const to of targets) out.push({ to, name, weight, slot: slotOf(to, name) });
     }
     edges.set(file, out);
   }
-  return { definers, edges };
+  return { definers, edges, slots };
 }
 
 function nameWeight(name: string, definerCount: number): number {

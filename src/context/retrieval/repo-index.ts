@@ -42,7 +42,7 @@ export interface IndexSnapshot {
 }
 
 /** Bump when parsing or record shape changes, so old caches are rebuilt rather than misread. */
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 /** Parsing yields to the event loop this often, so a background build never stalls the session. */
 const FILES_PER_SLICE = 100;
 

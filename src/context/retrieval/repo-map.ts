@@ -2,7 +2,7 @@ import type { Definition } from './parser.js';
 import { pageRank, type WeightedGraph } from './rank.js';
 import type { ReferenceGraph } from './reference-graph.js';
 import type { FileRecord } from './repo-index.js';
-import { identifiersIn } from './tokenize.js';
+import { queryClues } from './query-clues.js';
 
 export interface RepoMapFocus {
   /** The task and recent conversation: identifiers and paths in it pull the ranking toward them. */
@@ -25,6 +25,8 @@ export interface RankedFile {
 const FOCUS_NAME_WEIGHT = 10;
 /** Restart mass of a focused file relative to any other file. */
 const FOCUS_FILE_WEIGHT = 100;
+/** Restart mass of a file next to a focused one (either direction of the reference graph). */
+const NEIGHBOUR_WEIGHT = 3;
 /** A definition's own file rank counts a little, so unreferenced definitions still order sensibly. */
 const OWN_RANK_SHARE = 0.05;
 
@@ -39,8 +41,20 @@ export function rankRepository(
   focus: RepoMapFocus,
 ): RankedFile[] {
   const files = [...graph.edges.keys()];
-  const focusNames = new Set(identifiersIn(focus.focusText ?? '').filter((name) => graph.definers.has(name)));
-  const focusFiles = focusedFiles(files, focus, focusNames, graph);
+  const clues = queryClues(focus.focusText ?? '', files, (name) => graph.definers.has(name));
+  // Names written as code focus their definitions' files; a prose word that happens to be defined
+  // somewhere ("only", "evaluate") only weighs more, as it may be meant or not.
+  const focusNames = new Set<string>();
+  const focusWords = new Set<string>();
+  for (const name of graph.definers.keys()) {
+    const lower = name.toLowerCase();
+    if (clues.codeNames.has(lower)) focusNames.add(name);
+    else if (clues.definedWords.has(lower)) focusWords.add(name);
+  }
+  const nameWeight = (name: string): number =>
+    focusNames.has(name) || focusWords.has(name) ? FOCUS_NAME_WEIGHT : 1;
+  const focusFiles = new Set([...(focus.focusFiles ?? []), ...clues.files, ...clues.namedFiles]);
+  for (const name of focusNames) for (const file of graph.definers.get(name) ?? []) focusFiles.add(file);
 
   const weighted: WeightedGraph = new Map();
   const outTotals = new Map<string, number>();
@@ -48,35 +62,43 @@ export function rankRepository(
     const targets = new Map<string, number>();
     let total = 0;
     for (const edge of edges) {
-      const weight = edge.weight * (focusNames.has(edge.name) ? FOCUS_NAME_WEIGHT : 1);
+      const weight = edge.weight * nameWeight(edge.name);
       targets.set(edge.to, (targets.get(edge.to) ?? 0) + weight);
       total += weight;
     }
     weighted.set(from, targets);
     outTotals.set(from, total);
   }
-  const personalization = new Map(files.map((file) => [file, focusFiles.has(file) ? FOCUS_FILE_WEIGHT : 1]));
+  const personalization = new Map(files.map((file) => [file, 1]));
+  // The neighbourhood of a focused file, both the files it uses and the files using it, rises with it.
+  for (const [from, edges] of graph.edges) {
+    for (const edge of edges) {
+      if (focusFiles.has(from)) personalization.set(edge.to, NEIGHBOUR_WEIGHT);
+      if (focusFiles.has(edge.to)) personalization.set(from, NEIGHBOUR_WEIGHT);
+    }
+  }
+  for (const file of focusFiles) if (personalization.has(file)) personalization.set(file, FOCUS_FILE_WEIGHT);
   const fileRank = pageRank(files, weighted, personalization);
 
-  const definitionScore = new Map<string, number>();
+  const definitionScore = new Float64Array(graph.slots.size);
   for (const [from, edges] of graph.edges) {
     const total = outTotals.get(from) ?? 0;
     if (total === 0) continue;
-    const mass = fileRank.get(from) ?? 0;
-    for (const edge of edges) {
-      const key = `${edge.to}\0${edge.name}`;
-      const weight = edge.weight * (focusNames.has(edge.name) ? FOCUS_NAME_WEIGHT : 1);
-      definitionScore.set(key, (definitionScore.get(key) ?? 0) + (mass * weight) / total);
-    }
+    const share = (fileRank.get(from) ?? 0) / total;
+    for (const edge of edges) definitionScore[edge.slot]! += share * edge.weight * nameWeight(edge.name);
   }
   const topRank = Math.max(0, ...fileRank.values());
 
   const ranked: RankedFile[] = [];
   for (const file of files) {
-    const own = (fileRank.get(file) ?? 0) * OWN_RANK_SHARE;
+    // A focused file is shown for itself, above files that are merely used a lot.
+    const rank = fileRank.get(file) ?? 0;
+    const own = focusFiles.has(file) ? topRank + rank : rank * OWN_RANK_SHARE;
     const definitions = (records.get(file)?.definitions ?? []).map((definition) => {
-      let score = (definitionScore.get(`${file}\0${definition.name}`) ?? 0) + own;
+      const slot = graph.slots.get(`${file}\0${definition.name}`);
+      let score = (slot === undefined ? 0 : definitionScore[slot]!) + own;
       if (focusNames.has(definition.name)) score = score * FOCUS_NAME_WEIGHT + topRank;
+      else if (focusWords.has(definition.name)) score *= FOCUS_NAME_WEIGHT;
       return { ...definition, score };
     });
     if (definitions.length === 0) continue;
@@ -88,27 +110,6 @@ export function rankRepository(
   }
   return ranked.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
 }
-
-/** Files named directly, mentioned by path or name in the text, or defining an identifier the text names. */
-function focusedFiles(
-  files: string[],
-  focus: RepoMapFocus,
-  focusNames: Set<string>,
-  graph: ReferenceGraph,
-): Set<string> {
-  const focused = new Set(focus.focusFiles ?? []);
-  const mentioned = new Set((focus.focusText ?? '').match(PATH_LIKE) ?? []);
-  if (mentioned.size > 0) {
-    for (const file of files) {
-      if (mentioned.has(file) || mentioned.has(file.slice(file.lastIndexOf('/') + 1))) focused.add(file);
-    }
-  }
-  for (const name of focusNames) for (const file of graph.definers.get(name) ?? []) focused.add(file);
-  return focused;
-}
-
-/** Things in prose that look like a file path or file name, such as `src/app.ts` or `models.py`. */
-const PATH_LIKE = /[\w@./-]*\w\.[A-Za-z0-9]{1,6}\b/g;
 
 /**
  * Renders the best-ranked definitions, grouped by file in rank order with

@@ -127,7 +127,8 @@ class IndexedRetriever implements Retriever {
 
   async search(query: string, limit: number): Promise<SearchHit[]> {
     await this.sync();
-    return searchCode(this.index, this.root, query, limit);
+    const { definers } = this.referenceGraph();
+    return searchCode(this.index, this.root, query, limit, (name) => definers.has(name));
   }
 
   async dispose(): Promise<void> {
