@@ -258,10 +258,17 @@ export class Session {
             signal,
           },
           {
-            onTextDelta: (text) => emit({ type: 'assistant_delta', text }),
-            onThinkingDelta: (text) => emit({ type: 'thinking_delta', text }),
+            onTextDelta: (text) => {
+              this.startSandbox();
+              emit({ type: 'assistant_delta', text });
+            },
+            onThinkingDelta: (text) => {
+              this.startSandbox();
+              emit({ type: 'thinking_delta', text });
+            },
           },
         );
+        this.startSandbox();
         context?.calibrate(estimated, response.usage.inputTokens);
         this.account(model, response.usage);
         return response;
@@ -311,6 +318,16 @@ export class Session {
       throw new BudgetExceeded(
         `stopped before turn ${this.turns + 1}: it would cost about ${dollars(next)} on top of ${dollars(spent)} spent, over the budget of ${dollars(budget)}`,
       );
+  }
+
+  /**
+   * The sandbox starts once the model is answering: set up earlier, it would
+   * compete with the first request on this thread; by then the request is out,
+   * and the container comes up while the model still writes (a command would
+   * start it anyway). Idempotent; failures surface through the sandbox.
+   */
+  private startSandbox(): void {
+    void this.options.sandbox.start().catch(() => undefined);
   }
 
   private promptState(): PromptState {

@@ -107,8 +107,16 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   if (restored) recorder?.continueFrom(restored);
 
   const sandboxFailed = new AbortController();
-  const sandbox = new ReadyGate(await createSandbox(config, cwd, id, emit), (error) =>
-    sandboxFailed.abort(new SandboxFailure(error)),
+  const sandbox = new ReadyGate(
+    await createSandbox(config, cwd, id, emit),
+    () => {
+      emit({ type: 'sandbox_state', state: 'starting', network: !sandbox.networkBlocked });
+      sandbox.start().then(
+        () => emit({ type: 'sandbox_state', state: 'ready', network: !sandbox.networkBlocked }),
+        () => emit({ type: 'sandbox_state', state: 'failed', network: !sandbox.networkBlocked }),
+      );
+    },
+    (error) => sandboxFailed.abort(new SandboxFailure(error)),
   );
   const retriever = createRetriever({ root: cwd });
   const instructions = readInstructions(cwd, (message) => emit({ type: 'notice', message }));
@@ -234,13 +242,6 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
         type: 'notice',
         message: `Resumed session ${id}; model turns so far: ${restored?.turns ?? 0}.`,
       });
-    const sandboxState = (state: 'starting' | 'ready' | 'failed') =>
-      emit({ type: 'sandbox_state', state, network: !sandbox.networkBlocked });
-    sandboxState('starting');
-    sandbox.start().then(
-      () => sandboxState('ready'),
-      () => sandboxState('failed'),
-    );
     let last: TaskOutcome | undefined;
     let stoppedMidTask = false;
     try {
