@@ -72,7 +72,7 @@ export async function isolateKeys(): Promise<void> {
     held.set(name, value);
     delete process.env[name];
   }
-  if (held.size === 0 || !process.execve) return;
+  if (held.size === 0 || !process.execve || !runsHostCommands(process.argv.slice(2))) return;
   const keysFile = await writeKeysFile({ configured: [...configured], keys: Object.fromEntries(held) });
   try {
     process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
@@ -83,6 +83,17 @@ export async function isolateKeys(): Promise<void> {
     // Carry on with the keys in memory only; commands still get an environment without them.
     await rm(path.dirname(keysFile), { recursive: true, force: true });
   }
+}
+
+/**
+ * Whether this run may execute the model's commands on the host (--sandbox
+ * none): only there can a command read this process's initial environment
+ * (/proc/<pid>/environ), so only there is the re-execution worth its start-up
+ * time. Read from the command line before the flags are parsed; the keys are
+ * taken out of process.env either way, so no child ever inherits them.
+ */
+function runsHostCommands(args: string[]): boolean {
+  return args.some((arg, i) => arg === '--sandbox=none' || (arg === '--sandbox' && args[i + 1] === 'none'));
 }
 
 /** apiKeyEnv of every configured provider. Read leniently: a broken file is reported later, by loadConfig. */
