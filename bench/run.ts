@@ -9,6 +9,7 @@ const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['sandbox', () => import('./sandbox.js')],
   ['retrieval', () => import('./retrieval.js')],
   ['compaction', () => import('./compaction.js')],
+  ['router', () => import('./router.js')],
   ['tui', () => import('./tui.js')],
   ['interactive', () => import('./interactive.js')],
 ];

@@ -18,6 +18,9 @@ const thinkingBudget = z.number().int().min(1024).optional();
 
 const providerTypeNames = [...providerTypes(), MODULE_PROVIDER];
 
+/** Providers to continue on while this one is down: a provider's name, or `name:model` (--fallback). */
+const fallback = z.array(z.string().min(1)).optional();
+
 const providerProfile = z
   .object({
     /** Which wire protocol the endpoint speaks, or `module` for the user's own provider module. */
@@ -36,6 +39,7 @@ const providerProfile = z
     thinkingBudget,
     model: z.string().optional(),
     fastModel: z.string().optional(),
+    fallback,
     idleTimeout,
     ...limits,
   })
@@ -62,6 +66,7 @@ const configSchema = z
     /** Provider used when --provider is not given. */
     provider: z.string().optional(),
     model: z.string().optional(),
+    fallback,
     idleTimeout,
     thinkingBudget,
     providers: z.record(z.string(), providerProfile).default({}),

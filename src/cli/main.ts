@@ -49,6 +49,7 @@ export interface RunFlags {
   provider?: string;
   model?: string;
   fastModel?: string;
+  fallback?: string[];
   baseUrl?: string;
   maxTurns: number;
   maxBudgetUsd?: number;
@@ -96,6 +97,11 @@ const program = new Command()
   )
   .option('-m, --model <id>', 'model id (any id the provider accepts)')
   .option('--fast-model <id>', 'cheaper model for routine steps (the main model plans and recovers)')
+  .option(
+    '--fallback <providers>',
+    'comma-separated providers (or provider:model) to continue on while the main one is down',
+    (value: string) => value.split(',').filter(Boolean),
+  )
   .option('--base-url <url>', 'API endpoint, e.g. http://localhost:11434/v1 for Ollama')
   .option('--max-turns <n>', 'stop after this many model turns', positiveInt, 50)
   .option(

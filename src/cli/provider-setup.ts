@@ -5,7 +5,8 @@ import { modelInfo } from '../providers/models.js';
 import { loadModuleProvider, MODULE_PROVIDER } from '../providers/module-provider.js';
 import { priceOf, type PriceOverride } from '../providers/prices.js';
 import { providerKind, providerTypes } from '../providers/registry.js';
-import { withRetries } from '../providers/retry.js';
+import { withFallback, type FallbackTarget } from '../providers/fallback.js';
+import { withRetries, type RetryOptions } from '../providers/retry.js';
 import type { ProviderConnection } from '../runtime/agent.js';
 import { UsageError } from './exit-codes.js';
 import { loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
@@ -30,7 +31,22 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
   const profile = name === undefined ? undefined : profileFor(name, config);
   try {
     const thinkingBudget = flags.thinking ?? profile?.thinkingBudget ?? config.thinkingBudget;
-    const configured = await configure(name, profile, config, flags, env, thinkingBudget);
+    const configured = await configure(
+      name,
+      profile,
+      {
+        model: flags.model ?? profile?.model ?? config.model,
+        baseUrl: flags.baseUrl ?? profile?.baseUrl,
+        idleTimeout: flags.idleTimeout ?? profile?.idleTimeout ?? config.idleTimeout,
+      },
+      env,
+      thinkingBudget,
+    );
+    const fallbacks = await configureFallbacks(
+      flags.fallback ?? profile?.fallback ?? config.fallback ?? [],
+      config,
+      env,
+    );
     const model = modelInfo(configured.model, {
       ...config.models[configured.model],
       ...(profile?.contextWindow && { contextWindow: profile.contextWindow }),
@@ -43,7 +59,9 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
     ) as Record<string, PriceOverride>;
     const price = (id: string) => priceOf(id, prices);
     if (flags.maxBudgetUsd !== undefined)
-      for (const id of [configured.model, fast].filter((m) => m !== undefined))
+      for (const id of [configured.model, fast, ...fallbacks.map((f) => f.model)].filter(
+        (m) => m !== undefined,
+      ))
         if (!price(id))
           throw new UsageError(
             `--max-budget-usd needs the price of ${id}: set models["${id}"].price in ${configPath(env)}`,
@@ -57,10 +75,14 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
         `the thinking budget (${thinkingBudget} tokens) must be below the output limit (${maxOutputTokens}): raise --max-output-tokens`,
       );
     return {
-      provider: (emit) =>
-        withRetries(configured.provider, {
+      provider: (emit) => {
+        const retry: RetryOptions = {
           onRetry: (attempt, delayMs, reason) => emit({ type: 'retry', attempt, delay_ms: delayMs, reason }),
-        }),
+        };
+        return fallbacks.length === 0
+          ? withRetries(configured.provider, retry)
+          : withFallback([configured, ...fallbacks], emit, retry);
+      },
       models: {
         main: configured.model,
         ...(fast && { fast, fastContextWindow: modelInfo(fast, config.models[fast]).contextWindow }),
@@ -75,17 +97,44 @@ export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): 
   }
 }
 
+/**
+ * The fallback list's providers, each as its configuration describes it:
+ * the main provider's flags (--model, --base-url, --thinking) are not theirs.
+ */
+async function configureFallbacks(
+  entries: string[],
+  config: AgentConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<FallbackTarget[]> {
+  const targets: FallbackTarget[] = [];
+  for (const entry of entries) {
+    // Model ids may hold colons themselves (llama3:8b); provider names do not.
+    const [name, ...rest] = entry.split(':');
+    const profile = profileFor(name!, config);
+    const configured = await configure(
+      name,
+      profile,
+      {
+        model: rest.join(':') || profile.model,
+        baseUrl: profile.baseUrl,
+        idleTimeout: profile.idleTimeout ?? config.idleTimeout,
+      },
+      env,
+      profile.thinkingBudget,
+    );
+    targets.push({ ...configured, name: name! });
+  }
+  return targets;
+}
+
 /** The provider itself: a built-in protocol, or the user's module. */
 async function configure(
   name: string | undefined,
   profile: ProviderProfile | undefined,
-  config: AgentConfig,
-  flags: RunFlags,
+  { model, baseUrl, idleTimeout }: { model?: string; baseUrl?: string; idleTimeout?: number },
   env: NodeJS.ProcessEnv,
   thinkingBudget: number | undefined,
 ): Promise<ConfiguredProvider> {
-  const model = flags.model ?? profile?.model ?? config.model;
-  const baseUrl = flags.baseUrl ?? profile?.baseUrl;
   const apiKey = profile ? await keyFor(name!, profile, env) : undefined;
   if (profile?.type !== MODULE_PROVIDER)
     return createProvider({
@@ -93,7 +142,7 @@ async function configure(
       model,
       baseUrl,
       apiKey,
-      idleTimeoutMs: secondsToMs(flags.idleTimeout ?? profile?.idleTimeout ?? config.idleTimeout),
+      idleTimeoutMs: secondsToMs(idleTimeout),
       thinkingBudget,
       env,
     });

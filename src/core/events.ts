@@ -12,7 +12,9 @@ export type ResultStatus = 'success' | 'error' | 'max_turns' | 'interrupted' | '
  * user_spoke, after_failure and repeated_failures go to the main model, as does
  * context_too_large (the prompt exceeds the fast model's window); routine
  * steps and compaction summaries go to the fast model when one is configured;
- * own_reasoning keeps a thinking model on the tool-use cycle it signed.
+ * own_reasoning keeps a thinking model on the tool-use cycle it signed;
+ * fallback moves the call to the next provider of the fallback list while the
+ * primary is down, and recovered brings it back (src/providers/fallback.ts).
  */
 export type RouteReason =
   | 'first_turn'
@@ -22,7 +24,9 @@ export type RouteReason =
   | 'context_too_large'
   | 'routine'
   | 'summary'
-  | 'own_reasoning';
+  | 'own_reasoning'
+  | 'fallback'
+  | 'recovered';
 
 export interface ResultEvent {
   type: 'result';

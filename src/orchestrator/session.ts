@@ -270,7 +270,7 @@ export class Session {
         );
         this.startSandbox();
         context?.calibrate(estimated, response.usage.inputTokens);
-        this.account(model, response.usage);
+        this.account(response.model ?? model, response.usage);
         return response;
       } catch (error) {
         const tooLong = error instanceof ProviderError && error.kind === 'context_length';

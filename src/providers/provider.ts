@@ -24,6 +24,8 @@ export interface ModelResponse {
   stopReason: 'end' | 'tool_use' | 'max_tokens' | 'other';
   /** To be kept on the assistant message and replayed to the same provider. */
   reasoning?: ReasoningBlock[];
+  /** The model that answered, when a fallback (fallback.ts) answered instead of the one asked. */
+  model?: string;
 }
 
 export interface StreamHandlers {

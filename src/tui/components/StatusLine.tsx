@@ -49,6 +49,8 @@ const ROUTE_LABELS: Record<RouteReason, string> = {
   routine: 'routine step',
   summary: 'summary',
   own_reasoning: 'continues its reasoning',
+  fallback: 'the main provider is down',
+  recovered: 'the main provider is back',
 };
 
 function describeActivity(state: TuiState, now: number | undefined): string | undefined {

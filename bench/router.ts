@@ -1,0 +1,224 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AgentEvent, ResultEvent } from '../src/core/events.js';
+import { packageRoot } from '../src/core/package-root.js';
+import { startScriptedProvider } from '../test/scripted-provider/server.js';
+import { lastToolResult } from '../test/scripted-provider/script.js';
+import type { ReceivedTurn, ScriptedReply } from '../test/scripted-provider/types.js';
+import { failingAddProject, makeGitRepo } from '../test/support/git-repo.js';
+import type { BenchFigure, BenchSection } from './report.js';
+
+const STRONG = 'claude-sonnet-4-5';
+const FAST = 'claude-haiku-4-5';
+const bin = path.join(packageRoot, 'bin', 'agent');
+
+const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
+  text: `Next: ${name}.`,
+  toolCalls: [{ name, arguments: args }],
+});
+const runTests = call('terminal', { command: 'npm test' });
+const readMath = call('read', { path: 'src/math.js' });
+const fixAdd = call('edit', {
+  path: 'src/math.js',
+  old_string: '  return a - b;',
+  new_string: '  return a + b;',
+});
+const done: ScriptedReply = { text: 'Fixed `add`; `npm test` passes.' };
+
+interface BenchSessionScript {
+  name: string;
+  /** The steps a capable model takes, one per turn. */
+  steps: ScriptedReply[];
+  /** Requests (0-based) the server answers with a fault first, as a provider under load does. */
+  faults?: Record<number, ScriptedReply>;
+}
+
+/** Multi-step sessions on failingAddProject: each starts or runs into a failure that must be understood. */
+const SESSIONS: BenchSessionScript[] = [
+  {
+    name: 'fix from a failing test',
+    steps: [runTests, call('search', { query: 'function add' }), readMath, fixAdd, runTests, done],
+  },
+  {
+    name: 'explore, then fix',
+    steps: [
+      call('read', { path: 'package.json' }),
+      call('read', { path: 'test/math.test.js' }),
+      readMath,
+      runTests,
+      fixAdd,
+      runTests,
+      done,
+    ],
+  },
+  {
+    name: 'an edit that misses, recovered',
+    steps: [
+      readMath,
+      call('edit', { path: 'src/math.js', old_string: 'return b - a;', new_string: 'return a + b;' }),
+      readMath,
+      fixAdd,
+      runTests,
+      done,
+    ],
+  },
+  {
+    name: 'provider overloaded, then back',
+    steps: [readMath, runTests, call('search', { query: 'add(' }), fixAdd, runTests, done],
+    faults: { 2: { fault: '529' }, 3: { fault: '500' } },
+  },
+];
+
+/**
+ * The scripted "models": both follow the session's steps, but only the strong
+ * one understands a failure; the fast one, shown a failed tool result,
+ * declares the task done. So the strong model alone succeeds everywhere at
+ * full price, the fast model alone is cheap and fails, and the router should
+ * get the strong model's success for much less by keeping failures for it.
+ */
+function scriptedModel(session: BenchSessionScript) {
+  let requests = 0;
+  return (turn: ReceivedTurn): ScriptedReply => {
+    const fault = session.faults?.[requests++];
+    if (fault) return fault;
+    if (turn.model !== STRONG && lastToolResult(turn)?.isError) return { text: 'Done, it should work now.' };
+    const step = turn.messages.filter((m) => m.role === 'assistant').length;
+    return session.steps[step] ?? done;
+  };
+}
+
+interface Outcome {
+  success: boolean;
+  turns: number;
+  cost: number;
+}
+
+async function runSession(session: BenchSessionScript, models: string[]): Promise<Outcome> {
+  const server = await startScriptedProvider(scriptedModel(session));
+  const repo = makeGitRepo(failingAddProject);
+  try {
+    const result = await agent(repo, [
+      '--provider',
+      'anthropic',
+      '--base-url',
+      server.anthropicBaseUrl,
+      ...models,
+    ]);
+    const testsPass = (() => {
+      try {
+        execFileSync('npm', ['test'], { cwd: repo, stdio: 'pipe' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    return {
+      success: result.status === 'success' && testsPass,
+      turns: result.turns,
+      cost: result.usage.cost_usd ?? NaN,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+function agent(cwd: string, flags: string[]): Promise<ResultEvent> {
+  const home = mkdtempSync(path.join(tmpdir(), 'agent-bench-home-'));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    XDG_STATE_HOME: home,
+    XDG_CONFIG_HOME: home,
+    ANTHROPIC_API_KEY: 'bench',
+  };
+  const args = [
+    bin,
+    '-p',
+    '--output-format',
+    'stream-json',
+    '--sandbox',
+    'none',
+    '--yolo',
+    ...flags,
+    'fix the failing test',
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', () => {
+      const result = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as AgentEvent)
+        .findLast((event) => event.type === 'result');
+      if (result) resolve(result);
+      else reject(new Error(`agent ended without a result: ${stdout.slice(-500)}`));
+    });
+  });
+}
+
+/** Each session three ways: the strong model alone, the fast model alone, and routed between them. */
+export async function run(): Promise<BenchSection> {
+  const ways: [string, string[]][] = [
+    ['strong only', ['-m', STRONG]],
+    ['fast only', ['-m', FAST]],
+    ['routed', ['-m', STRONG, '--fast-model', FAST]],
+  ];
+  const totals = new Map(ways.map(([way]) => [way, { success: 0, turns: 0, cost: 0 }]));
+  const strongSucceeded: boolean[] = [];
+  let routedMatchesStrong = true;
+  const notes: string[] = [];
+  for (const session of SESSIONS) {
+    const solvedBy: string[] = [];
+    for (const [way, flags] of ways) {
+      const outcome = await runSession(session, flags);
+      if (outcome.success) solvedBy.push(way);
+      const total = totals.get(way)!;
+      total.success += outcome.success ? 1 : 0;
+      total.turns += outcome.turns;
+      total.cost += outcome.cost;
+      if (way === 'strong only') strongSucceeded.push(outcome.success);
+      if (way === 'routed' && strongSucceeded.at(-1) && !outcome.success) routedMatchesStrong = false;
+    }
+    notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}`);
+  }
+  const figures: BenchFigure[] = [];
+  for (const [way, total] of totals) {
+    figures.push(
+      { name: `${way}: sessions solved`, value: total.success, unit: `of ${SESSIONS.length}` },
+      { name: `${way}: turns`, value: total.turns, unit: 'turns' },
+      { name: `${way}: cost`, value: total.cost, unit: 'USD' },
+    );
+  }
+  const strong = totals.get('strong only')!;
+  const routed = totals.get('routed')!;
+  figures.push(
+    {
+      name: 'routed solves every session the strong model solves',
+      value: routedMatchesStrong ? 1 : 0,
+      unit: routedMatchesStrong ? 'yes' : 'no',
+      target: 'yes',
+      pass: routedMatchesStrong,
+    },
+    {
+      name: 'routed cost / strong cost',
+      value: (100 * routed.cost) / strong.cost,
+      unit: '%',
+      target: '<= 50%',
+      pass: routed.cost <= strong.cost / 2,
+    },
+  );
+  return {
+    title: `Routing (${SESSIONS.length} scripted sessions through agent -p: ${STRONG} / ${FAST}, list prices)`,
+    figures,
+    notes: [
+      ...notes,
+      'Token counts are the scripted provider’s estimate (characters / 4 of each request and reply), priced with src/providers/prices.ts.',
+      'The scripted fast model follows the same steps but, shown a failed tool result, declares the task done; success also requires `npm test` to pass afterwards.',
+    ],
+  };
+}
