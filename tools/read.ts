@@ -1,7 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { FileRefused, isInside, readConfined } from '../src/fs/confined.js';
+import { FileRefused, readConfined } from '../src/fs/confined.js';
+import { isInside } from '../src/fs/paths.js';
 import { isBinary } from '../src/fs/visibility/binary.js';
 import { SIZE_LIMITS } from '../src/fs/visibility/limits.js';
 import { walkVisible } from '../src/fs/visibility/walk.js';

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { FileRefused, mkdirConfined, writeConfined } from '../src/fs/confined.js';
 import { gitMetadataRefusal, isGitMetadata } from '../src/fs/git-metadata.js';
+import { isInside, realOfNearestExisting } from '../src/fs/paths.js';
 import { ToolError } from './tool.js';
 
 interface ReadRecord {
@@ -32,13 +33,13 @@ export class Workspace {
       throw new ToolError('path must be a non-empty string');
     if (requested.includes('\0')) throw new ToolError('path contains a NUL byte');
     const absolute = path.resolve(this.root, requested);
-    if (!this.contains(absolute)) {
+    if (!isInside(this.root, absolute)) {
       throw new ToolError(
         `path "${requested}" is outside the workspace (${this.root}); only files inside it can be accessed`,
       );
     }
     const real = realOfNearestExisting(absolute);
-    if (!this.contains(real)) {
+    if (!isInside(this.root, real)) {
       throw new ToolError(`path "${requested}" leads through a symlink to ${real}, outside the workspace`);
     }
     return absolute;
@@ -101,11 +102,6 @@ export class Workspace {
   filesRead(): string[] {
     return [...this.reads.keys()].map((p) => this.relative(p));
   }
-
-  private contains(absolute: string): boolean {
-    const rel = path.relative(this.root, absolute);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-  }
 }
 
 /** A confined operation's refusal, as the ToolError the model sees; other errors unchanged. */
@@ -117,20 +113,4 @@ export function refusalAsToolError(error: unknown, shown: string): unknown {
 
 function hashOf(content: Buffer | string): string {
   return createHash('sha1').update(content).digest('hex');
-}
-
-/** realpath of the path, or of its deepest existing ancestor joined with the rest (for files not yet created). */
-function realOfNearestExisting(absolute: string): string {
-  let current = absolute;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(current), ...rest);
-    } catch {
-      const parent = path.dirname(current);
-      if (parent === current) return absolute;
-      rest.unshift(path.basename(current));
-      current = parent;
-    }
-  }
 }

@@ -26,6 +26,7 @@ import {
   type FileHandle,
 } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from './paths.js';
 import { gitMetadataRefusal, isGitMetadata } from './git-metadata.js';
 import { recordPendingWrite } from './write-journal.js';
 
@@ -83,12 +84,6 @@ const MAX_HOPS = 16;
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY;
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-
-/** Whether `absolute` lies inside `root` (or is it), judged on the strings alone. */
-export function isInside(root: string, absolute: string): boolean {
-  const rel = path.relative(root, absolute);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
 
 /** A directory held open; `entry(name)` names a file in it through the descriptor. */
 interface PinnedDir {

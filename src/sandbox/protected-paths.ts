@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { isInside, realOfNearestExisting } from '../fs/paths.js';
 
 /** Places inside the workspace the sandbox must not write (git's) or must not see at all (the harness's own). */
 export interface ProtectedPaths {
@@ -18,7 +19,7 @@ export function protectedPaths(workspace: string, harnessDirs: readonly string[]
   const root = realpathSync(workspace);
   const hidden: string[] = [];
   for (const dir of harnessDirs) {
-    const inside = relativeInside(root, realOrResolved(dir));
+    const inside = relativeInside(root, realOfNearestExisting(dir));
     if (!inside) continue;
     // The mount point must exist before the container starts; the engine would otherwise create it as root.
     mkdirSync(path.join(root, inside), { recursive: true });
@@ -33,7 +34,7 @@ function gitPaths(root: string): string[] {
   try {
     const stat = lstatSync(dotGit);
     // A symlinked .git is mounted where it leads, if that is in the workspace.
-    if (stat.isSymbolicLink()) return optional(relativeInside(root, realOrResolved(dotGit)));
+    if (stat.isSymbolicLink()) return optional(relativeInside(root, realOfNearestExisting(dotGit)));
     isFile = stat.isFile();
   } catch {
     return [];
@@ -41,26 +42,16 @@ function gitPaths(root: string): string[] {
   if (!isFile) return ['.git'];
   // A worktree's or submodule's `.git` file names its git directory: protect that too if it is in here.
   const named = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
-  return ['.git', ...optional(named && relativeInside(root, realOrResolved(path.resolve(root, named))))];
+  return [
+    '.git',
+    ...optional(named && relativeInside(root, realOfNearestExisting(path.resolve(root, named)))),
+  ];
 }
 
 /** p relative to root when strictly inside it, else undefined. */
 function relativeInside(root: string, p: string): string | undefined {
   const relative = path.relative(root, p);
-  if (!relative || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
-    return undefined;
-  return relative;
-}
-
-/** The real path of p, or of its deepest existing ancestor joined with the rest when p does not exist yet. */
-function realOrResolved(p: string): string {
-  const absolute = path.resolve(p);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    const parent = path.dirname(absolute);
-    return parent === absolute ? absolute : path.join(realOrResolved(parent), path.basename(absolute));
-  }
+  return relative && isInside(root, p) ? relative : undefined;
 }
 
 function optional(p: string | undefined): string[] {
