@@ -9,7 +9,7 @@ import { withFallback, type FallbackTarget } from '../providers/fallback.js';
 import { withRetries, type RetryOptions } from '../providers/retry.js';
 import type { ProviderConnection } from '../runtime/agent.js';
 import { UsageError } from './exit-codes.js';
-import { loadConfig, type AgentConfig, type ProviderProfile } from './config.js';
+import type { AgentConfig, ProviderProfile } from './config.js';
 import { runApiKeyCommand } from './api-key-command.js';
 import { configPath } from '../core/config-path.js';
 import type { RunFlags } from './main.js';
@@ -25,8 +25,11 @@ const REPLY_ROOM_AFTER_THINKING = 4_096;
  * file and the environment (in that order of precedence); configuration
  * mistakes become usage errors.
  */
-export async function connectProvider(flags: RunFlags, env: NodeJS.ProcessEnv): Promise<ProviderConnection> {
-  const config = await loadConfig(env);
+export async function connectProvider(
+  flags: RunFlags,
+  config: AgentConfig,
+  env: NodeJS.ProcessEnv,
+): Promise<ProviderConnection> {
   const name = flags.provider ?? config.provider;
   const profile = name === undefined ? undefined : profileFor(name, config);
   try {

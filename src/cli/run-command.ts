@@ -34,10 +34,12 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   if (homeRisk) await confirmHomeWorkspace(homeRisk, interactive);
   if (flags.sandbox === 'none' && !flags.yolo) await confirmHostExecution(interactive);
 
-  const { allowFiles, sessionRetentionDays } = await loadConfig(process.env);
+  // Read once: the provider setup and the session settings come from the same file.
+  const config = await loadConfig(process.env);
+  const { allowFiles, sessionRetentionDays } = config;
   pruneSessions(sessionRetentionDays);
   const resume = await chosenSession(flags, cwd, interactive);
-  const connection = await connectProvider(flags, providerEnv());
+  const connection = await connectProvider(flags, config, providerEnv());
   const agent = await createAgent({
     cwd,
     connection,
