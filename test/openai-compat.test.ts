@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/messages.js';
 import { defaultIdleTimeoutMs, OpenAIProvider } from '../src/providers/openai.js';
-import { ProviderError, type ModelRequest, type ModelResponse } from '../src/providers/provider.js';
+import { ProviderError, type ModelResponse } from '../src/providers/provider.js';
 import { withRetries } from '../src/providers/retry.js';
 import {
   deepseekRequiresReasoning,
@@ -21,6 +21,7 @@ import {
 import { scriptSequence } from './scripted-provider/script.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import type { OpenAIShape, Script, ScriptedFault } from './scripted-provider/types.js';
+import { modelRequest, providerFailure, twoCalls } from './support/provider-calls.js';
 
 /** What real OpenAI-compatible servers send, replayed by the scripted provider, through the official SDK. */
 
@@ -35,36 +36,6 @@ async function connect(script: Script, baseUrl?: (server: ScriptedProvider) => s
   });
   return withRetries(provider, { baseDelayMs: 1 });
 }
-
-const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
-  model: 'test-model',
-  system: 'You are terse.',
-  messages: [{ role: 'user', content: 'fix the bug' }],
-  tools: ['read', 'search'].map((name) => ({
-    name,
-    description: name,
-    parameters: { type: 'object', properties: {} },
-  })),
-  maxOutputTokens: 1000,
-  ...overrides,
-});
-
-const failure = (promise: Promise<unknown>): Promise<ProviderError> =>
-  promise.then(
-    () => expect.fail('expected the call to fail'),
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(ProviderError);
-      return error as ProviderError;
-    },
-  );
-
-const twoCalls = {
-  text: 'Reading both.',
-  toolCalls: [
-    { name: 'read', arguments: { path: 'src/a.ts' } },
-    { name: 'search', arguments: { query: 'add(' } },
-  ],
-};
 
 const callsOf = (response: ModelResponse) =>
   response.toolCalls.map((call) => [call.name, JSON.parse(call.arguments) as unknown]);
@@ -89,7 +60,7 @@ describe('tool-call streaming shapes', () => {
     ["among Azure's content-filter chunks (empty choices, no delta)", { contentFilter: true }],
   ])('keeps parallel calls apart when they arrive %s', async (_, shape) => {
     const provider = await connect(() => ({ ...twoCalls, shape }));
-    const response = await provider.complete(request(), {});
+    const response = await provider.complete(modelRequest(), {});
     expect(response.text).toBe('Reading both.');
     expect(callsOf(response)).toEqual([
       ['read', { path: 'src/a.ts' }],
@@ -101,7 +72,7 @@ describe('tool-call streaming shapes', () => {
 
   it('never returns a tool-call reply without a call as an answer: retried once, then an error naming it', async () => {
     const provider = await connect(() => ({ text: '', shape: { finishReason: 'tool_calls' } }));
-    const error = await failure(provider.complete(request(), {}));
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
     expect(error.kind).toBe('bad_output');
     expect(error.message).toMatch(/finish_reason "tool_calls".*no tool call/);
     expect(server.requests).toHaveLength(2);
@@ -120,13 +91,16 @@ describe('reasoning fields', () => {
       ),
     );
     const thoughts: string[] = [];
-    const first = await provider.complete(request({ model: 'deepseek-chat' }), {
+    const first = await provider.complete(modelRequest({ model: 'deepseek-chat' }), {
       onThinkingDelta: (text) => thoughts.push(text),
     });
     expect(thoughts.join('')).toBe(thinking);
     expect(first.text).toBe('Reading both.');
 
-    const second = await provider.complete(request({ model: 'deepseek-chat', messages: after(first) }), {});
+    const second = await provider.complete(
+      modelRequest({ model: 'deepseek-chat', messages: after(first) }),
+      {},
+    );
     expect(second.text).toBe('done');
     expect((server.requests[1]!.body.messages as object[])[2]).toMatchObject({
       role: 'assistant',
@@ -134,7 +108,9 @@ describe('reasoning fields', () => {
     });
 
     // What DeepSeek does when it is dropped; and it is only ever replayed to the model that wrote it.
-    const refused = await failure(provider.complete(request({ model: 'other', messages: after(first) }), {}));
+    const refused = await providerFailure(
+      provider.complete(modelRequest({ model: 'other', messages: after(first) }), {}),
+    );
     expect(refused.kind).toBe('bad_request');
     expect(refused.message).toMatch(
       /Missing `reasoning_content` field in the assistant message at message index 2/,
@@ -144,7 +120,9 @@ describe('reasoning fields', () => {
   it("streams OpenRouter's and Ollama's `reasoning` as thinking", async () => {
     const provider = await connect(() => ({ text: 'ok', thinking, shape: { reasoningField: 'reasoning' } }));
     const thoughts: string[] = [];
-    const response = await provider.complete(request(), { onThinkingDelta: (text) => thoughts.push(text) });
+    const response = await provider.complete(modelRequest(), {
+      onThinkingDelta: (text) => thoughts.push(text),
+    });
     expect(thoughts.join('')).toBe(thinking);
     expect(response.text).toBe('ok');
   });
@@ -157,9 +135,9 @@ describe('reasoning fields', () => {
           : { ...twoCalls, shape: { thoughtSignatures: true } },
       ),
     );
-    const first = await provider.complete(request({ model: 'gemini-3-pro-preview' }), {});
+    const first = await provider.complete(modelRequest({ model: 'gemini-3-pro-preview' }), {});
     const second = await provider.complete(
-      request({ model: 'gemini-3-pro-preview', messages: after(first) }),
+      modelRequest({ model: 'gemini-3-pro-preview', messages: after(first) }),
       {},
     );
     expect(second.text).toBe('done');
@@ -243,7 +221,7 @@ describe("servers' own error messages", () => {
     ],
   ])('reaches the user from %s, classified', async (_, fault, message, kind, attempts) => {
     const provider = await connect(() => fault);
-    const error = await failure(provider.complete(request(), {}));
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
     expect(error.message).toMatch(message);
     expect(error.message).not.toMatch(/no body|stream ended before/);
     expect(error.kind).toBe(kind);
@@ -275,7 +253,7 @@ describe("servers' own error messages", () => {
     ],
   ])("treats llama.cpp's context-size error %s as a context-length error, not retried", async (_, fault) => {
     const provider = await connect(() => fault);
-    const error = await failure(provider.complete(request(), {}));
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
     expect(error.kind).toBe('context_length');
     expect(error.message).toMatch(/context (size|length)/);
     expect(server.requests).toHaveLength(1);
@@ -283,7 +261,7 @@ describe("servers' own error messages", () => {
 
   it("retries Groq's intermittent tool_use_failed", async () => {
     const provider = await connect(scriptSequence(groqToolUseFailed, twoCalls));
-    expect(callsOf(await provider.complete(request(), {}))).toHaveLength(2);
+    expect(callsOf(await provider.complete(modelRequest(), {}))).toHaveLength(2);
     expect(server.requests).toHaveLength(2);
   });
 });
@@ -295,7 +273,7 @@ describe('request shape', () => {
   it('chooses the token-limit field by model, whatever the base URL', async () => {
     const provider = await connect(() => ({ text: 'ok' }));
     for (const model of ['gpt-5', 'o3-mini', 'openai/gpt-5-mini', 'qwen2.5-coder:7b', 'gpt-4.1'])
-      await provider.complete(request({ model }), {});
+      await provider.complete(modelRequest({ model }), {});
     expect(server.requests.map(tokenFields)).toEqual([
       ['max_completion_tokens'],
       ['max_completion_tokens'],
@@ -307,8 +285,8 @@ describe('request shape', () => {
 
   it('switches to the other field once when the server refuses one, and keeps it for the session', async () => {
     const provider = await connect(refusesParameter('max_tokens')(() => ({ text: 'ok' })));
-    expect((await provider.complete(request({ model: 'my-azure-deployment' }), {})).text).toBe('ok');
-    expect((await provider.complete(request({ model: 'my-azure-deployment' }), {})).text).toBe('ok');
+    expect((await provider.complete(modelRequest({ model: 'my-azure-deployment' }), {})).text).toBe('ok');
+    expect((await provider.complete(modelRequest({ model: 'my-azure-deployment' }), {})).text).toBe('ok');
     expect(server.requests.map(tokenFields)).toEqual([
       ['max_tokens'],
       ['max_completion_tokens'],
@@ -325,10 +303,12 @@ describe('request shape', () => {
       })),
     );
     const thoughts: string[] = [];
-    const response = await provider.complete(request(), { onThinkingDelta: (text) => thoughts.push(text) });
+    const response = await provider.complete(modelRequest(), {
+      onThinkingDelta: (text) => thoughts.push(text),
+    });
     expect(callsOf(response)).toHaveLength(2);
     expect(thoughts).toEqual(['t']);
-    await provider.complete(request(), {});
+    await provider.complete(modelRequest(), {});
     expect(server.requests.map((turn) => turn.stream)).toEqual([true, false, false]);
   });
 
@@ -337,7 +317,7 @@ describe('request shape', () => {
       () => ({ text: 'ok' }),
       (s) => `${s.baseUrl}/openai/deployments/gpt-4o-prod?api-version=2024-10-21`,
     );
-    expect((await provider.complete(request(), {})).text).toBe('ok');
+    expect((await provider.complete(modelRequest(), {})).text).toBe('ok');
     const turn = server.requests[0]!;
     expect(turn.url).toBe('/openai/deployments/gpt-4o-prod/chat/completions?api-version=2024-10-21');
     expect(turn.headers['api-key']).toBe('test-key');
@@ -359,7 +339,7 @@ describe('tool calls written in the text', () => {
     async (template) => {
       const calls = template === 'bare' ? { toolCalls: twoCalls.toolCalls.slice(0, 1) } : twoCalls;
       const provider = await connect(() => ({ ...calls, shape: { callsInText: template } }));
-      const response = await provider.complete(request(), {});
+      const response = await provider.complete(modelRequest(), {});
       expect(callsOf(response)).toEqual(
         template === 'bare'
           ? [['read', { path: 'src/a.ts' }]]
@@ -376,7 +356,7 @@ describe('tool calls written in the text', () => {
   it('leaves an answer that merely looks like a call to a tool that is not offered', async () => {
     const json = '{"name": "deploy", "parameters": {"env": "prod"}}';
     const provider = await connect(() => ({ text: json }));
-    const response = await provider.complete(request(), {});
+    const response = await provider.complete(modelRequest(), {});
     expect(response).toMatchObject({ text: json, toolCalls: [], stopReason: 'end' });
   });
 });

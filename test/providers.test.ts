@@ -5,11 +5,12 @@ import { ConfigError } from '../src/providers/errors.js';
 import { createProvider, pickProvider } from '../src/providers/factory.js';
 import { modelInfo, UNKNOWN_MODEL_LIMITS } from '../src/providers/models.js';
 import { defaultIdleTimeoutMs, OpenAIProvider } from '../src/providers/openai.js';
-import { ProviderError, type ModelRequest, type Provider } from '../src/providers/provider.js';
+import type { Provider } from '../src/providers/provider.js';
 import { backoffDelay, withRetries, type RetryOptions } from '../src/providers/retry.js';
 import { scriptSequence } from './scripted-provider/script.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import type { Script, WireProtocol } from './scripted-provider/types.js';
+import { modelRequest, providerFailure, twoCalls } from './support/provider-calls.js';
 
 let server: ScriptedProvider;
 afterEach(() => server?.close());
@@ -20,39 +21,6 @@ async function connect(protocol: WireProtocol, script: Script, idleTimeoutMs?: n
     ? new OpenAIProvider({ apiKey: 'test', baseUrl: server.openaiBaseUrl, idleTimeoutMs })
     : new AnthropicProvider({ apiKey: 'test', baseUrl: server.anthropicBaseUrl, idleTimeoutMs });
 }
-
-const request = (overrides: Partial<ModelRequest> = {}): ModelRequest => ({
-  model: 'test-model',
-  system: 'You are terse.',
-  messages: [{ role: 'user', content: 'fix the bug' }],
-  tools: [
-    {
-      name: 'read',
-      description: 'Read a file',
-      parameters: { type: 'object', properties: { path: { type: 'string' } } },
-    },
-    { name: 'search', description: 'Search the repo', parameters: { type: 'object', properties: {} } },
-  ],
-  maxOutputTokens: 1000,
-  ...overrides,
-});
-
-const failure = (promise: Promise<unknown>): Promise<ProviderError> =>
-  promise.then(
-    () => expect.fail('expected the call to fail'),
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(ProviderError);
-      return error as ProviderError;
-    },
-  );
-
-const answer = {
-  text: 'Reading both.',
-  toolCalls: [
-    { name: 'read', arguments: { path: 'src/a.ts' } },
-    { name: 'search', arguments: { query: 'add(' } },
-  ],
-};
 
 /** One round of two tool calls, one of which failed. */
 const toolRound: Message[] = [
@@ -82,10 +50,10 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       cacheReadTokens: 1200,
       cacheWriteTokens: protocol === 'anthropic' ? 200 : 0,
     };
-    const provider = await connect(protocol, () => ({ ...answer, usage }));
+    const provider = await connect(protocol, () => ({ ...twoCalls, usage }));
     const deltas: string[] = [];
 
-    const response = await provider.complete(request(), { onTextDelta: (text) => deltas.push(text) });
+    const response = await provider.complete(modelRequest(), { onTextDelta: (text) => deltas.push(text) });
 
     expect(response.text).toBe('Reading both.');
     expect(deltas.length).toBeGreaterThan(1);
@@ -102,7 +70,7 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
   it('sends the conversation so the model sees exactly what happened, tool results and errors included', async () => {
     const provider = await connect(protocol, () => ({ text: 'Done.' }));
 
-    const response = await provider.complete(request({ messages: toolRound }), {});
+    const response = await provider.complete(modelRequest({ messages: toolRound }), {});
 
     expect(response).toMatchObject({ text: 'Done.', toolCalls: [], stopReason: 'end' });
     const turn = server.requests[0]!;
@@ -125,7 +93,7 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
         { name: 'search', arguments: '' },
       ],
     }));
-    const response = await provider.complete(request(), {});
+    const response = await provider.complete(modelRequest(), {});
     expect(response.toolCalls.map((call) => call.arguments)).toEqual(['{"path": "a.ts", ', '{}']);
   });
 
@@ -138,7 +106,7 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       ),
       fastRetries(retries),
     );
-    const response = await provider.complete(request(), {});
+    const response = await provider.complete(modelRequest(), {});
     expect(response.text).toBe('after the wait');
     expect(retries).toEqual([[1, 50, expect.stringMatching(/^rate_limit/)]]);
   });
@@ -152,7 +120,7 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       await connect(protocol, scriptSequence({ fault }, { fault }, { text: 'ok' })),
       fastRetries(retries),
     );
-    expect((await provider.complete(request(), {})).text).toBe('ok');
+    expect((await provider.complete(modelRequest(), {})).text).toBe('ok');
     expect(retries.map(([attempt, , reason]) => [attempt, reason.split(':')[0]])).toEqual([
       [1, kind],
       [2, kind],
@@ -164,20 +132,20 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       fault: 'drop',
       afterChunks: 4,
       text: 'half of a reply that must not be used',
-      toolCalls: answer.toolCalls,
+      toolCalls: twoCalls.toolCalls,
     } as const;
     const bare = await connect(protocol, () => dropped);
-    const error = await failure(bare.complete(request(), {}));
+    const error = await providerFailure(bare.complete(modelRequest(), {}));
     expect(error.kind).toBe('connection');
     expect(error.retryable).toBe(true);
     await server.close();
 
     const retries: [number, number, string][] = [];
     const provider = withRetries(
-      await connect(protocol, scriptSequence(dropped, answer)),
+      await connect(protocol, scriptSequence(dropped, twoCalls)),
       fastRetries(retries),
     );
-    const response = await provider.complete(request(), {});
+    const response = await provider.complete(modelRequest(), {});
     expect(response.text).toBe('Reading both.');
     expect(response.toolCalls.map((call) => call.name)).toEqual(['read', 'search']);
     expect(retries).toHaveLength(1);
@@ -188,9 +156,9 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       fault: 'drop',
       afterChunks: 4,
       endCleanly: true,
-      ...answer,
+      ...twoCalls,
     }));
-    const error = await failure(provider.complete(request(), {}));
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
     expect(error.kind).toBe('connection');
   });
 
@@ -200,7 +168,7 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       await connect(protocol, () => ({ fault: 'context_length' })),
       fastRetries(retries),
     );
-    const error = await failure(provider.complete(request(), {}));
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
     expect(error.kind).toBe('context_length');
     expect(error.status).toBe(400);
     expect(retries).toEqual([]);
@@ -212,18 +180,18 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
       baseDelayMs: 1,
       maxAttempts: 3,
     });
-    expect((await failure(provider.complete(request(), {}))).kind).toBe('server');
+    expect((await providerFailure(provider.complete(modelRequest(), {}))).kind).toBe('server');
     expect(server.requests).toHaveLength(3);
   });
 
   it.each([
     ['accepts and never answers', { fault: 'hang' }],
     ['sends its headers, then nothing', { fault: 'stall' }],
-    ['stalls in the middle of the stream', { fault: 'stall', afterChunks: 3, ...answer }],
+    ['stalls in the middle of the stream', { fault: 'stall', afterChunks: 3, ...twoCalls }],
   ] as const)('gives up on a server that %s: an idle timeout, tried twice', async (_, fault) => {
     const retries: [number, number, string][] = [];
     const provider = withRetries(await connect(protocol, () => fault, 200), fastRetries(retries));
-    const error = await failure(provider.complete(request(), {}));
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
     expect(error.kind).toBe('timeout');
     expect(error.message).toMatch(/no data from the model server for 0\.2 s \(idle timeout\)/);
     expect(retries).toHaveLength(1);
@@ -233,17 +201,19 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
 
   it('waits for a model that sends nothing but keep-alive bytes for longer than the idle timeout', async () => {
     const retries: [number, number, string][] = [];
-    const slow = { fault: 'slow', pings: 12, everyMs: 50, ...answer } as const;
+    const slow = { fault: 'slow', pings: 12, everyMs: 50, ...twoCalls } as const;
     const provider = withRetries(await connect(protocol, () => slow, 300), fastRetries(retries));
-    expect((await provider.complete(request(), {})).text).toBe('Reading both.');
+    expect((await provider.complete(modelRequest(), {})).text).toBe('Reading both.');
     expect(retries).toEqual([]);
   });
 
   it('stops with kind aborted when the user interrupts mid-stream', async () => {
     const provider = await connect(protocol, () => ({ text: 'a long answer that gets interrupted' }));
     const controller = new AbortController();
-    const error = await failure(
-      provider.complete(request({ signal: controller.signal }), { onTextDelta: () => controller.abort() }),
+    const error = await providerFailure(
+      provider.complete(modelRequest({ signal: controller.signal }), {
+        onTextDelta: () => controller.abort(),
+      }),
     );
     expect(error.kind).toBe('aborted');
   });
@@ -253,9 +223,9 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
     const provider = withRetries(await connect(protocol, () => ({ fault: '429', retryAfterSeconds: 30 })), {
       onRetry: () => controller.abort(),
     });
-    expect((await failure(provider.complete(request({ signal: controller.signal }), {}))).kind).toBe(
-      'aborted',
-    );
+    expect(
+      (await providerFailure(provider.complete(modelRequest({ signal: controller.signal }), {}))).kind,
+    ).toBe('aborted');
     expect(server.requests).toHaveLength(1);
   });
 });
@@ -263,7 +233,7 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
 describe('Anthropic prompt caching', () => {
   it('puts cache breakpoints on the system prompt, the tools and the last message, and batches tool results', async () => {
     const provider = await connect('anthropic', () => ({ text: 'ok' }));
-    await provider.complete(request({ messages: toolRound }), {});
+    await provider.complete(modelRequest({ messages: toolRound }), {});
     const body = server.requests[0]!.body as {
       system: { cache_control?: unknown }[];
       tools: { cache_control?: unknown }[];
@@ -283,7 +253,7 @@ describe('Anthropic prompt caching', () => {
 describe('OpenAI request shape', () => {
   it('asks for usage in the stream and offers tools as functions', async () => {
     const provider = await connect('openai', () => ({ text: 'ok' }));
-    await provider.complete(request(), {});
+    await provider.complete(modelRequest(), {});
     expect(server.requests[0]!.body).toMatchObject({
       stream: true,
       stream_options: { include_usage: true },
@@ -312,7 +282,7 @@ describe('createProvider', () => {
   it('talks to a local OpenAI-compatible server without any key', async () => {
     server = await startScriptedProvider(() => ({ text: 'local answer' }));
     const { provider, model } = await createProvider({ baseUrl: server.openaiBaseUrl, env: {} });
-    expect((await provider.complete(request({ model }), {})).text).toBe('local answer');
+    expect((await provider.complete(modelRequest({ model }), {})).text).toBe('local answer');
     expect(server.requests[0]!.protocol).toBe('openai');
   });
 
@@ -329,7 +299,7 @@ describe('createProvider', () => {
       model: 'claude-sonnet-5-5',
       baseUrl: server.anthropicBaseUrl,
     });
-    await configured.provider.complete(request({ model: configured.model }), {});
+    await configured.provider.complete(modelRequest({ model: configured.model }), {});
     // Which auth header carries the key is the SDK's business; only the flag's key may be sent.
     const headers = JSON.stringify(server.requests[0]!.headers);
     expect(headers).toContain('from-flag');
@@ -415,7 +385,7 @@ describe('Anthropic thinking blocks', () => {
         : { thinking, toolCalls: [{ name: 'read', arguments: { path: 'src/a.ts' } }] },
     );
     const thoughts: string[] = [];
-    const first = await provider.complete(request(), { onThinkingDelta: (text) => thoughts.push(text) });
+    const first = await provider.complete(modelRequest(), { onThinkingDelta: (text) => thoughts.push(text) });
     expect(thoughts.join('')).toBe(thinking);
     expect(first.reasoning).toHaveLength(1);
     expect(first.reasoning![0]!.data).toMatchObject({
@@ -429,12 +399,12 @@ describe('Anthropic thinking blocks', () => {
       { role: 'assistant', content: first.text, toolCalls: first.toolCalls, reasoning: first.reasoning! },
       { role: 'tool', toolCallId: first.toolCalls[0]!.id, name: 'read', content: '1\tx', isError: false },
     ];
-    expect((await provider.complete(request({ messages: next }), {})).text).toBe('done');
+    expect((await provider.complete(modelRequest({ messages: next }), {})).text).toBe('done');
     expect(server.requests[1]!.messages[1]).toMatchObject({ role: 'assistant', reasoning: first.reasoning });
 
     // What the real API does when the block is dropped: the request is refused.
     const dropped = next.map((m) => (m.role === 'assistant' ? { ...m, reasoning: undefined } : m));
-    const refused = await failure(provider.complete(request({ messages: dropped }), {}));
+    const refused = await providerFailure(provider.complete(modelRequest({ messages: dropped }), {}));
     expect(refused.kind).toBe('bad_request');
     expect(refused.message).toMatch(/must start with a thinking block/);
   });
@@ -457,13 +427,13 @@ describe('Anthropic thinking blocks', () => {
       },
       { role: 'tool', toolCallId: 'toolu_1', name: 'read', content: 'x', isError: false },
     ];
-    await provider.complete(request({ messages: signedElsewhere }), {});
+    await provider.complete(modelRequest({ messages: signedElsewhere }), {});
     expect(server.requests[0]!.messages[1]).not.toHaveProperty('reasoning');
   });
 
   it('is ignored by OpenAI-compatible endpoints, which never send it', async () => {
     const provider = await connect('openai', () => ({ thinking, text: 'ok' }));
-    const response = await provider.complete(request(), {});
+    const response = await provider.complete(modelRequest(), {});
     expect(response.text).toBe('ok');
     expect(response.reasoning).toBeUndefined();
   });
