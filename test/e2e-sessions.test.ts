@@ -154,6 +154,21 @@ describe('sessions on disk', () => {
     expect(after.stdout).toContain(idle.result!.session_id);
   });
 
+  it("lists only this repository's sessions, and every repository's with --all", async () => {
+    const { repo, env } = setUp();
+    const other = makeGitRepo(failingAddProject);
+    server = await startScriptedProvider(() => ({ text: 'Nothing to do.' }));
+    const here = await run('openai', { cwd: repo, env, task: 'here' });
+    const there = await run('openai', { cwd: other, env, task: 'there' });
+    const ids = async (...args: string[]) =>
+      (await runCli(['sessions', '--json', ...args], { cwd: repo, env })).stdout
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(await ids()).toEqual([here.result!.session_id]);
+    expect((await ids('--all')).sort()).toEqual([here.result!.session_id, there.result!.session_id].sort());
+  });
+
   it('resumes from the last complete state when the file ends in a torn line', async () => {
     const { repo, env } = setUp();
     server = await startScriptedProvider(
