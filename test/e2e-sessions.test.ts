@@ -167,6 +167,14 @@ describe('sessions on disk', () => {
         .map((line) => (JSON.parse(line) as { id: string }).id);
     expect(await ids()).toEqual([here.result!.session_id]);
     expect((await ids('--all')).sort()).toEqual([here.result!.session_id, there.result!.session_id].sort());
+    // Piped into a reader that stops early (`agent sessions | head -1`): a quiet end, not a crash.
+    const cut = await runCli(['sessions', '--all'], {
+      cwd: repo,
+      env,
+      onSpawn: (child) => child.stdout!.destroy(),
+    });
+    expect(cut.code).toBe(0);
+    expect(cut.stderr).not.toMatch(/EPIPE|at /);
   });
 
   it('resumes from the last complete state when the file ends in a torn line', async () => {

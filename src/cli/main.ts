@@ -8,6 +8,12 @@ import { emptyUsage, toUsageReport } from '../core/usage.js';
 
 watchParent();
 
+// `agent sessions | head`: the reader went away, which is the end of the output, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? ExitCode.success);
+});
+
 // Only commander and this file load before a command is chosen: `agent --version`
 // must answer fast, so everything else is imported lazily by the command that needs it.
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
