@@ -14,8 +14,12 @@ await build({
   target: 'node22',
   // React's production build; the development one is several times larger and slower.
   define: { 'process.env.NODE_ENV': '"production"' },
-  // ink imports React DevTools only when DEV=true; the bundle has no use for it.
-  alias: { 'react-devtools-core': './dist/src/tui/no-devtools.js' },
+  // ink imports React DevTools only when DEV=true; the bundle has no use for it. ink's CI
+  // detection would blank the UI whenever CI is set (see not-in-ci.ts).
+  alias: {
+    'react-devtools-core': './dist/src/tui/no-devtools.js',
+    'is-in-ci': './dist/src/tui/not-in-ci.js',
+  },
   // Bundled CommonJS modules still call require() for Node's own modules.
   banner: {
     js: "import { createRequire as __agentRequire } from 'node:module'; const require = __agentRequire(import.meta.url);",

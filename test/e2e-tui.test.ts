@@ -33,6 +33,8 @@ async function open(
       OPENAI_API_KEY: 'k',
       HOME: process.env.HOME ?? '/tmp',
       AGENT_CACHE_DIR: path.join(cwd, '..', 'cache'),
+      // Set in many CI runners and some developer shells; ink alone would then draw nothing.
+      CI: 'true',
       ...env,
     },
   );
