@@ -86,6 +86,38 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(await terminal.waitFor(/EXITED \d+/)).toMatch(/EXITED 0/);
   });
 
+  it('--continue shows the earlier turns above the prompt, and the model gets them too', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const env = { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-state-')) };
+    const script: Script = (turn) =>
+      turn.messages.length > 1
+        ? { text: 'Done reading.' }
+        : { text: 'Reading it.', toolCalls: [{ name: 'read', arguments: { path: 'a.txt' } }] };
+    const first = await open(script, repo, ['--sandbox', 'none', '--yolo'], env);
+    first.type('what is in a.txt', 'Enter');
+    await first.waitFor(/Done reading\./);
+    first.type('/exit', 'Enter');
+    await first.waitFor(/EXITED 0/);
+    first.close();
+    await server?.close();
+
+    const second = await open(
+      (turn) => ({ text: `Second answer after ${turn.messages.length - 1} earlier messages` }),
+      repo,
+      ['--sandbox', 'none', '--yolo', '--continue'],
+      env,
+    );
+    // Before anything is typed: the earlier request, the tool call and the answer, then the resume notice.
+    const screen = await second.waitFor(/Resumed session/);
+    const order = ['what is in a.txt', 'read a.txt', 'Done reading.', 'Resumed session'].map((text) =>
+      screen.indexOf(text),
+    );
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    second.type('and now?', 'Enter');
+    await second.waitFor(/Second answer after 4 earlier messages/);
+  });
+
   it('with --debug shows where the debug log is', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const state = mkdtempSync(path.join(tmpdir(), 'agent-state-'));

@@ -28,6 +28,29 @@ const start = (extra: Record<string, unknown> = {}): TuiAction =>
   } as AgentEvent);
 
 describe('transcript reducer', () => {
+  it("draws a resumed session's history as finished items, a call cut off by a kill included, and stays idle", () => {
+    const state = run(
+      start(),
+      ev({
+        type: 'history',
+        events: [
+          { type: 'user_message', text: 'fix it' },
+          {
+            type: 'tool_call_start',
+            id: 'c1',
+            name: 'terminal',
+            arguments: '{}',
+            display: { title: 'npm test', kind: 'execute' },
+          },
+        ],
+      }),
+    );
+    expect(state.items.map((item) => item.kind)).toEqual(['user', 'tool']);
+    expect(state.items[1]).toMatchObject({ call: { title: 'npm test', state: 'error', summary: 'cut off' } });
+    expect(state.running).toEqual([]);
+    expect(state.status.busySince).toBeUndefined();
+  });
+
   it('streams text live and moves the complete message to the finished items', () => {
     const streaming = run(
       ev({ type: 'assistant_delta', text: '# Plan\n' }),

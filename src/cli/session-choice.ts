@@ -7,9 +7,13 @@ import {
   listSessions,
   loadSession,
   repositorySessions,
+  transcriptOf,
   type StoredSession,
 } from '../sessions/store.js';
 import { UsageError } from './exit-codes.js';
+
+/** Enough of a resumed session's transcript to read on from, bounded so a long session opens fast. */
+const HISTORY_EVENTS = 400;
 
 const HOW_TO_FIND = '`agent sessions` lists the ids of this repository’s sessions';
 
@@ -41,7 +45,7 @@ export async function chosenSession(
     if (sessions.length === 0) throw new UsageError(`no recorded session in ${cwd} to resume`);
     session = flags.continue ? sessions[0]! : await pick(sessions);
   }
-  return { id: session.id, state: session.state };
+  return { id: session.id, state: session.state, history: transcriptOf(session, HISTORY_EVENTS) };
 }
 
 /** One line per session for people: date, turns, first message, changed files. */

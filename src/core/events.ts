@@ -136,6 +136,12 @@ export type AgentEvent =
   /** The session finished handling the user's messages and waits for the next one. */
   | { type: 'idle'; status: ResultStatus; text: string; error?: string }
   | { type: 'error'; message: string }
+  /**
+   * A resumed interactive session: what its earlier turns showed (user and model
+   * messages, tool calls), so the transcript reads on from where it stopped.
+   * Already in the session's file, so never recorded again.
+   */
+  | { type: 'history'; events: AgentEvent[] }
   | ResultEvent;
 
 export type EventSink = (event: AgentEvent) => void;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { EventSink, PermissionMode, ResultEvent } from '../core/events.js';
+import type { AgentEvent, EventSink, PermissionMode, ResultEvent } from '../core/events.js';
 import { toUsageReport } from '../core/usage.js';
 import type { ModelInfo } from '../providers/models.js';
 import type { Price } from '../providers/prices.js';
@@ -69,8 +69,12 @@ export interface AgentConfig {
   interactive: boolean;
   /** Record the session to the state directory (src/sessions), to be listed and resumed later. */
   record?: boolean;
-  /** A recorded session to continue under its id; `state` is undefined if it never completed a turn. */
-  resume?: { id: string; state: SavedConversation | undefined };
+  /**
+   * A recorded session to continue under its id; `state` is undefined if it
+   * never completed a turn. `history` is what its transcript showed, replayed
+   * to an interactive front end.
+   */
+  resume?: { id: string; state: SavedConversation | undefined; history?: AgentEvent[] };
 }
 
 /**
@@ -237,6 +241,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     });
     // The path went to stderr at start; an interactive session also shows it in its transcript, where it stays in view.
     if (config.interactive && debugLog.path) emit({ type: 'notice', message: `debug log: ${debugLog.path}` });
+    if (config.interactive && config.resume?.history?.length)
+      emit({ type: 'history', events: config.resume.history });
     if (config.resume)
       emit({
         type: 'notice',

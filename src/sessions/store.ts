@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { stateDir } from '../core/state-dir.js';
+import type { AgentEvent } from '../core/events.js';
 import type { Message } from '../core/messages.js';
 import type { RecordLine, SavedConversation } from './format.js';
 
@@ -77,6 +78,24 @@ export function loadSession(file: string): StoredSession {
     state,
     lines,
   };
+}
+
+/** Recorded events worth showing again when a session resumes: its messages and tool calls. */
+const TRANSCRIPT_EVENTS = new Set<AgentEvent['type']>([
+  'user_message',
+  'assistant_message',
+  'tool_call_start',
+  'tool_call_end',
+  'compaction',
+]);
+
+/** The last `limit` events of a session's transcript, to show above a resumed conversation. */
+export function transcriptOf(session: StoredSession, limit: number): AgentEvent[] {
+  const events: AgentEvent[] = [];
+  for (const line of session.lines) {
+    if (line.type === 'event' && TRANSCRIPT_EVENTS.has(line.event.type)) events.push(line.event);
+  }
+  return events.slice(-limit);
 }
 
 /** The sessions in a repository's folder, most recently active first. */

@@ -311,10 +311,28 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
       }
       return next;
     }
+    case 'history':
+      return replayHistory(state, event);
     case 'turn_end':
     case 'result':
       return state;
   }
+}
+
+/**
+ * A resumed session's earlier transcript, drawn as it was: its events go
+ * through this same reducer on their own, so only the finished items carry
+ * over (a call cut off by a kill shows as a line, never as still running).
+ */
+function replayHistory(state: TuiState, history: Extract<StampedEvent, { type: 'history' }>): TuiState {
+  let past = initialState();
+  for (const event of history.events)
+    past = reduceEvent(past, { ...event, seq: history.seq, ts: history.ts });
+  let next = state;
+  for (const item of past.items) next = append(next, item); // append renumbers it
+  for (const call of past.running)
+    next = append(next, { kind: 'tool', call: { ...call, state: 'error', summary: 'cut off' } });
+  return next;
 }
 
 /** Adds a finished item; the spread keeps the state immutable so React sees the change. */
