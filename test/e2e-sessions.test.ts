@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { lastUserText, scriptSequence } from './scripted-provider/script.js';
 import type { ReceivedTurn, ScriptedReply, WireProtocol } from './scripted-provider/types.js';
-import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
+import { runAgent, runCli, type AgentRunOptions, type CliRun } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
 let server: ScriptedProvider | undefined;
@@ -234,6 +234,45 @@ describe('sessions on disk', () => {
     const calls = messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls.map((c) => c.id) : []));
     const answered = messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
     expect(answered).toEqual(calls);
+  });
+
+  it('a session open in one agent is refused by a second (--continue, sessions rm), and free once it ends', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(
+      scriptSequence(call('terminal', { command: 'sleep 3' }), { text: 'Slept.' }, { text: 'Continued.' }),
+    );
+    let refused: [CliRun, CliRun] | undefined;
+    const first = await run('openai', {
+      cwd: repo,
+      env,
+      task: 'sleep a little',
+      onSpawn: (child) => {
+        let asked = false;
+        let seen = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (asked || !seen.includes('"tool_call_start"')) return;
+          asked = true;
+          const id = /"session_id":"([^"]+)"/.exec(seen)![1]!;
+          const second = run('openai', { cwd: repo, env, task: 'me too', flags: ['--continue'] });
+          const removal = runCli(['sessions', 'rm', id], { cwd: repo, env });
+          void Promise.all([second, removal]).then((runs) => (refused = runs));
+        });
+      },
+    });
+    expect(first.result).toMatchObject({ status: 'success', text: 'Slept.' });
+    await expect.poll(() => refused).toBeDefined();
+    const [second, removal] = refused!;
+    for (const attempt of [second, removal]) {
+      expect(attempt.code).toBe(1);
+      expect(attempt.stderr).toMatch(/is open in another agent \(pid \d+\)/);
+      expect(attempt.stderr).not.toMatch(/\n\s+at /); // explained, not a stack trace
+    }
+    // Still one session, with only the first agent's turn in it.
+    expect(readFileSync(sessionFileIn(env.XDG_STATE_HOME!), 'utf8')).not.toContain('me too');
+
+    const later = await run('openai', { cwd: repo, env, task: 'now me', flags: ['--continue'] });
+    expect(later.result).toMatchObject({ status: 'success', session_id: first.result!.session_id });
   });
 
   it('never writes a secret printed by a command into the session file', async () => {

@@ -5,6 +5,7 @@ import { watchParent } from './parent-watch.js';
 import { jsonLine, terminalSafe } from '../core/terminal-text.js';
 import type { PermissionMode, ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
+import { SessionInUseError } from '../sessions/in-use.js';
 
 watchParent();
 
@@ -228,7 +229,7 @@ sessions
   .description('delete a recorded session (id or id prefix)')
   .action(async (id: string) => {
     const { sessionsRemove } = await import('./sessions-command.js');
-    process.exitCode = sessionsRemove(id, program.opts<RunFlags>());
+    process.exitCode = await sessionsRemove(id, program.opts<RunFlags>());
   });
 
 program.exitOverride((error) => {
@@ -243,8 +244,11 @@ try {
 } catch (error) {
   const usage = error instanceof UsageError;
   const message = error instanceof Error ? error.message : String(error);
-  // Bad usage is the user's to fix and needs no stack; anything else is a bug worth its stack.
-  process.stderr.write(terminalSafe(`agent: ${!usage && error instanceof Error ? error.stack : message}\n`));
+  // Bad usage and a session open elsewhere are the user's to resolve and need no stack; anything else is a bug worth its stack.
+  const explained = usage || error instanceof SessionInUseError;
+  process.stderr.write(
+    terminalSafe(`agent: ${!explained && error instanceof Error ? error.stack : message}\n`),
+  );
   process.exitCode = usage ? ExitCode.usage : ExitCode.error;
   reportFailedStart(message);
 }

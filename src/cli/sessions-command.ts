@@ -9,6 +9,7 @@ import {
   repositoryFolders,
   repositorySessions,
 } from '../sessions/store.js';
+import { assertSessionIdle } from '../sessions/in-use.js';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { describeSession } from './session-choice.js';
 
@@ -52,8 +53,9 @@ export function sessionsShow(prefix: string, flags: { cwd: string }): number {
 }
 
 /** `agent sessions rm ID`. */
-export function sessionsRemove(prefix: string, flags: { cwd: string }): number {
+export async function sessionsRemove(prefix: string, flags: { cwd: string }): Promise<number> {
   const file = sessionFileFor(prefix, flags.cwd);
+  await assertSessionIdle(file, path.basename(file, '.jsonl'));
   rmSync(file);
   process.stderr.write(`removed session ${path.basename(file, '.jsonl')}\n`);
   return ExitCode.success;

@@ -29,6 +29,7 @@ import { expandMentions } from './mentions.js';
 import { Inbox } from './inbox.js';
 import type { AgentSession, Operation } from './protocol.js';
 import type { SavedConversation } from '../sessions/format.js';
+import { claimSession } from '../sessions/in-use.js';
 import { Recorder } from '../sessions/recorder.js';
 import { repositorySessions, sessionFile } from '../sessions/store.js';
 
@@ -91,8 +92,11 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   const cwd = workspace.root;
   const restored = config.resume?.state;
   if (restored) workspace.restoreReads(restored.reads);
+  const file = sessionFile(repositorySessions(cwd), id);
+  // Before anything starts: a session open in another agent is refused, not written to twice.
+  const claim = config.record ? await claimSession(file, id) : undefined;
   const recorder = config.record
-    ? new Recorder(sessionFile(repositorySessions(cwd), id), (): SavedConversation => ({
+    ? new Recorder(file, (): SavedConversation => ({
         ...session.state(),
         reads: workspace.readRecords(),
       }))
@@ -293,6 +297,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       ...(last?.error && status !== 'success' && { error: last.error }),
     };
     emit(result);
+    await claim?.release();
     return result;
   };
 
