@@ -86,7 +86,7 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(await terminal.waitFor(/EXITED \d+/)).toMatch(/EXITED 0/);
   });
 
-  it('--continue shows the earlier turns above the prompt, and the model gets them too', async () => {
+  it('--continue shows the earlier turns above the prompt (an empty session in between is not kept), and the model gets them too', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const env = { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-state-')) };
     const script: Script = (turn) =>
@@ -99,6 +99,12 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     first.type('/exit', 'Enter');
     await first.waitFor(/EXITED 0/);
     first.close();
+    await server?.close();
+    // Opened and left without a word: not a session worth keeping, nor the one --continue picks.
+    const empty = await open(script, repo, ['--sandbox', 'none', '--yolo'], env);
+    empty.type('/exit', 'Enter');
+    await empty.waitFor(/EXITED 0/);
+    empty.close();
     await server?.close();
 
     const second = await open(

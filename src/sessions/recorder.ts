@@ -33,6 +33,11 @@ interface RecordingStart {
  */
 export class Recorder {
   private fd: number | undefined;
+  /**
+   * Lines kept until the user's first message: a session opened and left
+   * without one is not worth a file (nor the top of the list `--continue` picks from).
+   */
+  private pending: RecordLine[] | undefined = [];
   /** The messages of the last state line, to write only what follows them. */
   private recorded: Message[] = [];
   private system: string | undefined;
@@ -43,18 +48,12 @@ export class Recorder {
   ) {}
 
   start(start: RecordingStart): void {
-    this.guard(() => {
-      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      this.fd = openSync(this.file, 'a+', 0o600);
-      // A process killed mid-write left a torn line: the next record starts on a line of its own.
-      if (!endsWithNewline(this.fd, this.file)) writeSync(this.fd, '\n');
-      const { id, cwd, provider, model } = start;
-      this.write(
-        start.resumed
-          ? { type: 'resumed', ts: new Date().toISOString(), provider, model }
-          : { type: 'header', version: 1, id, cwd, created: new Date().toISOString(), provider, model },
-      );
-    });
+    const { id, cwd, provider, model } = start;
+    this.write(
+      start.resumed
+        ? { type: 'resumed', ts: new Date().toISOString(), provider, model }
+        : { type: 'header', version: 1, id, cwd, created: new Date().toISOString(), provider, model },
+    );
   }
 
   /** The state a resumed session starts from: only what changes after it is written. */
@@ -64,14 +63,29 @@ export class Recorder {
   }
 
   operation(op: Operation): void {
-    this.guard(() => this.write({ type: 'op', ts: Date.now(), op }));
+    this.guard(() => {
+      if (op.type === 'user_message') this.open();
+      this.write({ type: 'op', ts: Date.now(), op });
+    });
+  }
+
+  /** Opens the file and writes what was kept for it. */
+  private open(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+    this.fd = openSync(this.file, 'a+', 0o600);
+    // A process killed mid-write left a torn line: the next record starts on a line of its own.
+    if (!endsWithNewline(this.fd, this.file)) writeSync(this.fd, '\n');
+    for (const line of pending) this.write(line);
   }
 
   event(event: StampedEvent): void {
     if (SKIPPED.has(event.type)) return;
     this.guard(() => {
       this.write({ type: 'event', event });
-      if (event.type === 'turn_end' || event.type === 'idle') {
+      if (this.fd !== undefined && (event.type === 'turn_end' || event.type === 'idle')) {
         this.writeState();
         fsyncSync(this.fd!);
       }
@@ -100,11 +114,13 @@ export class Recorder {
   }
 
   private write(line: RecordLine): void {
+    if (this.pending) this.pending.push(line);
     if (this.fd === undefined) return;
     writeSync(this.fd, `${JSON.stringify(line, redact)}\n`);
   }
 
   private close(): void {
+    this.pending = undefined;
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
