@@ -64,4 +64,30 @@ describe('a fallback provider', () => {
     for (const turn of backup.requests)
       expect(JSON.stringify(turn.body.messages)).not.toContain('"thinking"');
   }, 60_000);
+
+  it('is announced on stderr in plain text mode too, where only the answer goes to stdout', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const backup = await startScriptedProvider(() => ({ text: 'Answered by the backup.' }));
+    const primary = await startScriptedProvider(() => ({ fault: '500' }));
+    servers.push(primary, backup);
+    const config = path.join(mkdtempSync(path.join(tmpdir(), 'agent-config-')), 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        providers: { backup: { type: 'openai', baseUrl: backup.openaiBaseUrl, apiKeyEnv: 'BACKUP_KEY' } },
+      }),
+    );
+
+    const r = await runAgent(primary, 'openai', {
+      cwd: repo,
+      task: 'say hi',
+      format: 'text',
+      flags: ['--fallback', 'backup:backup-model'],
+      env: { AGENT_CONFIG: config, BACKUP_KEY: 'backup-key' },
+    });
+
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Answered by the backup.\n');
+    expect(r.stderr).toMatch(/^agent: openai is failing \(.*\); continuing on backup\/backup-model$/m);
+  }, 60_000);
 });

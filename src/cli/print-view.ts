@@ -41,6 +41,8 @@ const terminalWriter = (stream: NodeJS.WritableStream): Writer => ({
 function finalTextView(stdout: Writer, stderr: Writer): EventSink {
   return (event) => {
     if (event.type === 'retry') stderr.write(`agent: ${event.reason}; retrying in ${event.delay_ms} ms\n`);
+    // Rare and worth knowing while waiting: a first image build, a switch to a fallback provider.
+    if (event.type === 'notice') stderr.write(`agent: ${event.message}\n`);
     if (event.type !== 'result') return;
     if (event.text) stdout.write(event.text.endsWith('\n') ? event.text : `${event.text}\n`);
     if (event.is_error) stderr.write(`agent: ${describeFailure(event)}\n`);
