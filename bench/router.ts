@@ -73,17 +73,23 @@ const SESSIONS: BenchSessionScript[] = [
 
 /**
  * The scripted "models": both follow the session's steps, but only the strong
- * one understands a failure; the fast one, shown a failed tool result,
- * declares the task done. So the strong model alone succeeds everywhere at
- * full price, the fast model alone is cheap and fails, and the router should
- * get the strong model's success for much less by keeping failures for it.
+ * one understands a failing command; the fast one, shown a failed test run,
+ * declares the task done. A failed read or edit is another matter: its error
+ * says what to correct (an edit's miss shows the closest region of the file),
+ * and a small model acts on that as well as a large one, so the fast model
+ * carries on with the next step. So the strong model alone succeeds everywhere
+ * at full price, the fast model alone is cheap and fails wherever a test must
+ * be understood, and the router should get the strong model's success for
+ * much less by keeping those failures for it.
  */
 function scriptedModel(session: BenchSessionScript) {
   let requests = 0;
   return (turn: ReceivedTurn): ScriptedReply => {
     const fault = session.faults?.[requests++];
     if (fault) return fault;
-    if (turn.model !== STRONG && lastToolResult(turn)?.isError) return { text: 'Done, it should work now.' };
+    const failed = lastToolResult(turn);
+    if (turn.model !== STRONG && failed?.isError && failed.name === 'terminal')
+      return { text: 'Done, it should work now.' };
     const step = turn.messages.filter((m) => m.role === 'assistant').length;
     return session.steps[step] ?? done;
   };
@@ -93,13 +99,15 @@ interface Outcome {
   success: boolean;
   turns: number;
   cost: number;
+  /** Dollars by the route reason of each priced call (the route event before it): where the cost goes. */
+  byReason: Map<string, number>;
 }
 
 async function runSession(session: BenchSessionScript, models: string[]): Promise<Outcome> {
   const server = await startScriptedProvider(scriptedModel(session));
   const repo = makeGitRepo(failingAddProject);
   try {
-    const result = await agent(repo, [
+    const { result, events } = await agent(repo, [
       '--provider',
       'anthropic',
       '--base-url',
@@ -118,13 +126,24 @@ async function runSession(session: BenchSessionScript, models: string[]): Promis
       success: result.status === 'success' && testsPass,
       turns: result.turns,
       cost: result.usage.cost_usd ?? NaN,
+      byReason: costByReason(events),
     };
   } finally {
     await server.close();
   }
 }
 
-function agent(cwd: string, flags: string[]): Promise<ResultEvent> {
+function costByReason(events: AgentEvent[]): Map<string, number> {
+  const costs = new Map<string, number>();
+  let reason = 'unrouted';
+  for (const event of events) {
+    if (event.type === 'route') reason = event.reason;
+    if (event.type === 'usage') costs.set(reason, (costs.get(reason) ?? 0) + (event.turn.cost_usd ?? NaN));
+  }
+  return costs;
+}
+
+function agent(cwd: string, flags: string[]): Promise<{ result: ResultEvent; events: AgentEvent[] }> {
   const home = mkdtempSync(path.join(tmpdir(), 'agent-bench-home-'));
   const env = {
     PATH: process.env.PATH ?? '',
@@ -150,16 +169,22 @@ function agent(cwd: string, flags: string[]): Promise<ResultEvent> {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', () => {
-      const result = stdout
+      const events = stdout
         .split('\n')
         .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as AgentEvent)
-        .findLast((event) => event.type === 'result');
-      if (result) resolve(result);
+        .map((line) => JSON.parse(line) as AgentEvent);
+      const result = events.findLast((event) => event.type === 'result');
+      if (result) resolve({ result, events });
       else reject(new Error(`agent ended without a result: ${stdout.slice(-500)}`));
     });
   });
 }
+
+const dollars = (costs: Map<string, number>): string =>
+  [...costs]
+    .sort(([, a], [, b]) => b - a)
+    .map(([reason, cost]) => `${reason} $${cost.toFixed(4)}`)
+    .join(', ');
 
 /** Each session three ways: the strong model alone, the fast model alone, and routed between them. */
 export async function run(): Promise<BenchSection> {
@@ -172,11 +197,21 @@ export async function run(): Promise<BenchSection> {
   const strongSucceeded: boolean[] = [];
   let routedMatchesStrong = true;
   const notes: string[] = [];
+  const routedByReason = new Map<string, number>();
   for (const session of SESSIONS) {
     const solvedBy: string[] = [];
+    const each: string[] = [];
     for (const [way, flags] of ways) {
       const outcome = await runSession(session, flags);
       if (outcome.success) solvedBy.push(way);
+      each.push(
+        `${way} ${outcome.turns} turns $${outcome.cost.toFixed(4)}${outcome.success ? '' : ' (failed)'}`,
+      );
+      if (way === 'routed') {
+        each.push(`routed by reason: ${dollars(outcome.byReason)}`);
+        for (const [reason, cost] of outcome.byReason)
+          routedByReason.set(reason, (routedByReason.get(reason) ?? 0) + cost);
+      }
       const total = totals.get(way)!;
       total.success += outcome.success ? 1 : 0;
       total.turns += outcome.turns;
@@ -184,8 +219,9 @@ export async function run(): Promise<BenchSection> {
       if (way === 'strong only') strongSucceeded.push(outcome.success);
       if (way === 'routed' && strongSucceeded.at(-1) && !outcome.success) routedMatchesStrong = false;
     }
-    notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}`);
+    notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}; ${each.join('; ')}`);
   }
+  notes.push(`routed cost by route reason, all sessions: ${dollars(routedByReason)}`);
   const figures: BenchFigure[] = [];
   for (const [way, total] of totals) {
     figures.push(
@@ -218,7 +254,7 @@ export async function run(): Promise<BenchSection> {
     notes: [
       ...notes,
       'Token counts are the scripted provider’s estimate (characters / 4 of each request and reply), priced with src/providers/prices.ts.',
-      'The scripted fast model follows the same steps but, shown a failed tool result, declares the task done; success also requires `npm test` to pass afterwards.',
+      'The scripted fast model follows the same steps but, shown a failed command (a test to be understood), declares the task done; a failed read or edit, whose error says what to correct, it corrects. Success also requires `npm test` to pass afterwards.',
     ],
   };
 }
