@@ -7,11 +7,15 @@ import { packageRoot } from '../src/core/package-root.js';
 import { startScriptedProvider } from '../test/scripted-provider/server.js';
 import { lastToolResult } from '../test/scripted-provider/script.js';
 import type { ReceivedTurn, ScriptedReply } from '../test/scripted-provider/types.js';
+import { estimateTokens } from '../test/scripted-provider/chunking.js';
+import type { Usage } from '../src/core/usage.js';
 import { failingAddProject, makeGitRepo } from '../test/support/git-repo.js';
 import type { BenchFigure, BenchSection } from './report.js';
 
 const STRONG = 'claude-sonnet-4-5';
 const FAST = 'claude-haiku-4-5';
+/** Anthropic's minimum cacheable prompt per model: a shorter prompt is neither read from nor written to the cache. */
+const MIN_CACHEABLE: Record<string, number> = { [STRONG]: 1024, [FAST]: 4096 };
 const bin = path.join(packageRoot, 'bin', 'agent');
 
 const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
@@ -82,16 +86,36 @@ const SESSIONS: BenchSessionScript[] = [
  * be understood, and the router should get the strong model's success for
  * much less by keeping those failures for it.
  */
-function scriptedModel(session: BenchSessionScript) {
+function scriptedModel(session: BenchSessionScript, caching: boolean) {
   let requests = 0;
+  const cache = promptCache();
   return (turn: ReceivedTurn): ScriptedReply => {
     const fault = session.faults?.[requests++];
     if (fault) return fault;
+    const usage = caching ? cache(turn) : {};
     const failed = lastToolResult(turn);
     if (turn.model !== STRONG && failed?.isError && failed.name === 'terminal')
-      return { text: 'Done, it should work now.' };
+      return { text: 'Done, it should work now.', usage };
     const step = turn.messages.filter((m) => m.role === 'assistant').length;
-    return session.steps[step] ?? done;
+    return { ...(session.steps[step] ?? done), usage };
+  };
+}
+
+/**
+ * Prompt caching as Anthropic bills it, for agent's breakpoints (system, tools
+ * and the last message): each model has its own cache, so a call reads the
+ * prompt that model was last sent (a prefix of this one, the transcript only
+ * grows) and writes the rest; a prompt under the model's minimum does neither.
+ * Switching models therefore pays for the whole prompt again.
+ */
+function promptCache(): (turn: ReceivedTurn) => Partial<Usage> {
+  const cached = new Map<string, number>();
+  return (turn) => {
+    const inputTokens = estimateTokens(JSON.stringify(turn.body));
+    if (inputTokens < (MIN_CACHEABLE[turn.model] ?? Infinity)) return { inputTokens };
+    const cacheReadTokens = cached.get(turn.model) ?? 0;
+    cached.set(turn.model, inputTokens);
+    return { inputTokens, cacheReadTokens, cacheWriteTokens: inputTokens - cacheReadTokens };
   };
 }
 
@@ -103,8 +127,8 @@ interface Outcome {
   byReason: Map<string, number>;
 }
 
-async function runSession(session: BenchSessionScript, models: string[]): Promise<Outcome> {
-  const server = await startScriptedProvider(scriptedModel(session));
+async function runSession(session: BenchSessionScript, models: string[], caching = false): Promise<Outcome> {
+  const server = await startScriptedProvider(scriptedModel(session, caching));
   const repo = makeGitRepo(failingAddProject);
   try {
     const { result, events } = await agent(repo, [
@@ -222,6 +246,17 @@ export async function run(): Promise<BenchSection> {
     notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}; ${each.join('; ')}`);
   }
   notes.push(`routed cost by route reason, all sessions: ${dollars(routedByReason)}`);
+  // The same sessions billed with prompt caching: what the cost is where the provider caches.
+  const cachedCost = new Map<string, number>();
+  for (const [way, flags] of ways.filter(([way]) => way !== 'fast only')) {
+    const byReason = new Map<string, number>();
+    for (const session of SESSIONS) {
+      const outcome = await runSession(session, flags, true);
+      cachedCost.set(way, (cachedCost.get(way) ?? 0) + outcome.cost);
+      for (const [reason, cost] of outcome.byReason) byReason.set(reason, (byReason.get(reason) ?? 0) + cost);
+    }
+    notes.push(`with prompt caching, ${way} cost by route reason: ${dollars(byReason)}`);
+  }
   const figures: BenchFigure[] = [];
   for (const [way, total] of totals) {
     figures.push(
@@ -247,6 +282,13 @@ export async function run(): Promise<BenchSection> {
       target: '<= 50%',
       pass: routed.cost <= strong.cost / 2,
     },
+    { name: 'with prompt caching: strong only: cost', value: cachedCost.get('strong only')!, unit: 'USD' },
+    { name: 'with prompt caching: routed: cost', value: cachedCost.get('routed')!, unit: 'USD' },
+    {
+      name: 'with prompt caching: routed cost / strong cost',
+      value: (100 * cachedCost.get('routed')!) / cachedCost.get('strong only')!,
+      unit: '%',
+    },
   );
   return {
     title: `Routing (${SESSIONS.length} scripted sessions through agent -p: ${STRONG} / ${FAST}, list prices)`,
@@ -254,6 +296,7 @@ export async function run(): Promise<BenchSection> {
     notes: [
       ...notes,
       'Token counts are the scripted provider’s estimate (characters / 4 of each request and reply), priced with src/providers/prices.ts.',
+      `“With prompt caching” bills the same sessions as Anthropic caches agent's prompts: each model its own cache, the prompt it was last sent read at the cache-read price and the rest written at the cache-write price, nothing cached under a model's minimum (${STRONG} ${MIN_CACHEABLE[STRONG]}, ${FAST} ${MIN_CACHEABLE[FAST]} tokens).`,
       'The scripted fast model follows the same steps but, shown a failed command (a test to be understood), declares the task done; a failed read or edit, whose error says what to correct, it corrects. Success also requires `npm test` to pass afterwards.',
     ],
   };
