@@ -7,11 +7,15 @@ import { packageRoot } from '../src/core/package-root.js';
 import { startScriptedProvider } from '../test/scripted-provider/server.js';
 import { lastToolResult } from '../test/scripted-provider/script.js';
 import type { ReceivedTurn, ScriptedReply } from '../test/scripted-provider/types.js';
+import { estimateTokens } from '../test/scripted-provider/chunking.js';
+import type { Usage } from '../src/core/usage.js';
 import { failingAddProject, makeGitRepo } from '../test/support/git-repo.js';
 import type { BenchFigure, BenchSection } from './report.js';
 
 const STRONG = 'claude-sonnet-4-5';
 const FAST = 'claude-haiku-4-5';
+/** Anthropic's minimum cacheable prompt per model: a shorter prompt is neither read from nor written to the cache. */
+const MIN_CACHEABLE: Record<string, number> = { [STRONG]: 1024, [FAST]: 4096 };
 const bin = path.join(packageRoot, 'bin', 'agent');
 
 const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
@@ -73,19 +77,45 @@ const SESSIONS: BenchSessionScript[] = [
 
 /**
  * The scripted "models": both follow the session's steps, but only the strong
- * one understands a failure; the fast one, shown a failed tool result,
- * declares the task done. So the strong model alone succeeds everywhere at
- * full price, the fast model alone is cheap and fails, and the router should
- * get the strong model's success for much less by keeping failures for it.
+ * one understands a failing command; the fast one, shown a failed test run,
+ * declares the task done. A failed read or edit is another matter: its error
+ * says what to correct (an edit's miss shows the closest region of the file),
+ * and a small model acts on that as well as a large one, so the fast model
+ * carries on with the next step. So the strong model alone succeeds everywhere
+ * at full price, the fast model alone is cheap and fails wherever a test must
+ * be understood, and the router should get the strong model's success for
+ * much less by keeping those failures for it.
  */
-function scriptedModel(session: BenchSessionScript) {
+function scriptedModel(session: BenchSessionScript, caching: boolean) {
   let requests = 0;
+  const cache = promptCache();
   return (turn: ReceivedTurn): ScriptedReply => {
     const fault = session.faults?.[requests++];
     if (fault) return fault;
-    if (turn.model !== STRONG && lastToolResult(turn)?.isError) return { text: 'Done, it should work now.' };
+    const usage = caching ? cache(turn) : {};
+    const failed = lastToolResult(turn);
+    if (turn.model !== STRONG && failed?.isError && failed.name === 'terminal')
+      return { text: 'Done, it should work now.', usage };
     const step = turn.messages.filter((m) => m.role === 'assistant').length;
-    return session.steps[step] ?? done;
+    return { ...(session.steps[step] ?? done), usage };
+  };
+}
+
+/**
+ * Prompt caching as Anthropic bills it, for agent's breakpoints (system, tools
+ * and the last message): each model has its own cache, so a call reads the
+ * prompt that model was last sent (a prefix of this one, the transcript only
+ * grows) and writes the rest; a prompt under the model's minimum does neither.
+ * Switching models therefore pays for the whole prompt again.
+ */
+function promptCache(): (turn: ReceivedTurn) => Partial<Usage> {
+  const cached = new Map<string, number>();
+  return (turn) => {
+    const inputTokens = estimateTokens(JSON.stringify(turn.body));
+    if (inputTokens < (MIN_CACHEABLE[turn.model] ?? Infinity)) return { inputTokens };
+    const cacheReadTokens = cached.get(turn.model) ?? 0;
+    cached.set(turn.model, inputTokens);
+    return { inputTokens, cacheReadTokens, cacheWriteTokens: inputTokens - cacheReadTokens };
   };
 }
 
@@ -93,13 +123,15 @@ interface Outcome {
   success: boolean;
   turns: number;
   cost: number;
+  /** Dollars by the route reason of each priced call (the route event before it): where the cost goes. */
+  byReason: Map<string, number>;
 }
 
-async function runSession(session: BenchSessionScript, models: string[]): Promise<Outcome> {
-  const server = await startScriptedProvider(scriptedModel(session));
+async function runSession(session: BenchSessionScript, models: string[], caching = false): Promise<Outcome> {
+  const server = await startScriptedProvider(scriptedModel(session, caching));
   const repo = makeGitRepo(failingAddProject);
   try {
-    const result = await agent(repo, [
+    const { result, events } = await agent(repo, [
       '--provider',
       'anthropic',
       '--base-url',
@@ -118,13 +150,24 @@ async function runSession(session: BenchSessionScript, models: string[]): Promis
       success: result.status === 'success' && testsPass,
       turns: result.turns,
       cost: result.usage.cost_usd ?? NaN,
+      byReason: costByReason(events),
     };
   } finally {
     await server.close();
   }
 }
 
-function agent(cwd: string, flags: string[]): Promise<ResultEvent> {
+function costByReason(events: AgentEvent[]): Map<string, number> {
+  const costs = new Map<string, number>();
+  let reason = 'unrouted';
+  for (const event of events) {
+    if (event.type === 'route') reason = event.reason;
+    if (event.type === 'usage') costs.set(reason, (costs.get(reason) ?? 0) + (event.turn.cost_usd ?? NaN));
+  }
+  return costs;
+}
+
+function agent(cwd: string, flags: string[]): Promise<{ result: ResultEvent; events: AgentEvent[] }> {
   const home = mkdtempSync(path.join(tmpdir(), 'agent-bench-home-'));
   const env = {
     PATH: process.env.PATH ?? '',
@@ -150,16 +193,22 @@ function agent(cwd: string, flags: string[]): Promise<ResultEvent> {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.on('error', reject);
     child.on('close', () => {
-      const result = stdout
+      const events = stdout
         .split('\n')
         .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as AgentEvent)
-        .findLast((event) => event.type === 'result');
-      if (result) resolve(result);
+        .map((line) => JSON.parse(line) as AgentEvent);
+      const result = events.findLast((event) => event.type === 'result');
+      if (result) resolve({ result, events });
       else reject(new Error(`agent ended without a result: ${stdout.slice(-500)}`));
     });
   });
 }
+
+const dollars = (costs: Map<string, number>): string =>
+  [...costs]
+    .sort(([, a], [, b]) => b - a)
+    .map(([reason, cost]) => `${reason} $${cost.toFixed(4)}`)
+    .join(', ');
 
 /** Each session three ways: the strong model alone, the fast model alone, and routed between them. */
 export async function run(): Promise<BenchSection> {
@@ -172,11 +221,21 @@ export async function run(): Promise<BenchSection> {
   const strongSucceeded: boolean[] = [];
   let routedMatchesStrong = true;
   const notes: string[] = [];
+  const routedByReason = new Map<string, number>();
   for (const session of SESSIONS) {
     const solvedBy: string[] = [];
+    const each: string[] = [];
     for (const [way, flags] of ways) {
       const outcome = await runSession(session, flags);
       if (outcome.success) solvedBy.push(way);
+      each.push(
+        `${way} ${outcome.turns} turns $${outcome.cost.toFixed(4)}${outcome.success ? '' : ' (failed)'}`,
+      );
+      if (way === 'routed') {
+        each.push(`routed by reason: ${dollars(outcome.byReason)}`);
+        for (const [reason, cost] of outcome.byReason)
+          routedByReason.set(reason, (routedByReason.get(reason) ?? 0) + cost);
+      }
       const total = totals.get(way)!;
       total.success += outcome.success ? 1 : 0;
       total.turns += outcome.turns;
@@ -184,7 +243,19 @@ export async function run(): Promise<BenchSection> {
       if (way === 'strong only') strongSucceeded.push(outcome.success);
       if (way === 'routed' && strongSucceeded.at(-1) && !outcome.success) routedMatchesStrong = false;
     }
-    notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}`);
+    notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}; ${each.join('; ')}`);
+  }
+  notes.push(`routed cost by route reason, all sessions: ${dollars(routedByReason)}`);
+  // The same sessions billed with prompt caching: what the cost is where the provider caches.
+  const cachedCost = new Map<string, number>();
+  for (const [way, flags] of ways.filter(([way]) => way !== 'fast only')) {
+    const byReason = new Map<string, number>();
+    for (const session of SESSIONS) {
+      const outcome = await runSession(session, flags, true);
+      cachedCost.set(way, (cachedCost.get(way) ?? 0) + outcome.cost);
+      for (const [reason, cost] of outcome.byReason) byReason.set(reason, (byReason.get(reason) ?? 0) + cost);
+    }
+    notes.push(`with prompt caching, ${way} cost by route reason: ${dollars(byReason)}`);
   }
   const figures: BenchFigure[] = [];
   for (const [way, total] of totals) {
@@ -211,6 +282,13 @@ export async function run(): Promise<BenchSection> {
       target: '<= 50%',
       pass: routed.cost <= strong.cost / 2,
     },
+    { name: 'with prompt caching: strong only: cost', value: cachedCost.get('strong only')!, unit: 'USD' },
+    { name: 'with prompt caching: routed: cost', value: cachedCost.get('routed')!, unit: 'USD' },
+    {
+      name: 'with prompt caching: routed cost / strong cost',
+      value: (100 * cachedCost.get('routed')!) / cachedCost.get('strong only')!,
+      unit: '%',
+    },
   );
   return {
     title: `Routing (${SESSIONS.length} scripted sessions through agent -p: ${STRONG} / ${FAST}, list prices)`,
@@ -218,7 +296,8 @@ export async function run(): Promise<BenchSection> {
     notes: [
       ...notes,
       'Token counts are the scripted provider’s estimate (characters / 4 of each request and reply), priced with src/providers/prices.ts.',
-      'The scripted fast model follows the same steps but, shown a failed tool result, declares the task done; success also requires `npm test` to pass afterwards.',
+      `“With prompt caching” bills the same sessions as Anthropic caches agent's prompts: each model its own cache, the prompt it was last sent read at the cache-read price and the rest written at the cache-write price, nothing cached under a model's minimum (${STRONG} ${MIN_CACHEABLE[STRONG]}, ${FAST} ${MIN_CACHEABLE[FAST]} tokens).`,
+      'The scripted fast model follows the same steps but, shown a failed command (a test to be understood), declares the task done; a failed read or edit, whose error says what to correct, it corrects. Success also requires `npm test` to pass afterwards.',
     ],
   };
 }

@@ -173,7 +173,7 @@ describe('the router', () => {
     expect(text.stderr).toMatch(/— done in 6 turns, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
   });
 
-  it('escalates to the strong model when edits keep missing, and returns to the fast one after successes', async () => {
+  it('retries a missed edit once on the fast model, escalates when it misses again, and returns after successes', async () => {
     const edit = (old: string): ScriptedReply => ({
       toolCalls: [{ name: 'edit', arguments: { path: 'src/math.js', old_string: old, new_string: 'x' } }],
     });
@@ -200,11 +200,19 @@ describe('the router', () => {
     expect(r.result).toMatchObject({ status: 'success', text: 'gave up' });
     expect(routes(r.events)).toEqual([
       'gpt-5:first_turn',
-      'gpt-5:after_failure',
+      'gpt-5-mini:tool_error',
       'gpt-5:after_failure',
       'gpt-5:repeated_failures',
       'gpt-5-mini:routine',
       'gpt-5-mini:routine',
+    ]);
+    expect(server.requests.map((t) => t.model)).toEqual([
+      'gpt-5',
+      'gpt-5-mini',
+      'gpt-5',
+      'gpt-5',
+      'gpt-5-mini',
+      'gpt-5-mini',
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/messages.js';
-import { pickModel, pickSummaryModel } from '../src/orchestrator/model-router.js';
+import { pickModel, pickSummaryModel, type ModelChoice } from '../src/orchestrator/model-router.js';
+import type { ToolKind } from '../tools/tool.js';
 
 const task: Message = { role: 'user', content: 'fix the tests' };
 const call = (id: string): Message => ({
@@ -26,7 +27,7 @@ describe('model routing', () => {
     expect(pickModel(models, [task, ...step('1')])).toEqual({ model: 'quick', reason: 'routine' });
   });
 
-  it('goes back to the strong model after any failed call, and after the user speaks', () => {
+  it('goes back to the strong model after a failed call of an unknown kind, and after the user speaks', () => {
     expect(pickModel(models, [task, ...step('1', true)])).toEqual({
       model: 'strong',
       reason: 'after_failure',
@@ -96,6 +97,70 @@ describe('model routing', () => {
     expect(pickModel(models, [task, thought('quick'), result('1', true)])).toEqual({
       model: 'quick',
       reason: 'own_reasoning',
+    });
+  });
+
+  describe('tool errors', () => {
+    const kinds: Record<string, ToolKind> = { read: 'read', edit: 'edit', terminal: 'execute' };
+    const kindOf = (tool: string) => kinds[tool];
+    const attempt = (id: string, tool: string, fails: boolean): Message[] => [
+      { role: 'assistant', content: '', toolCalls: [{ id, name: tool, arguments: '{}' }] },
+      { role: 'tool', toolCallId: id, name: tool, content: fails ? 'it failed' : 'ok', isError: fails },
+    ];
+    const pick = (history: Message[], choice: ModelChoice = models, promptTokens = 0) =>
+      pickModel(choice, history, promptTokens, kindOf);
+
+    it('retries a failed read or edit once on the fast model, but sends a failed command to the strong one', () => {
+      const route = { model: 'quick', reason: 'tool_error' };
+      expect(pick([task, ...attempt('1', 'edit', true)])).toEqual(route);
+      expect(pick([task, ...attempt('1', 'read', true)])).toEqual(route);
+      expect(pick([task, ...attempt('1', 'terminal', true)])).toEqual({
+        model: 'strong',
+        reason: 'after_failure',
+      });
+    });
+
+    it('treats a batch with a failed command as a failure to understand, whatever else failed in it', () => {
+      const batch: Message[] = [
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [
+            { id: '1', name: 'edit', arguments: '{}' },
+            { id: '2', name: 'terminal', arguments: '{}' },
+          ],
+        },
+        { role: 'tool', toolCallId: '1', name: 'edit', content: 'missed', isError: true },
+        { role: 'tool', toolCallId: '2', name: 'terminal', content: 'exit 1', isError: true },
+      ];
+      expect(pick([task, ...batch])).toEqual({ model: 'strong', reason: 'after_failure' });
+    });
+
+    it('escalates when the fast retry fails too, and keeps the strong model until successes come back', () => {
+      const twoMisses = [task, ...attempt('1', 'edit', true), ...attempt('2', 'edit', true)];
+      expect(pick(twoMisses)).toEqual({ model: 'strong', reason: 'after_failure' });
+      expect(pick([...twoMisses, ...attempt('3', 'read', false)])).toEqual({
+        model: 'strong',
+        reason: 'repeated_failures',
+      });
+      // An earlier failed command within the window: no cheap retry either.
+      const afterCommand = [task, ...attempt('1', 'terminal', true), ...attempt('2', 'edit', true)];
+      expect(pick(afterCommand)).toEqual({ model: 'strong', reason: 'after_failure' });
+      // Out of the window, a new tool error gets its retry again.
+      const later = [...twoMisses, ...['3', '4', '5'].flatMap((id) => attempt(id, 'read', false))];
+      expect(pick([...later, ...attempt('6', 'edit', true)])).toEqual({
+        model: 'quick',
+        reason: 'tool_error',
+      });
+    });
+
+    it('keeps the retry on the strong model without a fast one, or when the prompt is too large for it', () => {
+      const missed = [task, ...attempt('1', 'edit', true)];
+      expect(pick(missed, { main: 'strong' })).toEqual({ model: 'strong', reason: 'after_failure' });
+      expect(pick(missed, { ...models, fastContextWindow: 100 }, 101)).toEqual({
+        model: 'strong',
+        reason: 'context_too_large',
+      });
     });
   });
 });

@@ -258,6 +258,9 @@ describe('status line', () => {
     expect(frame(h(StatusLine, { state: state({}, { routeReason: 'after_failure' }) }))).toBe(
       'claude-sonnet-4-5 (after a failure) · ask · docker ready · ctx 25% · 43k tok · $0.158',
     );
+    expect(frame(h(StatusLine, { state: state({}, { routeReason: 'tool_error' }) }))).toContain(
+      'claude-sonnet-4-5 (retrying a tool error) · ask',
+    );
   });
 
   it('says what is happening now, with the time it has taken', () => {

@@ -11,7 +11,9 @@ export type ResultStatus = 'success' | 'error' | 'max_turns' | 'interrupted' | '
  * Why a turn went to the model it went to (see model-router.ts): first_turn,
  * user_spoke, after_failure and repeated_failures go to the main model, as does
  * context_too_large (the prompt exceeds the fast model's window); routine
- * steps and compaction summaries go to the fast model when one is configured;
+ * steps and compaction summaries go to the fast model when one is configured,
+ * and so does tool_error: one retry after a failed read or edit, whose error
+ * says what to correct;
  * own_reasoning keeps a thinking model on the tool-use cycle it signed;
  * fallback moves the call to the next provider of the fallback list while the
  * primary is down, and recovered brings it back (src/providers/fallback.ts).
@@ -23,6 +25,7 @@ export type RouteReason =
   | 'repeated_failures'
   | 'context_too_large'
   | 'routine'
+  | 'tool_error'
   | 'summary'
   | 'own_reasoning'
   | 'fallback'

@@ -1,6 +1,7 @@
 import { debugLog } from '../core/debug-log.js';
 import type { RouteReason } from '../core/events.js';
 import type { Message } from '../core/messages.js';
+import type { ToolKind } from '../../tools/tool.js';
 
 export interface ModelChoice {
   /** The strong model: planning, fixing, anything after a failure. */
@@ -16,21 +17,38 @@ export interface Route {
   reason: RouteReason;
 }
 
+/** What kind of tool a call went to (the registry knows); undefined for a tool it does not know. */
+export type ToolKindOf = (tool: string) => ToolKind | undefined;
+
 /** Of the last few tool batches, this many failing ones mean the work is stuck: the strong model keeps it. */
 const ESCALATION_FAILURES = 2;
 const ESCALATION_WINDOW = 3;
 
 /**
- * Picks the model for the next step. The strong model plans (first turn, any
- * turn after the user spoke) and recovers (any turn after a failed tool call);
- * after repeated failures it keeps the steps until the recent batches succeed
- * again. The fast model, when configured, takes the routine steps in between,
- * as long as the prompt fits its window. A model that thought with signed
- * reasoning keeps the turn until its tool calls are answered, since only it can
- * accept that reasoning back. The choice and its reason go to the debug log.
+ * How a batch of tool results went. A failed read or edit is a tool error: the
+ * tool says what was wrong with the call (a missing file, an edit that missed,
+ * with the closest region), which a fast model can act on. A failed command
+ * (a test, a build) is evidence about the code that has to be understood.
  */
-export function pickModel(choice: ModelChoice, history: Message[], promptTokens = 0): Route {
-  const picked = route(choice, history, promptTokens);
+type BatchOutcome = 'ok' | 'tool_error' | 'failed';
+
+/**
+ * Picks the model for the next step. The strong model plans (first turn, any
+ * turn after the user spoke) and recovers (any turn after a failed command);
+ * a tool error gets one retry on the fast model first. After repeated failures
+ * the strong model keeps the steps until the recent batches succeed again. The
+ * fast model, when configured, takes the routine steps in between, as long as
+ * the prompt fits its window. A model that thought with signed reasoning keeps
+ * the turn until its tool calls are answered, since only it can accept that
+ * reasoning back. The choice and its reason go to the debug log.
+ */
+export function pickModel(
+  choice: ModelChoice,
+  history: Message[],
+  promptTokens = 0,
+  kindOf: ToolKindOf = () => undefined,
+): Route {
+  const picked = route(choice, history, promptTokens, kindOf);
   debugLog.record({ type: 'route', model: picked.model, reason: picked.reason });
   return picked;
 }
@@ -46,7 +64,7 @@ export function pickSummaryModel(choice: ModelChoice, promptTokens: number): Rou
   return picked;
 }
 
-function route(choice: ModelChoice, history: Message[], promptTokens: number): Route {
+function route(choice: ModelChoice, history: Message[], promptTokens: number, kindOf: ToolKindOf): Route {
   const last = history.at(-1);
   if (!last || last.role !== 'tool') {
     const started = history.some((m) => m.role === 'assistant');
@@ -56,31 +74,32 @@ function route(choice: ModelChoice, history: Message[], promptTokens: number): R
   const thinker = history.findLast((m) => m.role === 'assistant')?.reasoning?.[0]?.model;
   if (choice.fast && (thinker === choice.main || thinker === choice.fast))
     return { model: thinker, reason: 'own_reasoning' };
-  const batches = recentBatches(history, ESCALATION_WINDOW);
-  if (batches[0]) return { model: choice.main, reason: 'after_failure' };
-  if (batches.filter(Boolean).length >= ESCALATION_FAILURES)
-    return { model: choice.main, reason: 'repeated_failures' };
+  const batches = recentBatches(history, ESCALATION_WINDOW, kindOf);
+  const failures = batches.filter((outcome) => outcome !== 'ok').length;
+  // The first tool error in a while is retried cheaply; a second one within the window escalates.
+  const retry = choice.fast !== undefined && batches[0] === 'tool_error' && failures === 1;
+  if (batches[0] !== 'ok' && !retry) return { model: choice.main, reason: 'after_failure' };
+  if (failures >= ESCALATION_FAILURES) return { model: choice.main, reason: 'repeated_failures' };
   if (choice.fast && choice.fastContextWindow !== undefined && promptTokens > choice.fastContextWindow)
     return { model: choice.main, reason: 'context_too_large' };
-  return { model: choice.fast ?? choice.main, reason: 'routine' };
+  return { model: choice.fast ?? choice.main, reason: retry ? 'tool_error' : 'routine' };
 }
 
-/**
- * Whether each of the latest tool batches (the results of one assistant turn)
- * had a failure, newest first, since the user last spoke.
- */
-function recentBatches(history: Message[], count: number): boolean[] {
-  const failed: boolean[] = [];
+/** How each of the latest tool batches (the results of one assistant turn) went, newest first, since the user last spoke. */
+function recentBatches(history: Message[], count: number, kindOf: ToolKindOf): BatchOutcome[] {
+  const outcomes: BatchOutcome[] = [];
   let i = history.length - 1;
-  while (failed.length < count && i >= 0 && history[i]!.role === 'tool') {
-    let failure = false;
+  while (outcomes.length < count && i >= 0 && history[i]!.role === 'tool') {
+    let outcome: BatchOutcome = 'ok';
     for (; i >= 0 && history[i]!.role === 'tool'; i--) {
       const message = history[i]!;
-      if (message.role === 'tool' && message.isError) failure = true;
+      if (message.role !== 'tool' || !message.isError || outcome === 'failed') continue;
+      const kind = kindOf(message.name);
+      outcome = kind === 'read' || kind === 'edit' ? 'tool_error' : 'failed';
     }
-    failed.push(failure);
+    outcomes.push(outcome);
     // Past the assistant turn that made the calls, to the batch before it.
     if (history[i]?.role === 'assistant') i--;
   }
-  return failed;
+  return outcomes;
 }

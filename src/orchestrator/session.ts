@@ -239,6 +239,7 @@ export class Session {
       { ...this.options.models, main: this.mainModel },
       this.messages,
       promptTokens,
+      (tool) => this.options.tools.kindOf(tool),
     );
     emit({ type: 'route', model, reason });
     this.checkBudget(model, promptTokens);

@@ -47,6 +47,7 @@ const ROUTE_LABELS: Record<RouteReason, string> = {
   repeated_failures: 'repeated failures',
   context_too_large: 'context too large for the fast model',
   routine: 'routine step',
+  tool_error: 'retrying a tool error',
   summary: 'summary',
   own_reasoning: 'continues its reasoning',
   fallback: 'the main provider is down',
