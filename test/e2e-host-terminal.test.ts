@@ -38,7 +38,11 @@ describe('escape sequences from the model and its tools', () => {
     expect(r.stdout).toContain(' end');
     expect(r.stdout).not.toMatch(CONTROL);
     expect(r.stderr).not.toMatch(CONTROL);
-    if (flags.length) expect(r.stderr).toMatch(/✗ read .*missing\.txt/);
+    if (flags.length) {
+      expect(r.stderr).toMatch(/✗ read \(\d+ ms\): .*missing\.txt/);
+      // The same one-line summary as the interactive UI's (src/core/call-summary.ts).
+      expect(r.stderr).toMatch(/✗ terminal \(\d+ ms\): exit 3 · 1 line$/m);
+    }
   });
 
   it('are escaped in JSON output, C1 controls included, and parse back unchanged', async () => {

@@ -91,7 +91,7 @@ describe('interactive session', () => {
       },
     });
     session.emit({ type: 'idle', status: 'success', text: '' });
-    await waitFor(() => expect(frame()).toContain('✓ terminal npm test 800 ms · exit 0 · 1 lines'));
+    await waitFor(() => expect(frame()).toContain('✓ terminal npm test 800 ms · exit 0 · 1 line'));
     expect(frame()).toContain('Looking at the tests.');
     expect(frame()).not.toContain('PASS stats\n');
     expect(frame()).not.toContain('running');

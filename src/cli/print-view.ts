@@ -1,4 +1,5 @@
 import type { AgentEvent, EventSink } from '../core/events.js';
+import { callSummary } from '../core/call-summary.js';
 import { jsonLine, terminalSafe } from '../core/terminal-text.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
@@ -69,7 +70,7 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
         break;
       case 'tool_call_end':
         stderr.write(
-          `  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${event.is_error ? `: ${failureSummary(event.output)}` : ''}\n`,
+          `  ${event.is_error ? '✗' : '✓'} ${event.name} (${event.duration_ms} ms)${summaryOf(event)}\n`,
         );
         break;
       case 'retry':
@@ -110,9 +111,7 @@ function summariseArguments(raw: string): string {
   return oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine;
 }
 
-/** The line that best says why a call failed: a closing status line such as `[exit code 1]`, else the first line. */
-function failureSummary(text: string): string {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const status = lines.at(-1);
-  return status?.startsWith('[') ? status : (lines[0] ?? '');
+function summaryOf(event: Extract<AgentEvent, { type: 'tool_call_end' }>): string {
+  const summary = callSummary(event.is_error, event.output, event.detail);
+  return summary ? `: ${summary}` : '';
 }

@@ -1,4 +1,5 @@
 import type { ApprovalAction, CallDetail, PermissionMode, RouteReason } from '../core/events.js';
+import { callSummary } from '../core/call-summary.js';
 import { emptyUsage, toUsageReport, type UsageReport } from '../core/usage.js';
 import { modelInfo } from '../providers/models.js';
 import type { StampedEvent } from '../runtime/protocol.js';
@@ -224,7 +225,7 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         state: event.is_error ? 'error' : 'ok',
         tail: event.detail?.kind === 'command' ? event.detail.output_tail : (started?.tail ?? ''),
         durationMs: event.duration_ms,
-        summary: summarise(event.is_error, event.output, event.detail),
+        summary: callSummary(event.is_error, event.output, event.detail),
         detail: event.detail,
       };
       return append(
@@ -348,22 +349,6 @@ function append(state: TuiState, item: NewItem): TuiState {
 function flushThinking(state: TuiState): TuiState {
   if (!state.thinking.trim()) return state.thinking ? { ...state, thinking: '' } : state;
   return append({ ...state, thinking: '' }, { kind: 'thinking', text: state.thinking });
-}
-
-function summarise(isError: boolean, output: string, detail: CallDetail | undefined): string | undefined {
-  switch (detail?.kind) {
-    case 'command': {
-      const lines = detail.output_tail.split('\n').filter((l) => l.trim() !== '').length;
-      const outcome = detail.timed_out ? 'timed out' : `exit ${detail.exit_code ?? '?'}`;
-      return `${outcome} · ${lines === 0 ? 'no output' : `${lines} lines`}`;
-    }
-    case 'diff':
-      return `+${detail.added} −${detail.removed}`;
-    case 'matches':
-      return `${detail.count} matches`;
-    case undefined:
-      return isError ? output.split('\n').find((line) => line.trim() !== '') : undefined;
-  }
 }
 
 function oneLine(text: string): string {
