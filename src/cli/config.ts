@@ -79,6 +79,8 @@ const configSchema = z
     allowFiles: z.array(z.string().min(1)).default([]),
     /** Recorded sessions not written to for this many days are deleted when agent starts. */
     sessionRetentionDays: z.number().positive().default(30),
+    /** Commit each request's changes on the current branch (--git-commit; --no-git-commit overrides). */
+    gitCommit: z.boolean().default(false),
   })
   .strict();
 

@@ -79,6 +79,7 @@ export interface RunFlags {
   debug?: boolean;
   continue?: boolean;
   resume?: string | true;
+  gitCommit?: boolean;
 }
 
 const program = new Command()
@@ -174,6 +175,11 @@ const program = new Command()
     '-r, --resume [id]',
     'continue a recorded session by id or id prefix (`agent sessions` lists them); in a terminal without an id, pick one',
   )
+  .option(
+    '--git-commit',
+    "commit each request's changes on the current branch, with a message naming the request and the files (git hooks do not run; default: the configuration's gitCommit, else off)",
+  )
+  .option('--no-git-commit', 'do not commit, whatever the configuration says')
   .showHelpAfterError()
   .action(async (task: string | undefined, flags: RunFlags) => {
     const { runCommand } = await import('./run-command.js');

@@ -1,6 +1,7 @@
 import type { AgentEvent, EventSink } from '../core/events.js';
 import { callSummary } from '../core/call-summary.js';
 import { jsonLine, terminalSafe } from '../core/terminal-text.js';
+import { commitLine } from '../git/commit-line.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
@@ -87,6 +88,9 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
         break;
       case 'notice':
         stderr.write(`  ${event.message}\n`);
+        break;
+      case 'git_commit':
+        stderr.write(`  ${commitLine(event)}\n`);
         break;
       case 'result':
         endLine();

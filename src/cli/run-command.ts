@@ -36,7 +36,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
 
   // Read once: the provider setup and the session settings come from the same file.
   const config = await loadConfig(process.env);
-  const { allowFiles, sessionRetentionDays } = config;
+  const { allowFiles, sessionRetentionDays, gitCommit } = config;
   pruneSessions(sessionRetentionDays);
   const resume = await chosenSession(flags, cwd, interactive);
   const connection = await connectProvider(flags, config, providerEnv());
@@ -50,6 +50,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
     mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),
     maxTurns: flags.maxTurns,
+    gitCommit: flags.gitCommit ?? gitCommit,
     ...(flags.maxBudgetUsd !== undefined && { maxBudgetUsd: flags.maxBudgetUsd }),
     interactive,
   });

@@ -2,6 +2,7 @@ import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { jsonLine, terminalSafe } from '../core/terminal-text.js';
 import type { AgentEvent } from '../core/events.js';
+import { commitLine } from '../git/commit-line.js';
 import {
   findSessions,
   listSessions,
@@ -73,6 +74,8 @@ function transcriptLines(event: AgentEvent): string[] {
       const first = event.output.split('\n').find((l) => l.trim() !== '') ?? '';
       return [`    ${event.is_error ? '✗' : '⎿'} ${first.slice(0, 200)}`];
     }
+    case 'git_commit':
+      return [`  ${commitLine(event)}`];
     case 'compaction':
       return [`  ~ compacted ${event.tokens_before} → ${event.tokens_after} tokens`];
     case 'error':

@@ -134,6 +134,8 @@ export type AgentEvent =
   /** Where commands run, as it comes up: Docker starts in the background while the first model call is in flight. */
   | { type: 'sandbox_state'; state: 'starting' | 'ready' | 'failed'; network: boolean }
   | { type: 'model_changed'; model: string }
+  /** --git-commit committed what a request of the user changed (src/git/turn-commits.ts). */
+  | { type: 'git_commit'; sha: string; branch: string; subject: string; files: string[] }
   /** A model turn and its tool calls are complete. */
   | { type: 'turn_end'; turn: number }
   /** The session finished handling the user's messages and waits for the next one. */

@@ -16,6 +16,8 @@ import { promisify } from 'node:util';
 export interface HostGit {
   /** Arguments to put before the subcommand. */
   args: string[];
+  /** The same settings without their `-c`s (simple-git's `config` option). */
+  config: string[];
   env: NodeJS.ProcessEnv;
 }
 
@@ -34,6 +36,8 @@ const NEUTRAL_CONFIG = [
   'protocol.allow=never',
   'uploadpack.packObjectsHook=',
   'sequence.editor=true',
+  // Signing runs gpg.program, which the repository's config may name.
+  'commit.gpgSign=false',
 ];
 
 /** Environment without the variables that make git run or prompt for something. */
@@ -63,13 +67,15 @@ function neutralEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  */
 export async function hostGit(cwd: string, base: NodeJS.ProcessEnv = process.env): Promise<HostGit> {
   const env = neutralEnv(base);
-  const config = NEUTRAL_CONFIG.flatMap((setting) => ['-c', setting]);
-  const drivers = await configuredFilterDrivers(cwd, config, env);
+  const drivers = await configuredFilterDrivers(cwd, asArgs(NEUTRAL_CONFIG), env);
   const filters = drivers.flatMap((name) =>
-    ['clean', 'smudge', 'process'].flatMap((key) => ['-c', `filter.${name}.${key}=`]),
+    ['clean', 'smudge', 'process'].map((key) => `filter.${name}.${key}=`),
   );
-  return { args: [...config, ...filters], env };
+  const config = [...NEUTRAL_CONFIG, ...filters];
+  return { args: asArgs(config), config, env };
 }
+
+const asArgs = (settings: string[]): string[] => settings.flatMap((setting) => ['-c', setting]);
 
 const run = promisify(execFile);
 

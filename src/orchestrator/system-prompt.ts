@@ -3,6 +3,7 @@ import path from 'node:path';
 import { formatBytes } from '../../tools/output-cap.js';
 import { packageRoot } from '../core/package-root.js';
 import { FileRefused, readHeadConfined } from '../fs/confined.js';
+import type { RepoFacts } from '../git/repo-facts.js';
 
 const promptsDir = path.join(packageRoot, 'prompts');
 
@@ -24,6 +25,10 @@ export interface SystemPromptOptions {
   instructions: string | null;
   /** The ranked repo map, when the code index is ready in time. */
   repoMap?: string | Promise<string>;
+  /** The workspace's git state as the session found it; undefined outside a repository. */
+  git?: RepoFacts;
+  /** Each request's changes are committed for the user (--git-commit). */
+  gitCommit?: boolean;
 }
 
 export async function loadPrompt(name: string): Promise<string> {
@@ -49,13 +54,30 @@ export async function buildSystemPrompt(options: SystemPromptOptions): Promise<s
         : 'The network may be available.',
     )
     .replace('{{cwd}}', options.cwd)
-    .replace('{{platform}}', `${process.platform} ${process.arch}`);
+    .replace('{{platform}}', `${process.platform} ${process.arch}`)
+    .replace('{{git}}\n', options.git ? `${gitLine(options.git, Boolean(options.gitCommit))}\n` : '');
   const { instructions } = options;
   const repoMap = (await options.repoMap)?.trim();
   const map = repoMap
     ? `# Repository map\nThe most relevant definitions of this repository, ranked for the task (path, then line: signature).\n\n${repoMap}\n`
     : '';
   return [filled, instructions, map].filter(Boolean).join('\n');
+}
+
+/**
+ * The git facts, stated as of the session's start: the prompt must stay the
+ * same bytes all session (the provider's cache), while the tree changes under it.
+ */
+function gitLine(facts: RepoFacts, commits: boolean): string {
+  const where = facts.branch
+    ? `on branch \`${facts.branch}\`${facts.head ? '' : ' (no commits yet)'}`
+    : `detached HEAD at ${facts.head ?? 'no commit'}`;
+  const n = facts.changedFiles;
+  const tree = n === 0 ? 'working tree clean' : `${n} changed file${n === 1 ? '' : 's'} not committed`;
+  const committing = commits
+    ? ' Your changes are committed to the current branch after each request of the user; do not commit them yourself.'
+    : '';
+  return `- Git repository: ${where}, ${tree} (at session start).${committing}`;
 }
 
 /**

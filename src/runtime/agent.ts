@@ -24,6 +24,8 @@ import { defaultCacheDir } from '../context/retrieval/index-store.js';
 import { configPath } from '../core/config-path.js';
 import { stateDir } from '../core/state-dir.js';
 import { debugLog } from '../core/debug-log.js';
+import { readRepoFacts } from '../git/repo-facts.js';
+import { TurnCommits } from '../git/turn-commits.js';
 import { EventBus } from './event-bus.js';
 import { expandMentions } from './mentions.js';
 import { Inbox } from './inbox.js';
@@ -76,6 +78,8 @@ export interface AgentConfig {
    * to an interactive front end.
    */
   resume?: { id: string; state: SavedConversation | undefined; history?: AgentEvent[] };
+  /** Commit each request's changes on the current branch (--git-commit). */
+  gitCommit?: boolean;
 }
 
 /**
@@ -128,6 +132,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   );
   const retriever = createRetriever({ root: cwd });
   const instructions = readInstructions(cwd, (message) => emit({ type: 'notice', message }));
+  const gitFacts = readRepoFacts(cwd);
   const systemFor = async (focus: SystemFocus) =>
     buildSystemPrompt({
       cwd,
@@ -136,7 +141,11 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       sandbox: sandbox.kind,
       networkBlocked: sandbox.networkBlocked,
       repoMap: repoMapFor(retriever, focus, connection.model),
+      // Read once too: the prompt stays the same bytes while the tree changes.
+      git: await gitFacts,
+      gitCommit: Boolean(config.gitCommit),
     });
+  const commits = config.gitCommit ? new TurnCommits(cwd, emit) : undefined;
 
   const approvals = new Map<string, (answer: ApprovalAnswer) => void>();
   const permissions = new Permissions(
@@ -264,9 +273,11 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
         }
         current = new AbortController();
         running = true;
+        await commits?.begin();
         last = await session.handle(delivery, AbortSignal.any([current.signal, sandboxFailed.signal]), () =>
           inbox.takeMessages(),
         );
+        await commits?.end(delivery.text);
         running = false;
         stoppedMidTask = shuttingDown && last.status === 'interrupted';
         emit({

@@ -2,6 +2,7 @@ import type { ApprovalAction, CallDetail, PermissionMode, RouteReason } from '..
 import { callSummary } from '../core/call-summary.js';
 import { emptyUsage, toUsageReport, type UsageReport } from '../core/usage.js';
 import { modelInfo } from '../providers/models.js';
+import { commitLine } from '../git/commit-line.js';
 import type { StampedEvent } from '../runtime/protocol.js';
 import { formatDuration } from './format.js';
 
@@ -286,6 +287,8 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
       );
     case 'notice':
       return append(state, { kind: 'notice', tone: 'info', text: event.message });
+    case 'git_commit':
+      return append(state, { kind: 'notice', tone: 'info', text: commitLine(event) });
     case 'error':
       return append(state, { kind: 'notice', tone: 'error', text: event.message });
     case 'mode_changed':

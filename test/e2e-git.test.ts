@@ -1,0 +1,260 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { scriptSequence } from './scripted-provider/script.js';
+import type { ScriptedReply } from './scripted-provider/types.js';
+import { runAgent, type AgentRunOptions } from './support/cli.js';
+import { docker, needsDocker } from './support/docker.js';
+import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+
+let server: ScriptedProvider | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
+  toolCalls: [{ name, arguments: args }],
+});
+
+const git = (repo: string, ...args: string[]): string =>
+  execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: 'pipe' });
+
+const commitCount = (repo: string): number => Number(git(repo, 'rev-list', '--count', 'HEAD').trim());
+
+/**
+ * A home without a git configuration, so the committer identity is the
+ * agent's fallback, and a configuration file of the test's own.
+ */
+function isolatedEnv(config?: Record<string, unknown>): Record<string, string> {
+  const home = mkdtempSync(path.join(tmpdir(), 'agent-git-home-'));
+  const env: Record<string, string> = { HOME: home, AGENT_CONFIG: path.join(home, 'config.json') };
+  if (config) writeFileSync(env.AGENT_CONFIG!, JSON.stringify(config));
+  return env;
+}
+
+function run(options: AgentRunOptions) {
+  return runAgent(server!, 'openai', { env: isolatedEnv(), ...options });
+}
+
+/** Fixes add, generates a file and deletes another with one shell command, then answers. */
+const fixingSteps: ScriptedReply[] = [
+  call('read', { path: 'src/math.js' }),
+  call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+  call('terminal', { command: 'echo generated > gen.txt && rm obsolete.txt' }),
+  { text: 'Fixed add.' },
+];
+
+const fixingProject = { ...failingAddProject, 'obsolete.txt': 'old\n', 'README.md': '# calc\n' };
+
+describe('the git state in the system prompt', () => {
+  it('names the branch and counts the changed files', async () => {
+    const repo = makeGitRepo(fixingProject);
+    writeFileSync(path.join(repo, 'README.md'), '# calc, edited by hand\n');
+    writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
+    server = await startScriptedProvider(() => ({ text: 'ok' }));
+
+    const result = await run({ cwd: repo, task: 'look around' });
+
+    expect(result.result?.status).toBe('success');
+    expect(server.requests[0]!.system).toContain(
+      '- Git repository: on branch `main`, 2 changed files not committed (at session start).\n',
+    );
+  });
+
+  it('names a detached HEAD by its commit and says when the tree is clean', async () => {
+    const repo = makeGitRepo(fixingProject);
+    git(repo, 'checkout', '-q', '--detach');
+    const sha = git(repo, 'rev-parse', '--short=7', 'HEAD').trim();
+    server = await startScriptedProvider(() => ({ text: 'ok' }));
+
+    await run({ cwd: repo, task: 'look around' });
+
+    expect(server.requests[0]!.system).toContain(
+      `- Git repository: detached HEAD at ${sha}, working tree clean (at session start).\n`,
+    );
+  });
+
+  it('says nothing outside a repository, nor about a broken one, and the session goes on', async () => {
+    const plain = mkdtempSync(path.join(tmpdir(), 'agent-plain-'));
+    writeFileSync(path.join(plain, 'a.txt'), 'a\n');
+    const broken = makeGitRepo(fixingProject);
+    writeFileSync(path.join(broken, '.git', 'HEAD'), 'garbage\n');
+    server = await startScriptedProvider(() => ({ text: 'ok' }));
+
+    for (const cwd of [plain, broken]) {
+      const result = await run({ cwd, task: 'look around' });
+      expect(result.result?.status).toBe('success');
+      expect(server.requests.at(-1)!.system).not.toContain('Git repository');
+    }
+  });
+});
+
+describe('--git-commit', () => {
+  it("commits exactly the request's changes, and nothing for a request that changes nothing", async () => {
+    const repo = makeGitRepo({ ...fixingProject, 'staged.txt': 'one\n' });
+    // The user's own work in progress: changed, untracked and staged files.
+    writeFileSync(path.join(repo, 'README.md'), '# calc, edited by hand\n');
+    writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
+    writeFileSync(path.join(repo, 'staged.txt'), 'two\n');
+    git(repo, 'add', 'staged.txt');
+    server = await startScriptedProvider(
+      scriptSequence(...fixingSteps, call('read', { path: 'src/math.js' }), { text: 'It adds.' }),
+    );
+
+    const first = await run({ cwd: repo, task: 'fix add\n\nThe test fails.', flags: ['--git-commit'] });
+
+    expect(first.result?.status).toBe('success');
+    expect(commitCount(repo)).toBe(2);
+    expect(git(repo, 'show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'A\tgen.txt',
+      'D\tobsolete.txt',
+      'M\tsrc/math.js',
+    ]);
+    expect(git(repo, 'log', '-1', '--format=%B')).toBe(
+      [
+        'agent: fix add',
+        '',
+        'added: gen.txt',
+        'deleted: obsolete.txt',
+        'modified: src/math.js',
+        '',
+        'Co-authored-by: agent <agent@localhost>',
+        '',
+        '',
+      ].join('\n'),
+    );
+    // No identity configured: the commit says who made it rather than failing.
+    expect(git(repo, 'log', '-1', '--format=%an <%ae>|%cn <%ce>')).toBe(
+      'agent <agent@localhost>|agent <agent@localhost>\n',
+    );
+    // The user's work in progress is as it was.
+    expect(git(repo, 'status', '--porcelain').split('\n').filter(Boolean).sort()).toEqual([
+      ' M README.md',
+      '?? notes.txt',
+      'M  staged.txt',
+    ]);
+    const commits = first.events.filter((e) => e.type === 'git_commit');
+    expect(commits).toEqual([
+      {
+        type: 'git_commit',
+        sha: git(repo, 'rev-parse', 'HEAD').trim(),
+        branch: 'main',
+        subject: 'agent: fix add',
+        files: ['gen.txt', 'obsolete.txt', 'src/math.js'],
+        seq: expect.any(Number),
+        ts: expect.any(Number),
+      },
+    ]);
+
+    const readOnly = await run({ cwd: repo, task: 'what does add do?', flags: ['--git-commit'] });
+
+    expect(readOnly.result?.status).toBe('success');
+    expect(commitCount(repo)).toBe(2);
+    expect(readOnly.events.some((e) => e.type === 'git_commit')).toBe(false);
+  });
+
+  it.each([
+    ['.git/hooks', '.git/hooks'],
+    ['a core.hooksPath in the work tree', 'hooks'],
+  ])('runs no hook planted in %s, nor a signing program or filter driver', async (_where, hooksDir) => {
+    const repo = makeGitRepo({ ...fixingProject, '.gitattributes': '* filter=evil\n' });
+    const markers = mkdtempSync(path.join(tmpdir(), 'agent-git-markers-'));
+    const plant = (file: string, marker: string) => {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `#!/bin/sh\ntouch '${path.join(markers, marker)}'\ncat\n`);
+      chmodSync(file, 0o755);
+    };
+    for (const hook of ['pre-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'post-index-change'])
+      plant(path.join(repo, hooksDir, hook), hook);
+    if (hooksDir !== '.git/hooks') git(repo, 'config', 'core.hooksPath', path.join(repo, hooksDir));
+    const programs = mkdtempSync(path.join(tmpdir(), 'agent-git-programs-'));
+    plant(path.join(programs, 'gpg'), 'gpg');
+    git(repo, 'config', 'commit.gpgSign', 'true');
+    git(repo, 'config', 'gpg.program', path.join(programs, 'gpg'));
+    plant(path.join(programs, 'clean'), 'filter');
+    git(repo, 'config', 'filter.evil.clean', path.join(programs, 'clean'));
+    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+
+    const result = await run({ cwd: repo, task: 'fix add', flags: ['--git-commit'] });
+
+    // Before any git command of the test's own, which would run them.
+    expect(readdirSync(markers)).toEqual([]);
+    expect(result.result?.status).toBe('success');
+    expect(result.events.filter((e) => e.type === 'git_commit')).toHaveLength(1);
+  });
+
+  it('commits nothing without the flag', async () => {
+    const repo = makeGitRepo(fixingProject);
+    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+
+    const result = await run({ cwd: repo, task: 'fix add' });
+
+    expect(result.result?.status).toBe('success');
+    expect(existsSync(path.join(repo, 'gen.txt'))).toBe(true);
+    expect(commitCount(repo)).toBe(1);
+    expect(result.events.some((e) => e.type === 'git_commit')).toBe(false);
+  });
+
+  it('skips a detached HEAD with a notice', async () => {
+    const repo = makeGitRepo(fixingProject);
+    git(repo, 'checkout', '-q', '--detach');
+    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+
+    const result = await run({ cwd: repo, task: 'fix add', flags: ['--git-commit'] });
+
+    expect(result.result?.status).toBe('success');
+    expect(commitCount(repo)).toBe(1);
+    expect(result.events).toContainEqual(
+      expect.objectContaining({
+        type: 'notice',
+        message: 'git commit skipped: HEAD is detached; the changes stay uncommitted',
+      }),
+    );
+  });
+
+  it('is on with the configuration key gitCommit, and off again with --no-git-commit', async () => {
+    const repo = makeGitRepo(fixingProject);
+    const env = isolatedEnv({ gitCommit: true });
+    server = await startScriptedProvider(
+      scriptSequence(
+        call('write', { path: 'one.txt', content: '1\n' }),
+        { text: 'done' },
+        call('write', { path: 'two.txt', content: '2\n' }),
+        { text: 'done' },
+      ),
+    );
+
+    await run({ cwd: repo, env, task: 'write one' });
+    expect(commitCount(repo)).toBe(2);
+
+    await run({ cwd: repo, env, task: 'write two', flags: ['--no-git-commit'] });
+    expect(commitCount(repo)).toBe(2);
+  });
+});
+
+describe.skipIf(!docker)('--git-commit with the Docker sandbox', needsDocker, () => {
+  it('commits a file a command in the container made', async () => {
+    const repo = makeGitRepo(fixingProject);
+    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+
+    const result = await run({
+      cwd: repo,
+      task: 'fix add',
+      flags: ['--git-commit'],
+      sandbox: ['--sandbox', 'docker'],
+    });
+
+    expect(result.result?.status).toBe('success');
+    expect(result.events[0]).toMatchObject({ type: 'session_start', sandbox: 'docker' });
+    expect(git(repo, 'show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
+      'A\tgen.txt',
+      'D\tobsolete.txt',
+      'M\tsrc/math.js',
+    ]);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+});
