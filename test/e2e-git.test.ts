@@ -44,11 +44,15 @@ function run(options: AgentRunOptions) {
 const fixingSteps: ScriptedReply[] = [
   call('read', { path: 'src/math.js' }),
   call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
-  call('terminal', { command: 'echo generated > gen.txt && rm obsolete.txt' }),
+  call('terminal', { command: 'echo generated > gen.txt && rm obsolete.txt && echo more >> draft.txt' }),
   { text: 'Fixed add.' },
 ];
 
 const fixingProject = { ...failingAddProject, 'obsolete.txt': 'old\n', 'README.md': '# calc\n' };
+
+/** Paths and change letters of a commit, sorted. */
+const committed = (repo: string, rev = 'HEAD'): string[] =>
+  git(repo, 'show', '--name-status', '--format=', rev).trim().split('\n').sort();
 
 describe('the git state in the system prompt', () => {
   it('names the branch and counts the changed files', async () => {
@@ -99,6 +103,8 @@ describe('--git-commit', () => {
     // The user's own work in progress: changed, untracked and staged files.
     writeFileSync(path.join(repo, 'README.md'), '# calc, edited by hand\n');
     writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
+    // Untracked before and after; the request's command adds to it.
+    writeFileSync(path.join(repo, 'draft.txt'), 'draft\n');
     writeFileSync(path.join(repo, 'staged.txt'), 'two\n');
     git(repo, 'add', 'staged.txt');
     server = await startScriptedProvider(
@@ -109,15 +115,12 @@ describe('--git-commit', () => {
 
     expect(first.result?.status).toBe('success');
     expect(commitCount(repo)).toBe(2);
-    expect(git(repo, 'show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
-      'A\tgen.txt',
-      'D\tobsolete.txt',
-      'M\tsrc/math.js',
-    ]);
+    expect(committed(repo)).toEqual(['A\tdraft.txt', 'A\tgen.txt', 'D\tobsolete.txt', 'M\tsrc/math.js']);
     expect(git(repo, 'log', '-1', '--format=%B')).toBe(
       [
         'agent: fix add',
         '',
+        'added: draft.txt',
         'added: gen.txt',
         'deleted: obsolete.txt',
         'modified: src/math.js',
@@ -144,7 +147,7 @@ describe('--git-commit', () => {
         sha: git(repo, 'rev-parse', 'HEAD').trim(),
         branch: 'main',
         subject: 'agent: fix add',
-        files: ['gen.txt', 'obsolete.txt', 'src/math.js'],
+        files: ['draft.txt', 'gen.txt', 'obsolete.txt', 'src/math.js'],
         seq: expect.any(Number),
         ts: expect.any(Number),
       },
@@ -228,8 +231,11 @@ describe('--git-commit', () => {
       ),
     );
 
-    await run({ cwd: repo, env, task: 'write one' });
+    const on = await run({ cwd: repo, env, task: 'write one', format: 'text', flags: ['--verbose'] });
     expect(commitCount(repo)).toBe(2);
+    // Print mode's progress view shows the commit.
+    const sha = git(repo, 'rev-parse', '--short=7', 'HEAD').trim();
+    expect(on.stderr).toContain(`  committed ${sha} on main: agent: write one (1 file)\n`);
 
     await run({ cwd: repo, env, task: 'write two', flags: ['--no-git-commit'] });
     expect(commitCount(repo)).toBe(2);
@@ -250,11 +256,7 @@ describe.skipIf(!docker)('--git-commit with the Docker sandbox', needsDocker, ()
 
     expect(result.result?.status).toBe('success');
     expect(result.events[0]).toMatchObject({ type: 'session_start', sandbox: 'docker' });
-    expect(git(repo, 'show', '--name-status', '--format=', 'HEAD').trim().split('\n').sort()).toEqual([
-      'A\tgen.txt',
-      'D\tobsolete.txt',
-      'M\tsrc/math.js',
-    ]);
+    expect(committed(repo)).toEqual(['A\tdraft.txt', 'A\tgen.txt', 'D\tobsolete.txt', 'M\tsrc/math.js']);
     expect(git(repo, 'status', '--porcelain')).toBe('');
   });
 });

@@ -244,6 +244,21 @@ describe('transcript reducer', () => {
     });
   });
 
+  it('shows a --git-commit commit as a quiet line', () => {
+    const state = run(
+      ev({
+        type: 'git_commit',
+        sha: '0123456789abcdef0123456789abcdef01234567',
+        branch: 'main',
+        subject: 'agent: fix add',
+        files: ['src/math.js', 'gen.txt'],
+      }),
+    );
+    expect(state.items).toEqual([
+      { kind: 'notice', key: 0, tone: 'info', text: 'committed 0123456 on main: agent: fix add (2 files)' },
+    ]);
+  });
+
   it('is busy from the first turn until idle, and an interrupted turn keeps its streamed words', () => {
     let state = run(
       ev({ type: 'turn_start', turn: 1, model: 'm' }, 2_000),
