@@ -11,10 +11,12 @@ import { readStatus, type GitStatus } from './status.js';
 interface Before {
   /** The repository's top level (real path): status paths are relative to it. */
   top: string;
+  /** Where merge and rebase state lives (a linked worktree's own directory). */
   gitDir: string;
   /** The workspace inside the repository, when it is a subdirectory; only changes there are committed. */
   pathspec: string | undefined;
   status: GitStatus;
+  /** What each changed path held (file-fingerprint.ts): a further edit changes no status letter. */
   prints: Map<string, string>;
 }
 
@@ -98,6 +100,7 @@ export class TurnCommits {
   private async commit(before: Before, request: string): Promise<void> {
     const git = await hostSimpleGit(before.top);
     const after = await readStatus(git, before.pathspec);
+    // Only paths that differ from HEAD now can need committing; one dirty before and clean now matches HEAD again.
     const changed: string[] = [];
     for (const [file, state] of after.entries) {
       const moved =
@@ -105,16 +108,14 @@ export class TurnCommits {
         before.prints.get(file) !== (await fingerprint(before.top, file));
       if (moved) changed.push(file);
     }
-    // Paths clean now that were dirty before need nothing committed: they match HEAD again.
+    // Also because `git add -A --` without paths would stage the whole tree.
     if (changed.length === 0) return;
-    const busy = Object.keys(IN_PROGRESS).find((name) => existsSync(path.join(before.gitDir, name)));
-    const skipped = !after.branch
-      ? 'HEAD is detached'
-      : busy
-        ? `${IN_PROGRESS[busy]} is in progress`
-        : undefined;
-    if (skipped) {
-      this.emit({ type: 'notice', message: `git commit skipped: ${skipped}; the changes stay uncommitted` });
+    const busy = Object.entries(IN_PROGRESS).find(([name]) =>
+      existsSync(path.join(before.gitDir, name)),
+    )?.[1];
+    if (!after.branch || busy) {
+      const why = after.branch ? `${busy} is in progress` : 'HEAD is detached';
+      this.emit({ type: 'notice', message: `git commit skipped: ${why}; the changes stay uncommitted` });
       return;
     }
     // -A: a deleted file is staged as deleted. Literal pathspecs: a file named `*` is that file.
@@ -142,7 +143,7 @@ export class TurnCommits {
       ...paths,
     ]);
     const sha = (await git.revparse(['HEAD'])).trim();
-    this.emit({ type: 'git_commit', sha, branch: after.branch!, subject, files: paths });
+    this.emit({ type: 'git_commit', sha, branch: after.branch, subject, files: paths });
   }
 }
 
