@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,17 +90,21 @@ describe('the git state in the system prompt', () => {
     );
   });
 
-  it('says nothing outside a repository, nor about a broken one, and the session goes on', async () => {
+  it('says nothing outside a repository, nor about a broken one (noted in the debug log), and the session goes on', async () => {
     const plain = mkdtempSync(path.join(tmpdir(), 'agent-plain-'));
     writeFileSync(path.join(plain, 'a.txt'), 'a\n');
     const broken = makeGitRepo(fixingProject);
-    writeFileSync(path.join(broken, '.git', 'HEAD'), 'garbage\n');
+    writeFileSync(path.join(broken, '.git', 'index'), 'garbage\n');
     server = await startScriptedProvider(() => ({ text: 'ok' }));
 
     for (const cwd of [plain, broken]) {
-      const result = await run({ cwd, task: 'look around' });
+      const result = await run({ cwd, task: 'look around', flags: ['--debug'] });
       expect(result.result?.status).toBe('success');
       expect(server.requests.at(-1)!.system).not.toContain('Git repository');
+      if (cwd === broken) {
+        const log = /debug log: (.+)\n/.exec(result.stderr)![1]!;
+        expect(readFileSync(log, 'utf8')).toMatch(/reading the git state for the system prompt.*index file/);
+      }
     }
   });
 });
