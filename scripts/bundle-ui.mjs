@@ -2,6 +2,31 @@
 // module takes about a third of the time of resolving hundreds of files and scanning the
 // CommonJS ones for their exports, which is most of the wait for the first frame.
 import { build } from 'esbuild';
+import path from 'node:path';
+
+/**
+ * Every copy of string-width in the bundle answers through src/tui/one-column-width.ts first and
+ * falls back to itself: the first frame then needs none of its costly Unicode set-up.
+ */
+const oneColumnFirst = {
+  name: 'one-column-width-first',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, async ({ path: spec, resolveDir, kind, pluginData }) => {
+      if (pluginData?.real) return undefined;
+      const real = await build.resolve(spec, { resolveDir, kind, pluginData: { real: true } });
+      return { path: real.path, namespace: 'one-column-width' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'one-column-width' }, ({ path: real }) => ({
+      contents: `import stringWidth from ${JSON.stringify(real)};
+import { oneColumnWidth } from ${JSON.stringify(path.resolve('dist/src/tui/one-column-width.js'))};
+export default (text, options) =>
+  (options?.countAnsiEscapeCodes || options?.ambiguousIsNarrow === false ? undefined : oneColumnWidth(text)) ??
+  stringWidth(text, options);
+`,
+      resolveDir: path.dirname(real),
+    }));
+  },
+};
 
 await build({
   entryPoints: { index: 'dist/src/tui/index.js' },
@@ -30,5 +55,6 @@ await build({
   banner: {
     js: "import { createRequire as __agentRequire } from 'node:module'; const require = __agentRequire(import.meta.url);",
   },
+  plugins: [oneColumnFirst],
   logLevel: 'warning',
 });
