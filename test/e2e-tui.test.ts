@@ -23,6 +23,8 @@ async function open(
   cwd: string,
   flags: string[] = ['--sandbox', 'none', '--yolo'],
   env: Record<string, string> = {},
+  /** Runs as soon as the program is started, before its first frame. */
+  meanwhile: (terminal: Terminal) => void = () => {},
 ) {
   server = await startScriptedProvider(script);
   const terminal = Terminal.start(
@@ -39,6 +41,7 @@ async function open(
     },
   );
   terminals.push(terminal);
+  meanwhile(terminal);
   await terminal.waitFor(/message, \/help/);
   return terminal;
 }
@@ -234,6 +237,23 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     }, repo);
     terminal.type('show env', 'Enter');
     await terminal.waitFor(/Command said env=\[\]/);
+  });
+
+  it('keeps every key typed before the first frame, in order', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const terminal = await open(
+      () => ({ text: 'hi' }),
+      repo,
+      undefined,
+      {},
+      (early) => {
+        // Typed while Node is still starting: the prompt is drawn a good while later.
+        early.type('first ');
+        early.type('second ');
+        early.type('third');
+      },
+    );
+    await terminal.waitFor(/› first second third/, 20_000);
   });
 
   it('keeps working after a resize to 80 columns', async () => {

@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ExitCode, UsageError } from './exit-codes.js';
 import { watchParent } from './parent-watch.js';
 import { jsonLine, terminalSafe } from '../core/terminal-text.js';
 import type { PermissionMode, ResultEvent } from '../core/events.js';
 import { emptyUsage, toUsageReport } from '../core/usage.js';
+import { packageRoot } from '../core/package-root.js';
 import { SessionInUseError } from '../sessions/in-use.js';
 
 watchParent();
@@ -17,7 +19,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 // Only commander and this file load before a command is chosen: `agent --version`
 // must answer fast, so everything else is imported lazily by the command that needs it.
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 const byteSize = (value: string): number => {
   const match = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(value.trim());

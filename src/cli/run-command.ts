@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline/promises';
 import type { ResultEvent } from '../core/events.js';
 import { createAgent, type SandboxChoice } from '../runtime/agent.js';
@@ -14,6 +15,7 @@ import { connectProvider } from './provider-setup.js';
 import { pruneSessions } from '../sessions/store.js';
 import { chosenSession } from './session-choice.js';
 import type { RunFlags } from './main.js';
+import { packageRoot } from '../core/package-root.js';
 
 /**
  * `agent [task]`: an interactive session in a terminal (with the task already
@@ -79,7 +81,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
 }
 
 /** The interactive UI, bundled into one module by the build (scripts/bundle-ui.mjs) so it loads fast. */
-const UI_BUNDLE = new URL('../../ui/index.js', import.meta.url).href;
+const UI_BUNDLE = pathToFileURL(path.join(packageRoot, 'dist', 'ui', 'index.js')).href;
 
 function loadTui(): Promise<typeof import('../tui/index.js')> {
   return import(UI_BUNDLE) as Promise<typeof import('../tui/index.js')>;

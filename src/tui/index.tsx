@@ -26,7 +26,12 @@ export async function runTui(
   options: TuiOptions = {},
 ): Promise<number> {
   const store = createStore();
-  const unsubscribe = session.subscribe((event) => store.dispatch({ type: 'event', event }));
+  const unsubscribe = session.subscribe((event) => {
+    store.dispatch({ type: 'event', event });
+    // The markdown renderer blocks for ~100 ms while it loads: not while the prompt is new and
+    // keys typed then would wait, but when the first turn starts (the model takes longer than that).
+    if (event.type === 'turn_start') void loadMarkdown();
+  });
   let exitCode: number | undefined;
   const onExit = (busy: boolean) => {
     if (exitCode !== undefined) return;
@@ -55,8 +60,6 @@ export async function runTui(
       incrementalRendering: false,
     },
   );
-  // After the first frame: the prompt is usable before the markdown renderer has loaded.
-  setImmediate(() => void loadMarkdown());
   try {
     const result = await session.done;
     return exitCode ?? (result.is_error ? 1 : 0);

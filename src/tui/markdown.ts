@@ -5,8 +5,8 @@ type Renderer = (width: number) => Marked;
 
 /**
  * marked-terminal (and the syntax highlighter under it) costs about as much to
- * load as the rest of the UI, so it loads in the background once the prompt
- * is up; a message finished before then is shown as plain text.
+ * load as the rest of the UI, so it loads in the background when the first
+ * turn starts (see index.tsx); a message finished before then is shown as plain text.
  */
 let renderer: Renderer | undefined;
 let loading: Promise<void> | undefined;

@@ -22,7 +22,8 @@ export class Terminal {
     const vars = Object.entries({ PATH: process.env.PATH ?? '', ...env })
       .map(([key, value]) => `${key}=${quote(value)}`)
       .join(' ');
-    const command = `cd ${quote(cwd)} && env ${vars} ${quote(process.execPath)} ${quote(agentBin)} ${args.map(quote).join(' ')}; echo "EXITED $?"; sleep 120`;
+    // Vitest sets NODE_ENV=test, and a tmux server the tests start keeps it for every session: not the user's.
+    const command = `cd ${quote(cwd)} && env -u NODE_ENV ${vars} ${quote(process.execPath)} ${quote(agentBin)} ${args.map(quote).join(' ')}; echo "EXITED $?"; sleep 120`;
     tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', '40', command);
     return new Terminal(name);
   }

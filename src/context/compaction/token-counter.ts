@@ -104,22 +104,24 @@ class BpeTokenCounter implements TokenCounter {
 
 /**
  * Estimates until OpenAI's tokenizer has loaded, then counts exactly. Loading
- * it takes a few hundred milliseconds, which would otherwise delay the first
- * model call; the first turns are small, so an estimate serves them well.
+ * it blocks for a hundred milliseconds or more, so it starts with the first
+ * count (the first model call), not when the session is assembled: neither
+ * the interactive prompt nor the first request waits for it, and the first
+ * turns are small, so an estimate serves them well.
  */
 class LoadingBpeTokenCounter implements TokenCounter {
-  readonly loaded: Promise<void>;
   private readonly estimate = new EstimatingTokenCounter();
   private bpe: BpeTokenCounter | undefined;
+  private loading: Promise<void> | undefined;
 
-  constructor() {
-    this.loaded = import('gpt-tokenizer/encoding/o200k_base').then(({ countTokens }) => {
+  /** Loads the tokenizer (once); resolves when counts are exact. */
+  load(): Promise<void> {
+    this.loading ??= import('gpt-tokenizer/encoding/o200k_base').then(({ countTokens }) => {
       this.bpe = new BpeTokenCounter(countTokens);
       // Counts memoised from the estimate would now disagree with new, exact ones.
       messageTokens.delete(this);
     });
-    // Without the tokenizer the estimate goes on serving; only createTokenCounter reports the failure.
-    this.loaded.catch(() => undefined);
+    return this.loading;
   }
 
   get exact(): boolean {
@@ -127,6 +129,8 @@ class LoadingBpeTokenCounter implements TokenCounter {
   }
 
   count(text: string): number {
+    // Without the tokenizer the estimate goes on serving; only createTokenCounter reports the failure.
+    if (!this.loading) this.load().catch(() => undefined);
     return (this.bpe ?? this.estimate).count(text);
   }
 
@@ -137,8 +141,8 @@ class LoadingBpeTokenCounter implements TokenCounter {
 
 /**
  * The best counter for a model, available at once: exact for OpenAI's models
- * in the registry (all use o200k_base) as soon as the tokenizer has loaded in
- * the background, a calibrated estimate for everyone else — including models
+ * in the registry (all use o200k_base) once the tokenizer has loaded (it starts
+ * loading with the first count), a calibrated estimate for everyone else — including models
  * behind OpenAI-compatible endpoints.
  */
 export function startTokenCounter(model: string): TokenCounter {
@@ -148,6 +152,6 @@ export function startTokenCounter(model: string): TokenCounter {
 /** Like startTokenCounter, but resolves once counts are as exact as they will get. */
 export async function createTokenCounter(model: string): Promise<TokenCounter> {
   const counter = startTokenCounter(model);
-  if (counter instanceof LoadingBpeTokenCounter) await counter.loaded;
+  if (counter instanceof LoadingBpeTokenCounter) await counter.load();
   return counter;
 }
