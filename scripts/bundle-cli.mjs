@@ -3,6 +3,10 @@
 // behind `agent` that costs more than running them. Chunks split at dynamic imports, so
 // `agent --version` still loads only the entry and commander.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+// Chunk names are content hashes: without this, every build's chunks would pile up.
+rmSync('dist/cli', { recursive: true, force: true });
 
 /** Packages loaded on every start: bundled. The rest (provider SDKs, Docker, tree-sitter with its wasm) stay external. */
 const BUNDLED = new Set([

@@ -2,6 +2,10 @@
 // module takes about a third of the time of resolving hundreds of files and scanning the
 // CommonJS ones for their exports, which is most of the wait for the first frame.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+// Chunk names are content hashes: without this, every build's chunks would pile up.
+rmSync('dist/ui', { recursive: true, force: true });
 import path from 'node:path';
 
 /**
