@@ -17,23 +17,39 @@ class IdleWatch {
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
   private timer: NodeJS.Timeout | undefined;
+  private last = performance.now();
+  private stopped = false;
 
   constructor(private readonly timeoutMs: number) {
-    this.touch();
+    this.arm(timeoutMs);
   }
 
   touch(): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      const seconds = Math.round(this.timeoutMs / 100) / 10;
-      this.controller.abort(
-        new ProviderError(`no data from the model server for ${seconds} s (idle timeout)`, 'timeout'),
-      );
-    }, this.timeoutMs);
+    this.last = performance.now();
   }
 
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => {
+      // Only the server's silence counts, not ours: when the main thread was busy (a module
+      // loading, a large diff), this timer runs before the I/O that waited with it. Look again
+      // once that I/O is handled (setImmediate runs after the poll phase).
+      setImmediate(() => this.check());
+    }, ms);
+  }
+
+  private check(): void {
+    if (this.stopped) return;
+    const idle = performance.now() - this.last;
+    if (idle < this.timeoutMs) return this.arm(this.timeoutMs - idle);
+    const seconds = Math.round(this.timeoutMs / 100) / 10;
+    this.controller.abort(
+      new ProviderError(`no data from the model server for ${seconds} s (idle timeout)`, 'timeout'),
+    );
   }
 }
 
@@ -60,6 +76,8 @@ export async function withIdleTimeout<T>(
 /** fetch for the SDK clients: the response headers and every chunk of the body keep the request's watch alive. */
 export const watchedFetch: typeof fetch = async (input, init) => {
   const watch = current.getStore();
+  // The clock of silence starts when the request leaves, not while the SDK was building it.
+  watch?.touch();
   const response = await fetch(input, init);
   if (!watch || !response.body) return response;
   watch.touch();
