@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFINITION_KINDS } from './parser.js';
-import { EXCLUSION_REASONS, SNAPSHOT_VERSION, type IndexSnapshot } from './repo-index.js';
+import { EXCLUSION_REASONS } from './file-extract.js';
+import { SNAPSHOT_VERSION, type IndexSnapshot } from './repo-index.js';
 
 /**
  * A cached index is read back from the user's cache directory, which anything

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { chunkRanges, type ChunkRange } from './chunker.js';
+import { languageOf, type LanguageSpec } from './languages.js';
+import { parseTags, type Definition, type FileTags, type Reference } from './parser.js';
+import { isBinary } from '../../fs/visibility/binary.js';
+import { containsSecret } from '../../fs/visibility/secrets.js';
+import { readConfinedSync } from '../../fs/confined.js';
+import { MAX_FILE_BYTES, type ChangedFile } from './merkle.js';
+import { termsOf } from './tokenize.js';
+import { debugLog } from '../../core/debug-log.js';
+
+export const EXCLUSION_REASONS = ['binary', 'large', 'secret'] as const;
+
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export interface IndexedChunk extends ChunkRange {
+  /** Search terms of the chunk, space-separated (compact to persist and to pass between threads). */
+  terms: string;
+}
+
+/** What the index knows of one file: plain data, the same whichever thread extracted it. */
+export interface FileRecord {
+  language?: string;
+  excluded?: ExclusionReason;
+  definitions: Definition[];
+  references: Reference[];
+  chunks: IndexedChunk[];
+}
+
+/**
+ * Reads one changed file (confined, bounded) and extracts its record: the
+ * syntax tree lives only inside this call. Undefined when the file is no
+ * longer a readable regular file; the next sync sees what it became.
+ */
+export async function extractFile(root: string, file: ChangedFile): Promise<FileRecord | undefined> {
+  const empty = { definitions: [], references: [], chunks: [] };
+  if (file.large) return { ...empty, excluded: 'large' };
+  const content = readConfinedSync(root, path.join(root, file.path), MAX_FILE_BYTES);
+  if (!content) return undefined;
+  if (isBinary(content)) return { ...empty, excluded: 'binary' };
+  const text = content.toString('utf8');
+  if (containsSecret(text)) return { ...empty, excluded: 'secret' };
+  const language = languageOf(file.path);
+  const tags = language ? await parseTagsOrNothing(language, text) : { definitions: [], references: [] };
+  const lines = text.split('\n');
+  const chunks = chunkRanges(lines, tags.definitions).map((range) => ({
+    ...range,
+    terms: termsOf(lines.slice(range.startLine - 1, range.endLine).join('\n')).join(' '),
+  }));
+  return { ...(language ? { language: language.id } : {}), ...tags, chunks };
+}
+
+/** A grammar that fails on a file costs that file its definitions, not the whole index: it is still searchable by lines. */
+async function parseTagsOrNothing(language: LanguageSpec, text: string): Promise<FileTags> {
+  try {
+    return await parseTags(language, text);
+  } catch (error) {
+    debugLog.swallowed('retrieval: parsing definitions', error);
+    return { definitions: [], references: [] };
+  }
+}
