@@ -85,6 +85,13 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
       case 'notice':
         stderr.write(`  ${event.message}\n`);
         break;
+      case 'index_progress':
+        stderr.write(
+          event.files_done === event.files_total
+            ? `  indexed ${event.files_total} files\n`
+            : `  indexing the repository: ${event.files_done}/${event.files_total} files\n`,
+        );
+        break;
       case 'result':
         endLine();
         stderr.write(

@@ -118,7 +118,11 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     },
     (error) => sandboxFailed.abort(new SandboxFailure(error)),
   );
-  const retriever = createRetriever({ root: cwd });
+  const retriever = createRetriever({
+    root: cwd,
+    onProgress: (done, total) => emit({ type: 'index_progress', files_done: done, files_total: total }),
+    onNotice: (message) => emit({ type: 'notice', message }),
+  });
   const instructions = readInstructions(cwd, (message) => emit({ type: 'notice', message }));
   const systemFor = async (focus: SystemFocus) =>
     buildSystemPrompt({

@@ -11,6 +11,7 @@ const SKIPPED = new Set<StampedEvent['type']>([
   'thinking_delta',
   'tool_output',
   'setup_output',
+  'index_progress',
 ]);
 
 interface RecordingStart {

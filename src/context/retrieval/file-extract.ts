@@ -14,8 +14,21 @@ export const EXCLUSION_REASONS = ['binary', 'large', 'secret'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export interface IndexedChunk extends ChunkRange {
-  /** Search terms of the chunk, space-separated (compact to persist and to pass between threads). */
+  /**
+   * Search terms of the chunk, space-separated and sorted, so counting them is
+   * one pass over runs (compact to keep, to persist and to pass between threads).
+   */
   terms: string;
+}
+
+/**
+ * A file's identifier uses, one per name and line: the names space-separated,
+ * the line of each by position. Far smaller than an object per use, to keep,
+ * to persist and to pass between threads.
+ */
+export interface References {
+  names: string;
+  lines: number[];
 }
 
 /** What the index knows of one file: plain data, the same whichever thread extracted it. */
@@ -23,8 +36,12 @@ export interface FileRecord {
   language?: string;
   excluded?: ExclusionReason;
   definitions: Definition[];
-  references: Reference[];
+  references: References;
   chunks: IndexedChunk[];
+}
+
+export function referenceNames(references: References): string[] {
+  return references.names === '' ? [] : references.names.split(' ');
 }
 
 /**
@@ -33,7 +50,7 @@ export interface FileRecord {
  * longer a readable regular file; the next sync sees what it became.
  */
 export async function extractFile(root: string, file: ChangedFile): Promise<FileRecord | undefined> {
-  const empty = { definitions: [], references: [], chunks: [] };
+  const empty = { definitions: [], references: { names: '', lines: [] }, chunks: [] };
   if (file.large) return { ...empty, excluded: 'large' };
   const content = readConfinedSync(root, path.join(root, file.path), MAX_FILE_BYTES);
   if (!content) return undefined;
@@ -45,9 +62,24 @@ export async function extractFile(root: string, file: ChangedFile): Promise<File
   const lines = text.split('\n');
   const chunks = chunkRanges(lines, tags.definitions).map((range) => ({
     ...range,
-    terms: termsOf(lines.slice(range.startLine - 1, range.endLine).join('\n')).join(' '),
+    terms: termsOf(lines.slice(range.startLine - 1, range.endLine).join('\n'))
+      .sort()
+      .join(' '),
   }));
-  return { ...(language ? { language: language.id } : {}), ...tags, chunks };
+  return {
+    ...(language ? { language: language.id } : {}),
+    definitions: tags.definitions,
+    references: compact(tags.references),
+    chunks,
+  };
+}
+
+function compact(references: Reference[]): References {
+  const kept = references.filter((reference) => !/\s/.test(reference.name));
+  return {
+    names: kept.map((reference) => reference.name).join(' '),
+    lines: kept.map((reference) => reference.line),
+  };
 }
 
 /** A grammar that fails on a file costs that file its definitions, not the whole index: it is still searchable by lines. */

@@ -36,6 +36,8 @@ export interface TreeSnapshot {
 /** A file whose content changed; read again by whoever indexes it, so a sync never holds the repository in memory. */
 export interface ChangedFile {
   path: string;
+  /** Of the content as it was read for the tree (files of equal content are extracted once). */
+  hash: string;
   /** Over MAX_FILE_BYTES: tracked, never read. */
   large?: true;
 }
@@ -241,7 +243,7 @@ export class MerkleTree {
       ? createHash('sha1').update(content).digest('hex')
       : `unread:${stats.size}:${stats.mtimeMs}`;
     this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, hash });
-    if (previous?.hash !== hash) diff.changed.push(content ? { path: file } : { path: file, large: true });
+    if (previous?.hash !== hash) diff.changed.push(content ? { path: file, hash } : { path: file, hash, large: true });
     return true;
   }
 

@@ -1,4 +1,4 @@
-import type { FileRecord } from './file-extract.js';
+import { referenceNames, type FileRecord } from './file-extract.js';
 import type { Definition } from './parser.js';
 import { filePaths, type FilePaths } from './query-clues.js';
 import type { HubGraph } from './rank.js';
@@ -78,8 +78,7 @@ export function buildReferenceGraph(records: Iterable<[string, FileRecord]>): Re
   entries.forEach(([, record], file) => {
     start[file] = hub.length;
     const counts = new Map<string, number>();
-    for (const reference of record.references)
-      counts.set(reference.name, (counts.get(reference.name) ?? 0) + 1);
+    for (const used of referenceNames(record.references)) counts.set(used, (counts.get(used) ?? 0) + 1);
     for (const [used, count] of counts) {
       const targets = definers.get(used);
       if (!targets || targets.includes(file)) continue;

@@ -31,7 +31,7 @@ export interface IndexSnapshot {
 }
 
 /** Bump when parsing or record shape changes, so old caches are rebuilt rather than misread. */
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 /** Parsing on the main thread yields to the event loop this often, so it never stalls the session. */
 const FILES_PER_SLICE = 100;
 /** Fewer changed files than this are parsed on the main thread: starting workers would cost more. */
@@ -101,23 +101,41 @@ export class RepoIndex {
     await this.pool?.close();
   }
 
-  /** Extracts the files, in the given order, each removed from `pending` once its record is in. */
+  /**
+   * Extracts the files, in the given order, each removed from `pending` once
+   * its record is in. Files of equal content and language (copies, builds of
+   * the same sources) are extracted once and share the record.
+   */
   private async extractAll(files: ChangedFile[], pending: Set<string>): Promise<void> {
+    const groups = new Map<string, ChangedFile[]>();
+    for (const file of files) {
+      const key = file.large ? `large ${file.path}` : `${file.hash} ${languageOf(file.path)?.id ?? ''}`;
+      const group = groups.get(key);
+      if (group) group.push(file);
+      else groups.set(key, [file]);
+    }
+    const distinct = [...groups.values()];
     const total = files.length;
     if (total === 0) return;
     let done = 0;
-    const settle = (file: ChangedFile, record: FileRecord | undefined): void => {
-      if (record) this.put(file.path, record);
-      else this.drop(file.path);
-      pending.delete(file.path);
-      this.options.onProgress?.(++done, total);
+    const settle = (group: ChangedFile[], record: FileRecord | undefined): void => {
+      // A file that vanished before it was read says nothing of its copies: they stay pending, read next time.
+      const settled = record ? group : group.slice(0, 1);
+      for (const file of settled) {
+        if (record) this.put(file.path, record);
+        else this.drop(file.path);
+        pending.delete(file.path);
+      }
+      done += settled.length;
+      this.options.onProgress?.(done, total);
     };
     this.options.onProgress?.(0, total);
     const workers = this.options.workers;
-    if (total < POOL_MIN_FILES || workers === 0) {
-      for (let i = 0; i < total && !this.closed; i++) {
+    if (distinct.length < POOL_MIN_FILES || workers === 0) {
+      for (let i = 0; i < distinct.length && !this.closed; i++) {
         if (i > 0 && i % FILES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-        settle(files[i]!, await extractFile(this.root, files[i]!));
+        const group = distinct[i]!;
+        settle(group, await extractFile(this.root, group[0]!));
       }
       return;
     }
@@ -126,14 +144,20 @@ export class RepoIndex {
     this.pool = pool;
     try {
       await Promise.all(
-        files.map((file) =>
-          pool.extract(file).then(
-            (record) => settle(file, record),
+        distinct.map((group) =>
+          pool.extract(group[0]!).then(
+            (record) => settle(group, record),
             (error: unknown) => {
               if (error instanceof PoolClosed) return;
               if (!(error instanceof ExtractionFailed)) throw error;
-              this.options.onSkipped?.(file.path, error.message);
-              settle(file, undefined);
+              // Its copies would crash the same way: all are left out until their content changes.
+              for (const file of group) {
+                this.options.onSkipped?.(file.path, error.message);
+                this.drop(file.path);
+                pending.delete(file.path);
+              }
+              done += group.length;
+              this.options.onProgress?.(done, total);
             },
           ),
         ),
