@@ -58,8 +58,11 @@ export async function extractFile(root: string, file: ChangedFile): Promise<File
   const text = content.toString('utf8');
   if (containsSecret(text)) return { ...empty, excluded: 'secret' };
   const language = languageOf(file.path);
-  const tags = language ? await parseTagsOrNothing(language, text) : { definitions: [], references: [] };
   const lines = text.split('\n');
+  const tags =
+    language && !isMinified(text, lines)
+      ? await parseTagsOrNothing(language, text)
+      : { definitions: [], references: [] };
   const chunks = chunkRanges(lines, tags.definitions).map((range) => ({
     ...range,
     terms: termsOf(lines.slice(range.startLine - 1, range.endLine).join('\n'))
@@ -72,6 +75,17 @@ export async function extractFile(root: string, file: ChangedFile): Promise<File
     references: compact(tags.references),
     chunks,
   };
+}
+
+/**
+ * Minified or generated code (a bundle's few enormous lines): its definitions
+ * are one-letter names that crowd the map, and its syntax tree costs a parse
+ * worker tens of megabytes and a second of CPU. It stays searchable by lines.
+ */
+const MINIFIED_LINE_CHARS = 300;
+
+function isMinified(text: string, lines: string[]): boolean {
+  return text.length / lines.length > MINIFIED_LINE_CHARS;
 }
 
 function compact(references: Reference[]): References {
