@@ -7,7 +7,9 @@
 import { createRetriever } from '../src/context/retrieval/retriever.js';
 
 const RANKING_RUNS = 5;
-const FOCUS = { focusText: 'Autocomplete: getOptionLabel is called with undefined when the value is cleared' };
+const FOCUS = {
+  focusText: 'Autocomplete: getOptionLabel is called with undefined when the value is cleared',
+};
 
 const [root, cacheDir] = process.argv.slice(2) as [string, string];
 const started = performance.now();

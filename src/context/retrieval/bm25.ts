@@ -31,7 +31,7 @@ export class Bm25Index {
     this.numbers.set(id, number);
     this.totalLength += terms.length;
     const sorted = isSorted(terms) ? terms : [...terms].sort();
-    for (let i = 0; i < sorted.length; ) {
+    for (let i = 0; i < sorted.length;) {
       const term = sorted[i]!;
       let end = i + 1;
       while (end < sorted.length && sorted[end] === term) end++;

@@ -243,7 +243,8 @@ export class MerkleTree {
       ? createHash('sha1').update(content).digest('hex')
       : `unread:${stats.size}:${stats.mtimeMs}`;
     this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, hash });
-    if (previous?.hash !== hash) diff.changed.push(content ? { path: file, hash } : { path: file, hash, large: true });
+    if (previous?.hash !== hash)
+      diff.changed.push(content ? { path: file, hash } : { path: file, hash, large: true });
     return true;
   }
 

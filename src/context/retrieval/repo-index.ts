@@ -1,3 +1,4 @@
+import type { ResourceLimits } from 'node:worker_threads';
 import { Bm25Index } from './bm25.js';
 import { DirWatcher } from './dir-watcher.js';
 import { extractFile, type FileRecord } from './file-extract.js';
@@ -7,8 +8,13 @@ import { MerkleTree, type ChangedFile, type TreeDiff, type TreeSnapshot } from '
 import { ExtractionFailed, ParsePool, PoolClosed } from './workers/parse-pool.js';
 
 export interface IndexOptions {
-  /** Parsing threads for large syncs; 0 parses on the main thread. Defaults to one per core. */
+  /**
+   * Parsing threads: 0 parses on the main thread. By default, one per core
+   * for syncs of many files, the main thread for a few.
+   */
   workers?: number;
+  /** Heap limits of each parse worker: a file that needs more crashes its worker and is skipped. */
+  workerLimits?: ResourceLimits;
   /** Files extracted so far of those this sync (re)indexes. */
   onProgress?: (done: number, total: number) => void;
   /** A file left out of the index, and why (its worker crashed on it). */
@@ -34,7 +40,7 @@ export interface IndexSnapshot {
 export const SNAPSHOT_VERSION = 3;
 /** Parsing on the main thread yields to the event loop this often, so it never stalls the session. */
 const FILES_PER_SLICE = 100;
-/** Fewer changed files than this are parsed on the main thread: starting workers would cost more. */
+/** Fewer changed files than this are parsed on the main thread (by default): starting workers would cost more. */
 const POOL_MIN_FILES = 64;
 
 /** Per-file definitions, references and search chunks of one repository, kept in step with the disk. */
@@ -131,7 +137,7 @@ export class RepoIndex {
     };
     this.options.onProgress?.(0, total);
     const workers = this.options.workers;
-    if (distinct.length < POOL_MIN_FILES || workers === 0) {
+    if (workers === 0 || (workers === undefined && distinct.length < POOL_MIN_FILES)) {
       for (let i = 0; i < distinct.length && !this.closed; i++) {
         if (i > 0 && i % FILES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         const group = distinct[i]!;
@@ -140,7 +146,10 @@ export class RepoIndex {
       return;
     }
     if (this.closed) return;
-    const pool = new ParsePool(this.root, workers === undefined ? {} : { size: workers });
+    const pool = new ParsePool(this.root, {
+      ...(workers !== undefined && { size: workers }),
+      ...(this.options.workerLimits && { resourceLimits: this.options.workerLimits }),
+    });
     this.pool = pool;
     try {
       await Promise.all(

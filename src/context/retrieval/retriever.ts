@@ -27,7 +27,7 @@ export interface RetrieverOptions {
   root: string;
   /** Defaults to the user's cache directory (see defaultCacheDir). */
   cacheDir?: string;
-  /** Parsing threads for the build; 0 parses on the main thread. Defaults to one per core. */
+  /** Parsing threads (see IndexOptions.workers): 0 parses on the main thread; by default one per core. */
   workers?: number;
   /** How far the build is: at its start, at most every PROGRESS_INTERVAL_MS, and at its end. */
   onProgress?: (done: number, total: number) => void;

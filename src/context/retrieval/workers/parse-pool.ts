@@ -104,7 +104,10 @@ export class ParsePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(WORKER_SCRIPT, { workerData: { root: this.root }, resourceLimits: this.limits });
+    const worker = new Worker(WORKER_SCRIPT, {
+      workerData: { root: this.root },
+      resourceLimits: this.limits,
+    });
     const slot: Slot = { worker, inFlight: [] };
     this.slots.push(slot);
     worker.on('message', (reply: ExtractReply) => this.answer(slot, reply));
