@@ -9,7 +9,7 @@ import { ExtractionFailed, ParsePool, PoolClosed } from './workers/parse-pool.js
 
 export interface IndexOptions {
   /**
-   * Parsing threads: 0 parses on the main thread. By default, one per core
+   * Parsing threads: 0 parses on the main thread. By default, one per core (up to four)
    * for syncs of many files, the main thread for a few.
    */
   workers?: number;

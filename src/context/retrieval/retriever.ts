@@ -27,7 +27,7 @@ export interface RetrieverOptions {
   root: string;
   /** Defaults to the user's cache directory (see defaultCacheDir). */
   cacheDir?: string;
-  /** Parsing threads (see IndexOptions.workers): 0 parses on the main thread; by default one per core. */
+  /** Parsing threads (see IndexOptions.workers): 0 parses on the main thread; by default one per core, up to four. */
   workers?: number;
   /** How far the build is: at its start, at most every PROGRESS_INTERVAL_MS, and at its end. */
   onProgress?: (done: number, total: number) => void;
@@ -167,10 +167,8 @@ class IndexedRetriever implements Retriever {
     this.index.restore(await loadSnapshot(this.cacheFile));
     this.savedGeneration = this.index.generation;
     await this.index.sync();
-    // The cache only speeds up the next start; failing to write it must not fail this session.
-    await this.save().catch((error: unknown) =>
-      debugLog.swallowed('retrieval: saving the index cache', error),
-    );
+    // Written a little later (and at dispose): serialising the index must not delay the first turn's map.
+    if (this.savedGeneration !== this.index.generation) this.scheduleSave();
   }
 
   private referenceGraph(): ReferenceGraph {

@@ -8,6 +8,8 @@ import type { ExtractReply, ExtractRequest } from './protocol.js';
 
 /** Always the compiled script: Node runs it as is, whether the pool itself was loaded from dist or from sources under test. */
 const WORKER_SCRIPT = path.join(packageRoot, 'dist/src/context/retrieval/workers/parse-worker.js');
+/** Each worker costs some 40 MB (a V8 heap, the grammars): past this many, memory grows faster than the build speeds up. */
+const MAX_DEFAULT_WORKERS = 4;
 /** Requests queued per worker, so it starts the next file while the main thread takes in the last one. */
 const DEPTH = 2;
 /**
@@ -37,7 +39,7 @@ interface Slot {
 }
 
 export interface ParsePoolOptions {
-  /** Defaults to one worker per core (os.availableParallelism). */
+  /** Defaults to one worker per core (os.availableParallelism), at most MAX_DEFAULT_WORKERS. */
   size?: number;
   resourceLimits?: ResourceLimits;
 }
@@ -60,7 +62,7 @@ export class ParsePool {
     private readonly root: string,
     options: ParsePoolOptions = {},
   ) {
-    this.size = Math.max(1, options.size ?? os.availableParallelism());
+    this.size = Math.max(1, options.size ?? Math.min(os.availableParallelism(), MAX_DEFAULT_WORKERS));
     this.limits = options.resourceLimits ?? DEFAULT_LIMITS;
   }
 
