@@ -226,6 +226,7 @@ describe('index progress', () => {
       env: { AGENT_CACHE_DIR: tempDir('agent-cache-') },
     });
     expect(run.result).toMatchObject({ status: 'success' });
+    expect(run.events[0]?.type).toBe('session_start');
     const progress = run.events.filter((event) => event.type === 'index_progress');
     const total = Object.keys(failingAddProject).length;
     expect(progress[0]).toMatchObject({ files_done: 0, files_total: total });
