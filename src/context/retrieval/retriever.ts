@@ -150,10 +150,11 @@ class IndexedRetriever implements Retriever {
   }
 
   async dispose(): Promise<void> {
-    clearTimeout(this.saveTimer);
     // Cancels a build in progress: what it indexed so far is saved, the rest is indexed at the next start.
     await this.index.close();
     await this.syncing;
+    // Saved now rather than later (the build's end may just have scheduled it).
+    clearTimeout(this.saveTimer);
     // The cache only speeds up the next start; failing to write it must not fail this session.
     await this.save().catch((error: unknown) =>
       debugLog.swallowed('retrieval: saving the index cache', error),
