@@ -31,7 +31,7 @@ export interface IndexingScores {
   /** Files the cold build (re)indexed: 0 for the warm start. */
   filesIndexed: number;
   buildSeconds: number;
-  /** CPU time of the whole process (every thread): what a busy machine cannot hide. */
+  /** CPU time of the build, every thread of the process: what a busy machine cannot hide. */
   cpuSeconds: number;
   peakRssMb: number;
   firstRankingMs: number;

@@ -132,6 +132,11 @@ export async function run(): Promise<BenchSection> {
         },
         { name: 'real package: CPU time of the build (all threads)', value: large.cpuSeconds, unit: 's' },
         {
+          name: 'real package: build lower bound on idle cores (CPU time / cores)',
+          value: large.cpuSeconds / os.availableParallelism(),
+          unit: 's',
+        },
+        {
           name: 'real package: peak resident memory (build process)',
           value: large.peakRssMb,
           unit: 'MB',
