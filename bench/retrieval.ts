@@ -24,8 +24,7 @@ interface RankingTask {
 export async function run(): Promise<BenchSection> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'agent-bench-retrieval-'));
   try {
-    // First, so its peak memory is not the generated repository's.
-    const large = await measureIndexing(path.join(work, 'large'));
+    const { cold: large, warm: largeWarm } = measureIndexing(path.join(work, 'large'));
     const repo = path.join(work, 'repo');
     const names = generateRepository(repo, GENERATED_FILES);
     const cacheDir = path.join(work, 'cache');
@@ -60,7 +59,7 @@ export async function run(): Promise<BenchSection> {
     await fixture.dispose();
 
     const real = await scoreRealIssues(path.join(work, 'real'));
-    const projected = (large.buildSeconds * PROJECTED_FILES) / large.files;
+    const scale = PROJECTED_FILES / large.files;
 
     return {
       title: 'Retrieval: index, re-sync, repo-map ranking',
@@ -131,8 +130,14 @@ export async function run(): Promise<BenchSection> {
           target: '< 3 s',
           pass: large.buildSeconds < 3,
         },
+        { name: 'real package: CPU time of the build (all threads)', value: large.cpuSeconds, unit: 's' },
         {
-          name: 'real package: peak resident memory',
+          name: 'real package: build lower bound on idle cores (CPU time / cores)',
+          value: large.cpuSeconds / os.availableParallelism(),
+          unit: 's',
+        },
+        {
+          name: 'real package: peak resident memory (build process)',
           value: large.peakRssMb,
           unit: 'MB',
           target: '< 300 MB',
@@ -146,11 +151,22 @@ export async function run(): Promise<BenchSection> {
           target: '< 50 ms',
           pass: large.rankingMs < 50,
         },
-        { name: `real package: build projected to ${PROJECTED_FILES} files`, value: projected, unit: 's' },
+        { name: 'real package: second start from the cache', value: largeWarm.buildSeconds, unit: 's' },
+        {
+          name: `real package: build projected to ${PROJECTED_FILES} files`,
+          value: large.buildSeconds * scale,
+          unit: 's',
+        },
+        {
+          name: `real package: ranking projected to ${PROJECTED_FILES} files`,
+          value: large.rankingMs * scale,
+          unit: 'ms',
+        },
       ],
       notes: [
         `real issues: packages fetched with npm pack (dist/ removed); issues and fixed files in bench/retrieval-issues.ts`,
-        `peak memory: the bench process's resident set while building (measured first, from a fresh process)`,
+        `real package: built in a child process of its own (bench/retrieval-build.ts); peak memory is its maxRSS, parse workers included`,
+        `real package: projections scale linearly by file count (${PROJECTED_FILES} / ${large.files})`,
         `ranking: ${fixtureTasks.length} fixture tasks, ${RANKING_TASKS_ON_GENERATED} tasks on the generated repository (unique names: the easier case)`,
         're-sync uses directory watchers; without them (no inotify, too many directories) it falls back to a full stat walk',
       ],

@@ -92,6 +92,13 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
       case 'git_commit':
         stderr.write(`  ${commitLine(event)}\n`);
         break;
+      case 'index_progress':
+        stderr.write(
+          event.files_done === event.files_total
+            ? `  indexed ${event.files_total} files\n`
+            : `  indexing the repository: ${event.files_done}/${event.files_total} files\n`,
+        );
+        break;
       case 'result':
         endLine();
         stderr.write(

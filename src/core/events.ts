@@ -133,6 +133,12 @@ export type AgentEvent =
   | { type: 'mode_changed'; mode: PermissionMode }
   /** Where commands run, as it comes up: Docker starts in the background while the first model call is in flight. */
   | { type: 'sandbox_state'; state: 'starting' | 'ready' | 'failed'; network: boolean }
+  /**
+   * The repository index is being built in the background: files extracted so
+   * far of those to (re)index, at its start, about twice a second, and at its
+   * end (files_done === files_total). A start with an up-to-date cache sends none.
+   */
+  | { type: 'index_progress'; files_done: number; files_total: number }
   | { type: 'model_changed'; model: string }
   /** --git-commit committed what a request of the user changed (src/git/turn-commits.ts). */
   | { type: 'git_commit'; sha: string; branch: string; subject: string; files: string[] }

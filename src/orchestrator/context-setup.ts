@@ -15,8 +15,8 @@ const REPO_MAP_SHARE = 0.04;
 const REPO_MAP_MAX_TOKENS = 2048;
 /**
  * How long the first model call may wait for the index. A cached index is
- * ready in milliseconds; a first build of a huge repository is not waited for,
- * and the model then finds code with its search tools instead.
+ * ready in milliseconds; a first build of a huge repository is not waited for:
+ * the map then shows what is indexed so far (source files are indexed first).
  */
 const REPO_MAP_WAIT_MS = 3000;
 
@@ -53,7 +53,7 @@ export function createContextKeeper(
   );
 }
 
-/** The repo map for the focus, or '' when the index is not ready in time or the repository has no parsable code. */
+/** The repo map for the focus (from what is indexed so far when the build outlasts the wait), or '' when there is no parsable code. */
 export async function repoMapFor(
   retriever: Retriever,
   focus: { text: string; files?: string[] },
@@ -65,9 +65,9 @@ export async function repoMapFor(
   );
   try {
     const ready = await Promise.race([retriever.ready().then(() => true), timeout]);
-    if (!ready) return '';
     const budgetTokens = Math.min(REPO_MAP_MAX_TOKENS, Math.floor(model.contextWindow * REPO_MAP_SHARE));
-    return await retriever.repoMap({ focusText: focus.text, focusFiles: focus.files ?? [], budgetTokens });
+    const request = { focusText: focus.text, focusFiles: focus.files ?? [], budgetTokens };
+    return ready ? await retriever.repoMap(request) : retriever.repoMapSoFar(request);
   } catch (error) {
     debugLog.swallowed('system prompt: building the repo map', error);
     return '';

@@ -130,7 +130,15 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     },
     (error) => sandboxFailed.abort(new SandboxFailure(error)),
   );
-  const retriever = createRetriever({ root: cwd });
+  // The index starts building now; what it reports before session_start waits for it (session_start comes first).
+  let indexEvents: AgentEvent[] | undefined = [];
+  const emitIndexEvent = (event: AgentEvent) => (indexEvents ? indexEvents.push(event) : emit(event));
+  const retriever = createRetriever({
+    root: cwd,
+    onProgress: (done, total) =>
+      emitIndexEvent({ type: 'index_progress', files_done: done, files_total: total }),
+    onNotice: (message) => emitIndexEvent({ type: 'notice', message }),
+  });
   const instructions = readInstructions(cwd, (message) => emit({ type: 'notice', message }));
   const gitFacts = readRepoFacts(cwd);
   const systemFor = async (focus: SystemFocus) =>
@@ -252,6 +260,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       permission_mode: permissions.mode,
       context_window: connection.model.contextWindow,
     });
+    for (const event of indexEvents ?? []) emit(event);
+    indexEvents = undefined;
     // The path went to stderr at start; an interactive session also shows it in its transcript, where it stays in view.
     if (config.interactive && debugLog.path) emit({ type: 'notice', message: `debug log: ${debugLog.path}` });
     if (config.interactive && config.resume?.history?.length)

@@ -12,6 +12,7 @@ const SKIPPED = new Set<StampedEvent['type']>([
   'tool_output',
   'setup_output',
   'history',
+  'index_progress',
 ]);
 
 interface RecordingStart {

@@ -55,6 +55,8 @@ export interface SessionStatus {
   /** The sandbox's kind from session_start (`docker`, `none`). */
   sandbox: string;
   sandboxState?: Extract<StampedEvent, { type: 'sandbox_state' }>['state'];
+  /** Files indexed of those to index, while the repository index is being built. */
+  indexing?: { done: number; total: number };
   network: boolean;
   contextWindow: number;
   /** Tokens of the last model call's prompt and answer: what the next call starts from. */
@@ -150,6 +152,17 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         ...state,
         setupTail: '',
         status: { ...status, sandboxState: event.state, network: event.network },
+      };
+    case 'index_progress':
+      return {
+        ...state,
+        status: {
+          ...status,
+          indexing:
+            event.files_done === event.files_total
+              ? undefined
+              : { done: event.files_done, total: event.files_total },
+        },
       };
     case 'setup_output':
       return { ...state, setupTail: (state.setupTail + event.chunk).slice(-TAIL_CHARS) };

@@ -1,7 +1,7 @@
 import type { RepoIndex } from './repo-index.js';
 import { SourceLines } from './source-lines.js';
 import { isNonSource } from './file-role.js';
-import { queryClues } from './query-clues.js';
+import { queryClues, type FilePaths } from './query-clues.js';
 import { splitIdentifier, termsOf } from './tokenize.js';
 
 export interface SearchHit {
@@ -38,12 +38,13 @@ export function searchCode(
   root: string,
   query: string,
   limit: number,
+  paths: FilePaths,
   isDefined: (name: string) => boolean,
 ): SearchHit[] {
   const queryTerms = termsOf(query);
   if (queryTerms.length === 0) return [];
   const termSet = new Set(queryTerms);
-  const clues = queryClues(query, index.records.keys(), isDefined);
+  const clues = queryClues(query, paths, isDefined);
   const scored: Omit<SearchHit, 'snippet'>[] = [];
   const fileBest = new Map<string, number[]>();
   for (const [id, base] of index.search.score(queryTerms)) {

@@ -33,10 +33,13 @@ export interface TreeSnapshot {
   dirs: Record<string, DirNode>;
 }
 
+/** A file whose content changed; read again by whoever indexes it, so a sync never holds the repository in memory. */
 export interface ChangedFile {
   path: string;
-  /** Undefined for files over MAX_FILE_BYTES. */
-  content?: Buffer;
+  /** Of the content as it was read for the tree (files of equal content are extracted once). */
+  hash: string;
+  /** Over MAX_FILE_BYTES: tracked, never read. */
+  large?: true;
 }
 
 export interface TreeDiff {
@@ -240,8 +243,14 @@ export class MerkleTree {
       ? createHash('sha1').update(content).digest('hex')
       : `unread:${stats.size}:${stats.mtimeMs}`;
     this.files.set(file, { size: stats.size, mtimeMs: stats.mtimeMs, hash });
-    if (previous?.hash !== hash) diff.changed.push(content ? { path: file, content } : { path: file });
+    if (previous?.hash !== hash)
+      diff.changed.push(content ? { path: file, hash } : { path: file, hash, large: true });
     return true;
+  }
+
+  /** Forgets files whose changes were seen but not indexed (a cancelled build), so the next walk reports them again. */
+  forget(files: Iterable<string>): void {
+    for (const file of files) this.files.delete(file);
   }
 
   /** Whether an ignore file in the directory was edited, or (when its entries changed) added or removed. */

@@ -49,7 +49,6 @@ export interface FileTags {
 interface LoadedLanguage {
   parser: Parser;
   definitions: Query;
-  identifiers: Query;
 }
 
 const SIGNATURE_MAX_CHARS = 160;
@@ -67,12 +66,7 @@ function load(spec: LanguageSpec): Promise<LoadedLanguage> {
       const language = await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/${spec.wasm}`));
       const parser = new Parser();
       parser.setLanguage(language);
-      const identifierPattern = `[${spec.identifierTypes.map((type) => `(${type})`).join(' ')}] @reference`;
-      return {
-        parser,
-        definitions: new Query(language, spec.definitions),
-        identifiers: new Query(language, identifierPattern),
-      };
+      return { parser, definitions: new Query(language, spec.definitions) };
     })();
     loaded.set(spec.id, pending);
   }
@@ -109,8 +103,8 @@ export async function parseTags(spec: LanguageSpec, source: string): Promise<Fil
     }
     const references: Reference[] = [];
     const seen = new Set<string>();
-    for (const capture of language.identifiers.captures(tree.rootNode)) {
-      const node = capture.node;
+    // A walk in the grammar's own code: half the cost of a query capturing the same nodes.
+    for (const node of tree.rootNode.descendantsOfType(spec.identifierTypes)) {
       if (nameNodes.has(node.startIndex)) continue;
       const line = node.startPosition.row + 1;
       const key = `${line}:${node.text}`;

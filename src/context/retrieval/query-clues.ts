@@ -30,14 +30,24 @@ const PROSE_WORDS = new Set(
   ),
 );
 
+/** The repository's files as a query's mentions resolve to them; built once per index generation. */
+export interface FilePaths {
+  suffixes: SuffixIndex;
+  stems: Map<string, string[]>;
+}
+
+export function filePaths(files: Iterable<string>): FilePaths {
+  const suffixes = suffixIndex(files);
+  return { suffixes, stems: stemIndex(suffixes) };
+}
+
 /** Reads a query's clues against the repository's files and definitions. */
 export function queryClues(
   text: string,
-  files: Iterable<string>,
+  files: Iterable<string> | FilePaths,
   isDefined: (name: string) => boolean,
 ): QueryClues {
-  const pathResolver = suffixIndex(files);
-  const stems = stemIndex(pathResolver);
+  const { suffixes: pathResolver, stems } = 'suffixes' in files ? files : filePaths(files);
   const found = new Set<string>();
   const rest = text.replace(PATH_LIKE, (candidate: string) => {
     const resolved = resolvePath(pathResolver, candidate);

@@ -1,5 +1,16 @@
-/** Weighted directed edges: from → (to → weight). */
-export type WeightedGraph = Map<string, Map<string, number>>;
+/**
+ * Nodes linked through hubs: node n's edges (start[n] to start[n + 1]) each
+ * lead to a hub with a weight, and a hub shares what reaches it equally among
+ * its targets (hubStart[h] to hubStart[h + 1] in hubTo). Hubs hold no rank of
+ * their own: they only route it.
+ */
+export interface HubGraph {
+  start: Uint32Array;
+  hub: Uint32Array;
+  weight: Float64Array;
+  hubStart: Uint32Array;
+  hubTo: Uint32Array;
+}
 
 const DAMPING = 0.85;
 const ITERATIONS = 40;
@@ -7,64 +18,63 @@ const TOLERANCE = 1e-9;
 
 /**
  * Personalised PageRank by power iteration. The random surfer restarts (and
- * leaves dangling nodes) according to `personalization`, so rank flows toward
- * the nodes the task is about and whatever they depend on. The graph is copied
- * once into flat arrays: iterating maps forty times cost most of a ranking on
- * a 3,000-file repository.
+ * leaves dangling nodes) according to `personalization` (non-negative
+ * weights, all equal when they sum to zero), so rank flows toward the nodes
+ * the task is about and whatever they depend on. `weight` overrides the
+ * graph's edge weights (a focus makes some heavier); `start` is where the
+ * iteration begins, and the unpersonalised rank is close to most personalised ones.
  */
 export function pageRank(
-  nodes: string[],
-  graph: WeightedGraph,
-  personalization: Map<string, number> = new Map(),
-): Map<string, number> {
-  const count = nodes.length;
-  if (count === 0) return new Map();
-  const indexOf = new Map(nodes.map((node, i) => [node, i]));
-  const restartMap = restartDistribution(nodes, personalization);
-  const restart = Float64Array.from(nodes, (node) => restartMap.get(node) ?? 0);
-  let edgeCount = 0;
-  for (const edges of graph.values()) edgeCount += edges.size;
-  const edgeFrom = new Uint32Array(edgeCount);
-  const edgeTo = new Uint32Array(edgeCount);
-  const edgeShare = new Float64Array(edgeCount);
-  const dangling = new Uint8Array(count).fill(1);
-  let edge = 0;
-  for (const [from, edges] of graph) {
-    const source = indexOf.get(from);
-    if (source === undefined) continue;
-    let total = 0;
-    for (const weight of edges.values()) total += weight;
-    if (total === 0) continue;
-    for (const [to, weight] of edges) {
-      const target = indexOf.get(to);
-      if (target === undefined) continue;
-      edgeFrom[edge] = source;
-      edgeTo[edge] = target;
-      edgeShare[edge++] = weight / total;
-    }
-    dangling[source] = 0;
-  }
-  let rank = Float64Array.from(restart);
+  graph: HubGraph,
+  personalization: Float64Array,
+  weight: Float64Array = graph.weight,
+  start?: Float64Array,
+): Float64Array {
+  const count = personalization.length;
+  if (count === 0) return new Float64Array(0);
+  const restart = restartDistribution(personalization);
+  const hubCount = graph.hubStart.length - 1;
+  const outTotal = new Float64Array(count);
+  for (let node = 0; node < count; node++)
+    for (let e = graph.start[node]!; e < graph.start[node + 1]!; e++) outTotal[node]! += weight[e]!;
+  let rank = Float64Array.from(start ?? restart);
   let next = new Float64Array(count);
+  const hubMass = new Float64Array(hubCount);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     next.fill(0);
+    hubMass.fill(0);
     let danglingMass = 0;
-    for (let i = 0; i < count; i++) if (dangling[i]) danglingMass += rank[i]!;
-    for (let e = 0; e < edge; e++) next[edgeTo[e]!]! += DAMPING * rank[edgeFrom[e]!]! * edgeShare[e]!;
+    for (let node = 0; node < count; node++) {
+      const total = outTotal[node]!;
+      if (total === 0) {
+        danglingMass += rank[node]!;
+        continue;
+      }
+      const share = (DAMPING * rank[node]!) / total;
+      for (let e = graph.start[node]!; e < graph.start[node + 1]!; e++)
+        hubMass[graph.hub[e]!]! += share * weight[e]!;
+    }
+    for (let hub = 0; hub < hubCount; hub++) {
+      const first = graph.hubStart[hub]!;
+      const end = graph.hubStart[hub + 1]!;
+      const each = hubMass[hub]! / (end - first);
+      for (let t = first; t < end; t++) next[graph.hubTo[t]!]! += each;
+    }
     let delta = 0;
-    for (let i = 0; i < count; i++) {
-      next[i] = next[i]! + (1 - DAMPING + DAMPING * danglingMass) * restart[i]!;
-      delta += Math.abs(next[i]! - rank[i]!);
+    const restartMass = 1 - DAMPING + DAMPING * danglingMass;
+    for (let node = 0; node < count; node++) {
+      next[node] = next[node]! + restartMass * restart[node]!;
+      delta += Math.abs(next[node]! - rank[node]!);
     }
     [rank, next] = [next, rank];
     if (delta < TOLERANCE) break;
   }
-  return new Map(nodes.map((node, i) => [node, rank[i]!]));
+  return rank;
 }
 
-function restartDistribution(nodes: string[], personalization: Map<string, number>): Map<string, number> {
+function restartDistribution(personalization: Float64Array): Float64Array {
   let total = 0;
-  for (const node of nodes) total += personalization.get(node) ?? 0;
-  if (total === 0) return new Map(nodes.map((node) => [node, 1 / nodes.length]));
-  return new Map(nodes.map((node) => [node, (personalization.get(node) ?? 0) / total]));
+  for (const weight of personalization) total += weight;
+  if (total === 0) return new Float64Array(personalization.length).fill(1 / personalization.length);
+  return personalization.map((weight) => weight / total);
 }

@@ -1,7 +1,6 @@
 import type { Definition } from './parser.js';
-import { pageRank, type WeightedGraph } from './rank.js';
+import { pageRank } from './rank.js';
 import type { ReferenceGraph } from './reference-graph.js';
-import type { FileRecord } from './repo-index.js';
 import { queryClues } from './query-clues.js';
 
 export interface RepoMapFocus {
@@ -11,14 +10,14 @@ export interface RepoMapFocus {
   focusFiles?: string[];
 }
 
-export interface RankedDefinition extends Definition {
-  score: number;
-}
-
 export interface RankedFile {
   path: string;
+  /** Its best definition's score. */
   score: number;
-  definitions: RankedDefinition[];
+  /** The file's definitions as the index holds them (not copies: ranking allocates little). */
+  definitions: Definition[];
+  /** The score of each definition, by position. */
+  scores: number[];
 }
 
 /** Identifiers named in the focus weigh this much more on the edges that use them. */
@@ -30,83 +29,89 @@ const NEIGHBOUR_WEIGHT = 3;
 /** A definition's own file rank counts a little, so unreferenced definitions still order sensibly. */
 const OWN_RANK_SHARE = 0.05;
 
+/** The unpersonalised rank of each graph: where every personalised ranking starts iterating from. */
+const baseRanks = new WeakMap<ReferenceGraph, Float64Array>();
+
 /**
  * Ranks files and their definitions for a task: personalised PageRank over
  * the reference graph, then each file's rank is passed along its edges to the
  * definitions it uses (so a definition matters when important files use it).
  */
-export function rankRepository(
-  records: Map<string, FileRecord>,
-  graph: ReferenceGraph,
-  focus: RepoMapFocus,
-): RankedFile[] {
-  const files = [...graph.edges.keys()];
-  const clues = queryClues(focus.focusText ?? '', files, (name) => graph.definers.has(name));
+export function rankRepository(graph: ReferenceGraph, focus: RepoMapFocus): RankedFile[] {
+  const { files, uses, usedBy } = graph;
+  const count = files.length;
+  const clues = queryClues(focus.focusText ?? '', graph.paths, (name) => graph.definers.has(name));
   // Names written as code focus their definitions' files; a prose word that happens to be defined
   // somewhere ("only", "evaluate") only weighs more, as it may be meant or not.
   const focusNames = new Set<string>();
   const focusWords = new Set<string>();
-  for (const name of graph.definers.keys()) {
-    const lower = name.toLowerCase();
-    if (clues.codeNames.has(lower)) focusNames.add(name);
-    else if (clues.definedWords.has(lower)) focusWords.add(name);
+  for (const lower of clues.codeNames)
+    for (const name of graph.namesByLower.get(lower) ?? []) focusNames.add(name);
+  for (const lower of clues.definedWords)
+    for (const name of graph.namesByLower.get(lower) ?? []) if (!focusNames.has(name)) focusWords.add(name);
+  const nameFactor = new Float64Array(graph.names.length).fill(1);
+  for (const name of [...focusNames, ...focusWords]) {
+    const id = graph.nameIds.get(name);
+    if (id !== undefined) nameFactor[id] = FOCUS_NAME_WEIGHT;
   }
-  const nameWeight = (name: string): number =>
-    focusNames.has(name) || focusWords.has(name) ? FOCUS_NAME_WEIGHT : 1;
-  const focusFiles = new Set([...(focus.focusFiles ?? []), ...clues.files, ...clues.namedFiles]);
-  for (const name of focusNames) for (const file of graph.definers.get(name) ?? []) focusFiles.add(file);
+  const focused = new Uint8Array(count);
+  for (const file of [...(focus.focusFiles ?? []), ...clues.files, ...clues.namedFiles]) {
+    const number = graph.numbers.get(file);
+    if (number !== undefined) focused[number] = 1;
+  }
+  for (const name of focusNames) for (const file of graph.definers.get(name) ?? []) focused[file] = 1;
 
-  const weighted: WeightedGraph = new Map();
-  const outTotals = new Map<string, number>();
-  for (const [from, edges] of graph.edges) {
-    const targets = new Map<string, number>();
-    let total = 0;
-    for (const edge of edges) {
-      const weight = edge.weight * nameWeight(edge.name);
-      targets.set(edge.to, (targets.get(edge.to) ?? 0) + weight);
-      total += weight;
-    }
-    weighted.set(from, targets);
-    outTotals.set(from, total);
-  }
-  const personalization = new Map(files.map((file) => [file, 1]));
+  const weight = uses.weight.map((base, e) => base * nameFactor[uses.hub[e]!]!);
+  const personalization = new Float64Array(count).fill(1);
   // The neighbourhood of a focused file, both the files it uses and the files using it, rises with it.
-  for (const [from, edges] of graph.edges) {
-    for (const edge of edges) {
-      if (focusFiles.has(from)) personalization.set(edge.to, NEIGHBOUR_WEIGHT);
-      if (focusFiles.has(edge.to)) personalization.set(from, NEIGHBOUR_WEIGHT);
+  for (let file = 0; file < count; file++) {
+    if (!focused[file]) continue;
+    for (let e = uses.start[file]!; e < uses.start[file + 1]!; e++) {
+      const hub = uses.hub[e]!;
+      for (let t = uses.hubStart[hub]!; t < uses.hubStart[hub + 1]!; t++)
+        personalization[uses.hubTo[t]!] = NEIGHBOUR_WEIGHT;
+    }
+    for (const definition of graph.definitionNames[file]!) {
+      if (definition === -1) continue;
+      for (let u = usedBy.start[definition]!; u < usedBy.start[definition + 1]!; u++)
+        personalization[usedBy.from[u]!] = NEIGHBOUR_WEIGHT;
     }
   }
-  for (const file of focusFiles) if (personalization.has(file)) personalization.set(file, FOCUS_FILE_WEIGHT);
-  const fileRank = pageRank(files, weighted, personalization);
+  for (let file = 0; file < count; file++) if (focused[file]) personalization[file] = FOCUS_FILE_WEIGHT;
+  let base = baseRanks.get(graph);
+  if (!base) baseRanks.set(graph, (base = pageRank(uses, new Float64Array(count).fill(1))));
+  const fileRank = pageRank(uses, personalization, weight, base);
 
-  const definitionScore = new Float64Array(graph.slots.size);
-  for (const [from, edges] of graph.edges) {
-    const total = outTotals.get(from) ?? 0;
-    if (total === 0) continue;
-    const share = (fileRank.get(from) ?? 0) / total;
-    for (const edge of edges) definitionScore[edge.slot]! += share * edge.weight * nameWeight(edge.name);
-  }
-  const topRank = Math.max(0, ...fileRank.values());
+  // What reaches each name, to be shared among its definers as their definitions' scores.
+  const outTotal = new Float64Array(count);
+  for (let file = 0; file < count; file++)
+    for (let e = uses.start[file]!; e < uses.start[file + 1]!; e++) outTotal[file]! += weight[e]!;
+  const nameScore = new Float64Array(graph.names.length);
+  for (let file = 0; file < count; file++)
+    for (let e = uses.start[file]!; e < uses.start[file + 1]!; e++)
+      nameScore[uses.hub[e]!]! += (fileRank[file]! / outTotal[file]!) * weight[e]!;
+  let topRank = 0;
+  for (const rank of fileRank) topRank = Math.max(topRank, rank);
 
   const ranked: RankedFile[] = [];
-  for (const file of files) {
+  for (let file = 0; file < count; file++) {
+    const own = graph.definitions[file]!;
+    if (own.length === 0) continue;
     // A focused file is shown for itself, above files that are merely used a lot.
-    const rank = fileRank.get(file) ?? 0;
-    const own = focusFiles.has(file) ? topRank + rank : rank * OWN_RANK_SHARE;
-    const definitions = (records.get(file)?.definitions ?? []).map((definition) => {
-      const slot = graph.slots.get(`${file}\0${definition.name}`);
-      let score = (slot === undefined ? 0 : definitionScore[slot]!) + own;
+    const rank = fileRank[file]!;
+    const ownScore = focused[file] ? topRank + rank : rank * OWN_RANK_SHARE;
+    const names = graph.definitionNames[file]!;
+    let best = -Infinity;
+    const scores = own.map((definition, i) => {
+      const name = names[i]!;
+      const shared = name === -1 ? 0 : nameScore[name]! / (uses.hubStart[name + 1]! - uses.hubStart[name]!);
+      let score = shared + ownScore;
       if (focusNames.has(definition.name)) score = score * FOCUS_NAME_WEIGHT + topRank;
       else if (focusWords.has(definition.name)) score *= FOCUS_NAME_WEIGHT;
-      return { ...definition, score };
+      best = Math.max(best, score);
+      return score;
     });
-    if (definitions.length === 0) continue;
-    ranked.push({
-      path: file,
-      score: Math.max(...definitions.map((definition) => definition.score)),
-      definitions,
-    });
+    ranked.push({ path: files[file]!, score: best, definitions: own, scores });
   }
   return ranked.sort((a, b) => b.score - a.score || a.path.localeCompare(b.path));
 }
@@ -121,8 +126,10 @@ export function renderRepoMap(
   countTokens: (text: string) => number,
 ): string {
   const all = ranked
-    .flatMap((file) => file.definitions.map((definition) => ({ file: file.path, definition })))
-    .sort((a, b) => b.definition.score - a.definition.score);
+    .flatMap((file) =>
+      file.definitions.map((definition, i) => ({ file: file.path, definition, score: file.scores[i]! })),
+    )
+    .sort((a, b) => b.score - a.score);
   const render = (count: number): string => {
     const chosen = new Map<string, Definition[]>();
     for (const { file, definition } of all.slice(0, count)) {

@@ -27,6 +27,12 @@ export interface RetrieverOptions {
   root: string;
   /** Defaults to the user's cache directory (see defaultCacheDir). */
   cacheDir?: string;
+  /** Parsing threads (see IndexOptions.workers): 0 parses on the main thread; by default one per core, up to four. */
+  workers?: number;
+  /** How far the build is: at its start, at most every PROGRESS_INTERVAL_MS, and at its end. */
+  onProgress?: (done: number, total: number) => void;
+  /** Something the user should know about the index (a file it had to skip). */
+  onNotice?: (message: string) => void;
 }
 
 export interface RepoMapRequest extends RepoMapFocus {
@@ -51,6 +57,8 @@ export interface Retriever {
   /** Brings the index in line with the disk, re-parsing only changed files. */
   sync(): Promise<SyncStats>;
   repoMap(request: RepoMapRequest): Promise<string>;
+  /** The repo map from the index as it stands, without waiting for the build: what is indexed so far. */
+  repoMapSoFar(request: RepoMapRequest): string;
   /** Files ranked for the focus, best first (what the repo map shows, unrendered). */
   rankFiles(focus: RepoMapFocus): Promise<RankedFile[]>;
   /** With a name: its definitions and references. With only a path: that file's outline. */
@@ -62,6 +70,7 @@ export interface Retriever {
 
 /** Writes to the cache are batched: one save at most this often while files keep changing. */
 const SAVE_DELAY_MS = 2000;
+const PROGRESS_INTERVAL_MS = 500;
 
 export function createRetriever(options: RetrieverOptions): Retriever {
   return new IndexedRetriever(options);
@@ -82,7 +91,11 @@ class IndexedRetriever implements Retriever {
 
   constructor(options: RetrieverOptions) {
     this.root = realpathSync(options.root);
-    this.index = new RepoIndex(this.root);
+    this.index = new RepoIndex(this.root, {
+      ...(options.workers !== undefined && { workers: options.workers }),
+      ...(options.onProgress && { onProgress: throttled(options.onProgress) }),
+      onSkipped: (file, reason) => options.onNotice?.(`index: skipped ${file}: ${reason}`),
+    });
     this.cacheDir = options.cacheDir ?? defaultCacheDir();
     this.cacheFile = indexFileFor(this.root, this.cacheDir);
     this.building = this.build();
@@ -108,9 +121,14 @@ class IndexedRetriever implements Retriever {
     return renderRepoMap(ranked, request.budgetTokens, request.countTokens ?? estimateTokens);
   }
 
+  repoMapSoFar(request: RepoMapRequest): string {
+    const ranked = rankRepository(this.referenceGraph(), request);
+    return renderRepoMap(ranked, request.budgetTokens, request.countTokens ?? estimateTokens);
+  }
+
   async rankFiles(focus: RepoMapFocus): Promise<RankedFile[]> {
     await this.sync();
-    return rankRepository(this.index.records, this.referenceGraph(), focus);
+    return rankRepository(this.referenceGraph(), focus);
   }
 
   async symbols(query: SymbolsQuery): Promise<SymbolsAnswer> {
@@ -127,14 +145,16 @@ class IndexedRetriever implements Retriever {
 
   async search(query: string, limit: number): Promise<SearchHit[]> {
     await this.sync();
-    const { definers } = this.referenceGraph();
-    return searchCode(this.index, this.root, query, limit, (name) => definers.has(name));
+    const { definers, paths } = this.referenceGraph();
+    return searchCode(this.index, this.root, query, limit, paths, (name) => definers.has(name));
   }
 
   async dispose(): Promise<void> {
-    clearTimeout(this.saveTimer);
+    // Cancels a build in progress: what it indexed so far is saved, the rest is indexed at the next start.
+    await this.index.close();
     await this.syncing;
-    this.index.close();
+    // Saved now rather than later (the build's end may just have scheduled it).
+    clearTimeout(this.saveTimer);
     // The cache only speeds up the next start; failing to write it must not fail this session.
     await this.save().catch((error: unknown) =>
       debugLog.swallowed('retrieval: saving the index cache', error),
@@ -148,10 +168,8 @@ class IndexedRetriever implements Retriever {
     this.index.restore(await loadSnapshot(this.cacheFile));
     this.savedGeneration = this.index.generation;
     await this.index.sync();
-    // The cache only speeds up the next start; failing to write it must not fail this session.
-    await this.save().catch((error: unknown) =>
-      debugLog.swallowed('retrieval: saving the index cache', error),
-    );
+    // Written a little later (and at dispose): serialising the index must not delay the first turn's map.
+    if (this.savedGeneration !== this.index.generation) this.scheduleSave();
   }
 
   private referenceGraph(): ReferenceGraph {
@@ -181,4 +199,15 @@ class IndexedRetriever implements Retriever {
     this.saving = next.catch(() => {});
     return next;
   }
+}
+
+/** Progress at the start, at the end, and at most every PROGRESS_INTERVAL_MS between: enough for a status line. */
+function throttled(report: (done: number, total: number) => void): (done: number, total: number) => void {
+  let last = 0;
+  return (done, total) => {
+    const now = performance.now();
+    if (done !== 0 && done !== total && now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    report(done, total);
+  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFINITION_KINDS } from './parser.js';
-import { EXCLUSION_REASONS, SNAPSHOT_VERSION, type IndexSnapshot } from './repo-index.js';
+import { EXCLUSION_REASONS, referenceNames } from './file-extract.js';
+import { SNAPSHOT_VERSION, type IndexSnapshot } from './repo-index.js';
 
 /**
  * A cached index is read back from the user's cache directory, which anything
@@ -60,7 +61,9 @@ const snapshotSchema = z
             signature: z.string(),
           }),
         ),
-        references: z.array(z.object({ name: z.string(), line })),
+        references: z
+          .object({ names: z.string(), lines: z.array(line) })
+          .refine((uses) => referenceNames(uses).length === uses.lines.length, 'a name without a line'),
         chunks: z.array(
           z.object({ startLine: line, endLine: line, name: z.string().optional(), terms: z.string() }),
         ),

@@ -1,4 +1,5 @@
 import type { Definition, DefinitionKind } from './parser.js';
+import { referenceNames } from './file-extract.js';
 import type { RepoIndex } from './repo-index.js';
 import { SourceLines } from './source-lines.js';
 
@@ -43,8 +44,9 @@ export function lookupSymbol(index: RepoIndex, root: string, name: string, path?
     for (const definition of record.definitions) {
       if (definition.name === name) definitions.push({ path: file, ...definition });
     }
-    for (const reference of record.references)
-      if (reference.name === name) found.push({ path: file, line: reference.line });
+    referenceNames(record.references).forEach((used, i) => {
+      if (used === name) found.push({ path: file, line: record.references.lines[i]! });
+    });
   }
   const sources = new SourceLines(root);
   const references = found

@@ -19,13 +19,31 @@ export function identifiersIn(text: string): string[] {
 export function termsOf(text: string): string[] {
   const terms: string[] = [];
   for (const identifier of identifiersIn(text)) {
-    const parts = splitIdentifier(identifier);
-    const whole = identifier.toLowerCase().replace(/^[_$]+|[_$]+$/g, '');
-    if (parts.length > 1 && whole.length > 1) terms.push(whole);
-    for (const part of parts) {
-      const term = stem(part);
-      if (term.length > 1 && !STOPWORDS.has(term)) terms.push(term);
+    let own = known.get(identifier);
+    if (!own) {
+      if (known.size >= KNOWN_IDENTIFIERS) known.clear();
+      known.set(identifier, (own = identifierTerms(identifier)));
     }
+    for (const term of own) terms.push(term);
+  }
+  return terms;
+}
+
+/**
+ * Terms of identifiers already seen: a repository repeats its identifiers
+ * thousands of times, and splitting one costs several regular expressions.
+ */
+const known = new Map<string, string[]>();
+const KNOWN_IDENTIFIERS = 100_000;
+
+function identifierTerms(identifier: string): string[] {
+  const terms: string[] = [];
+  const parts = splitIdentifier(identifier);
+  const whole = identifier.toLowerCase().replace(/^[_$]+|[_$]+$/g, '');
+  if (parts.length > 1 && whole.length > 1) terms.push(whole);
+  for (const part of parts) {
+    const term = stem(part);
+    if (term.length > 1 && !STOPWORDS.has(term)) terms.push(term);
   }
   return terms;
 }

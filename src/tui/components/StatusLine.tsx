@@ -22,6 +22,7 @@ export function StatusLine({ state, now, frame = 0 }: { state: TuiState; now?: n
     status.routeReason ? `${status.model} (${ROUTE_LABELS[status.routeReason]})` : status.model,
     status.mode,
     sandbox,
+    status.indexing && `indexing ${status.indexing.done}/${status.indexing.total} files`,
     `ctx ${percentOf(status.contextUsed, status.contextWindow)}`,
     `${formatTokens(status.total.input_tokens + status.total.output_tokens)} tok`,
     formatCost(status.cost),
