@@ -7,15 +7,12 @@ import { packageRoot } from '../src/core/package-root.js';
 import { startScriptedProvider } from '../test/scripted-provider/server.js';
 import { lastToolResult } from '../test/scripted-provider/script.js';
 import type { ReceivedTurn, ScriptedReply } from '../test/scripted-provider/types.js';
-import { estimateTokens } from '../test/scripted-provider/chunking.js';
-import type { Usage } from '../src/core/usage.js';
+import { anthropicPromptCache } from '../test/scripted-provider/prompt-cache.js';
 import { failingAddProject, makeGitRepo } from '../test/support/git-repo.js';
 import type { BenchFigure, BenchSection } from './report.js';
 
 const STRONG = 'claude-sonnet-4-5';
 const FAST = 'claude-haiku-4-5';
-/** Anthropic's minimum cacheable prompt per model: a shorter prompt is neither read from nor written to the cache. */
-const MIN_CACHEABLE: Record<string, number> = { [STRONG]: 1024, [FAST]: 4096 };
 const bin = path.join(packageRoot, 'bin', 'agent');
 
 const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
@@ -88,7 +85,7 @@ const SESSIONS: BenchSessionScript[] = [
  */
 function scriptedModel(session: BenchSessionScript, caching: boolean) {
   let requests = 0;
-  const cache = promptCache();
+  const cache = anthropicPromptCache();
   return (turn: ReceivedTurn): ScriptedReply => {
     const fault = session.faults?.[requests++];
     if (fault) return fault;
@@ -98,24 +95,6 @@ function scriptedModel(session: BenchSessionScript, caching: boolean) {
       return { text: 'Done, it should work now.', usage };
     const step = turn.messages.filter((m) => m.role === 'assistant').length;
     return { ...(session.steps[step] ?? done), usage };
-  };
-}
-
-/**
- * Prompt caching as Anthropic bills it, for agent's breakpoints (system, tools
- * and the last message): each model has its own cache, so a call reads the
- * prompt that model was last sent (a prefix of this one, the transcript only
- * grows) and writes the rest; a prompt under the model's minimum does neither.
- * Switching models therefore pays for the whole prompt again.
- */
-function promptCache(): (turn: ReceivedTurn) => Partial<Usage> {
-  const cached = new Map<string, number>();
-  return (turn) => {
-    const inputTokens = estimateTokens(JSON.stringify(turn.body));
-    if (inputTokens < (MIN_CACHEABLE[turn.model] ?? Infinity)) return { inputTokens };
-    const cacheReadTokens = cached.get(turn.model) ?? 0;
-    cached.set(turn.model, inputTokens);
-    return { inputTokens, cacheReadTokens, cacheWriteTokens: inputTokens - cacheReadTokens };
   };
 }
 
