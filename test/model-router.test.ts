@@ -180,7 +180,10 @@ describe('model routing', () => {
      */
     function drive({ caching = true, firstPrompt = 20_000, secondsPerStep = 10 } = {}) {
       let now = 0;
-      const caches = new PromptCaches((model) => priceOf(model), () => now);
+      const caches = new PromptCaches(
+        (model) => priceOf(model),
+        () => now,
+      );
       const providerCache = new Map<string, number>();
       const history: Message[] = [task];
       let tokens = firstPrompt;

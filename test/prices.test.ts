@@ -39,7 +39,9 @@ describe('the price table', () => {
     const call = { promptTokens: 100_000, cachedTokens: 0, cacheable: false, outputTokens: 1_000 };
     expect(expectedCost(p, call)).toBeCloseTo(1 + 0.02);
     // 80k tokens cached by the last call: read now; the other 20k written.
-    expect(expectedCost(p, { ...call, cachedTokens: 80_000, cacheable: true })).toBeCloseTo(0.08 + 0.25 + 0.02);
+    expect(expectedCost(p, { ...call, cachedTokens: 80_000, cacheable: true })).toBeCloseTo(
+      0.08 + 0.25 + 0.02,
+    );
   });
 
   it('knows each built-in model’s minimum cacheable prompt, and keeps it under a configured price', () => {
