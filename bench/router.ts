@@ -7,15 +7,13 @@ import { packageRoot } from '../src/core/package-root.js';
 import { startScriptedProvider } from '../test/scripted-provider/server.js';
 import { lastToolResult } from '../test/scripted-provider/script.js';
 import type { ReceivedTurn, ScriptedReply } from '../test/scripted-provider/types.js';
-import { estimateTokens } from '../test/scripted-provider/chunking.js';
-import type { Usage } from '../src/core/usage.js';
+import { anthropicPromptCache } from '../test/scripted-provider/prompt-cache.js';
 import { failingAddProject, makeGitRepo } from '../test/support/git-repo.js';
 import type { BenchFigure, BenchSection } from './report.js';
+import { LONG_STEPS, LONG_TASK, shopOrdersProject } from './router-long-session.js';
 
 const STRONG = 'claude-sonnet-4-5';
 const FAST = 'claude-haiku-4-5';
-/** Anthropic's minimum cacheable prompt per model: a shorter prompt is neither read from nor written to the cache. */
-const MIN_CACHEABLE: Record<string, number> = { [STRONG]: 1024, [FAST]: 4096 };
 const bin = path.join(packageRoot, 'bin', 'agent');
 
 const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
@@ -37,9 +35,12 @@ interface BenchSessionScript {
   steps: ScriptedReply[];
   /** Requests (0-based) the server answers with a fault first, as a provider under load does. */
   faults?: Record<number, ScriptedReply>;
+  /** The repository and the task; failingAddProject and "fix the failing test" unless given. */
+  project?: () => Record<string, string>;
+  task?: string;
 }
 
-/** Multi-step sessions on failingAddProject: each starts or runs into a failure that must be understood. */
+/** Multi-step sessions: each starts or runs into a failure that must be understood. */
 const SESSIONS: BenchSessionScript[] = [
   {
     name: 'fix from a failing test',
@@ -73,6 +74,12 @@ const SESSIONS: BenchSessionScript[] = [
     steps: [readMath, runTests, call('search', { query: 'add(' }), fixAdd, runTests, done],
     faults: { 2: { fault: '529' }, 3: { fault: '500' } },
   },
+  {
+    name: 'a feature across modules (17 steps)',
+    steps: LONG_STEPS,
+    project: shopOrdersProject,
+    task: LONG_TASK,
+  },
 ];
 
 /**
@@ -88,7 +95,7 @@ const SESSIONS: BenchSessionScript[] = [
  */
 function scriptedModel(session: BenchSessionScript, caching: boolean) {
   let requests = 0;
-  const cache = promptCache();
+  const cache = anthropicPromptCache();
   return (turn: ReceivedTurn): ScriptedReply => {
     const fault = session.faults?.[requests++];
     if (fault) return fault;
@@ -101,24 +108,6 @@ function scriptedModel(session: BenchSessionScript, caching: boolean) {
   };
 }
 
-/**
- * Prompt caching as Anthropic bills it, for agent's breakpoints (system, tools
- * and the last message): each model has its own cache, so a call reads the
- * prompt that model was last sent (a prefix of this one, the transcript only
- * grows) and writes the rest; a prompt under the model's minimum does neither.
- * Switching models therefore pays for the whole prompt again.
- */
-function promptCache(): (turn: ReceivedTurn) => Partial<Usage> {
-  const cached = new Map<string, number>();
-  return (turn) => {
-    const inputTokens = estimateTokens(JSON.stringify(turn.body));
-    if (inputTokens < (MIN_CACHEABLE[turn.model] ?? Infinity)) return { inputTokens };
-    const cacheReadTokens = cached.get(turn.model) ?? 0;
-    cached.set(turn.model, inputTokens);
-    return { inputTokens, cacheReadTokens, cacheWriteTokens: inputTokens - cacheReadTokens };
-  };
-}
-
 interface Outcome {
   success: boolean;
   turns: number;
@@ -127,17 +116,15 @@ interface Outcome {
   byReason: Map<string, number>;
 }
 
-async function runSession(session: BenchSessionScript, models: string[], caching = false): Promise<Outcome> {
+async function runSession(session: BenchSessionScript, models: string[], caching: boolean): Promise<Outcome> {
   const server = await startScriptedProvider(scriptedModel(session, caching));
-  const repo = makeGitRepo(failingAddProject);
+  const repo = makeGitRepo((session.project ?? (() => failingAddProject))());
   try {
-    const { result, events } = await agent(repo, [
-      '--provider',
-      'anthropic',
-      '--base-url',
-      server.anthropicBaseUrl,
-      ...models,
-    ]);
+    const { result, events } = await agent(
+      repo,
+      ['--provider', 'anthropic', '--base-url', server.anthropicBaseUrl, ...models],
+      session.task ?? 'fix the failing test',
+    );
     const testsPass = (() => {
       try {
         execFileSync('npm', ['test'], { cwd: repo, stdio: 'pipe' });
@@ -167,7 +154,11 @@ function costByReason(events: AgentEvent[]): Map<string, number> {
   return costs;
 }
 
-function agent(cwd: string, flags: string[]): Promise<{ result: ResultEvent; events: AgentEvent[] }> {
+function agent(
+  cwd: string,
+  flags: string[],
+  task: string,
+): Promise<{ result: ResultEvent; events: AgentEvent[] }> {
   const home = mkdtempSync(path.join(tmpdir(), 'agent-bench-home-'));
   const env = {
     PATH: process.env.PATH ?? '',
@@ -176,17 +167,7 @@ function agent(cwd: string, flags: string[]): Promise<{ result: ResultEvent; eve
     XDG_CONFIG_HOME: home,
     ANTHROPIC_API_KEY: 'bench',
   };
-  const args = [
-    bin,
-    '-p',
-    '--output-format',
-    'stream-json',
-    '--sandbox',
-    'none',
-    '--yolo',
-    ...flags,
-    'fix the failing test',
-  ];
+  const args = [bin, '-p', '--output-format', 'stream-json', '--sandbox', 'none', '--yolo', ...flags, task];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'ignore'] });
     let stdout = '';
@@ -210,84 +191,103 @@ const dollars = (costs: Map<string, number>): string =>
     .map(([reason, cost]) => `${reason} $${cost.toFixed(4)}`)
     .join(', ');
 
-/** Each session three ways: the strong model alone, the fast model alone, and routed between them. */
+const WAYS: [string, string[]][] = [
+  ['strong only', ['-m', STRONG]],
+  ['fast only', ['-m', FAST]],
+  ['routed', ['-m', STRONG, '--fast-model', FAST]],
+];
+/** The two ways a provider may bill: every prompt token at the input price, or with prompt caching as Anthropic caches. */
+const BILLINGS = [
+  ['uncached', false],
+  ['cached', true],
+] as const;
+
+type Totals = { success: number; turns: number; cost: number };
+
+/** Each session three ways (the strong model alone, the fast model alone, routed between them), billed both ways. */
 export async function run(): Promise<BenchSection> {
-  const ways: [string, string[]][] = [
-    ['strong only', ['-m', STRONG]],
-    ['fast only', ['-m', FAST]],
-    ['routed', ['-m', STRONG, '--fast-model', FAST]],
-  ];
-  const totals = new Map(ways.map(([way]) => [way, { success: 0, turns: 0, cost: 0 }]));
-  const strongSucceeded: boolean[] = [];
+  const totals = new Map<string, Totals>();
+  const total = (key: string): Totals => {
+    if (!totals.has(key)) totals.set(key, { success: 0, turns: 0, cost: 0 });
+    return totals.get(key)!;
+  };
   let routedMatchesStrong = true;
+  let routedAboveStrongCached = 0;
   const notes: string[] = [];
-  const routedByReason = new Map<string, number>();
+  const routedByReason = new Map<string, Map<string, number>>(
+    BILLINGS.map(([billing]) => [billing, new Map()]),
+  );
   for (const session of SESSIONS) {
-    const solvedBy: string[] = [];
-    const each: string[] = [];
-    for (const [way, flags] of ways) {
-      const outcome = await runSession(session, flags);
-      if (outcome.success) solvedBy.push(way);
-      each.push(
-        `${way} ${outcome.turns} turns $${outcome.cost.toFixed(4)}${outcome.success ? '' : ' (failed)'}`,
-      );
-      if (way === 'routed') {
-        each.push(`routed by reason: ${dollars(outcome.byReason)}`);
-        for (const [reason, cost] of outcome.byReason)
-          routedByReason.set(reason, (routedByReason.get(reason) ?? 0) + cost);
+    const lines: string[] = [];
+    for (const [billing, caching] of BILLINGS) {
+      const outcomes = new Map<string, Outcome>();
+      for (const [way, flags] of WAYS) {
+        const outcome = await runSession(session, flags, caching);
+        outcomes.set(way, outcome);
+        const sum = total(`${way} ${billing}`);
+        sum.success += outcome.success ? 1 : 0;
+        sum.turns += outcome.turns;
+        sum.cost += outcome.cost;
       }
-      const total = totals.get(way)!;
-      total.success += outcome.success ? 1 : 0;
-      total.turns += outcome.turns;
-      total.cost += outcome.cost;
-      if (way === 'strong only') strongSucceeded.push(outcome.success);
-      if (way === 'routed' && strongSucceeded.at(-1) && !outcome.success) routedMatchesStrong = false;
+      const strong = outcomes.get('strong only')!;
+      const routed = outcomes.get('routed')!;
+      if (strong.success && !routed.success) routedMatchesStrong = false;
+      if (caching && routed.cost > strong.cost) routedAboveStrongCached++;
+      for (const [reason, cost] of routed.byReason) {
+        const byReason = routedByReason.get(billing)!;
+        byReason.set(reason, (byReason.get(reason) ?? 0) + cost);
+      }
+      const each = [...outcomes].map(
+        ([way, o]) => `${way} ${o.turns} turns $${o.cost.toFixed(4)}${o.success ? '' : ' (failed)'}`,
+      );
+      lines.push(
+        `${billing}: ${each.join(', ')}; routed ${((100 * routed.cost) / strong.cost).toFixed(1)}% of strong; routed by reason: ${dollars(routed.byReason)}`,
+      );
     }
-    notes.push(`${session.name}: solved by ${solvedBy.join(', ') || 'none'}; ${each.join('; ')}`);
+    notes.push(`${session.name}: ${lines.join(' | ')}`);
   }
-  notes.push(`routed cost by route reason, all sessions: ${dollars(routedByReason)}`);
-  // The same sessions billed with prompt caching: what the cost is where the provider caches.
-  const cachedCost = new Map<string, number>();
-  for (const [way, flags] of ways.filter(([way]) => way !== 'fast only')) {
-    const byReason = new Map<string, number>();
-    for (const session of SESSIONS) {
-      const outcome = await runSession(session, flags, true);
-      cachedCost.set(way, (cachedCost.get(way) ?? 0) + outcome.cost);
-      for (const [reason, cost] of outcome.byReason) byReason.set(reason, (byReason.get(reason) ?? 0) + cost);
-    }
-    notes.push(`with prompt caching, ${way} cost by route reason: ${dollars(byReason)}`);
-  }
+  for (const [billing, byReason] of routedByReason)
+    notes.push(`routed cost by route reason, ${billing}, all sessions: ${dollars(byReason)}`);
   const figures: BenchFigure[] = [];
-  for (const [way, total] of totals) {
-    figures.push(
-      { name: `${way}: sessions solved`, value: total.success, unit: `of ${SESSIONS.length}` },
-      { name: `${way}: turns`, value: total.turns, unit: 'turns' },
-      { name: `${way}: cost`, value: total.cost, unit: 'USD' },
-    );
-  }
-  const strong = totals.get('strong only')!;
-  const routed = totals.get('routed')!;
+  for (const [billing] of BILLINGS)
+    for (const [way] of WAYS) {
+      const sum = total(`${way} ${billing}`);
+      figures.push(
+        { name: `${billing}: ${way}: sessions solved`, value: sum.success, unit: `of ${SESSIONS.length}` },
+        { name: `${billing}: ${way}: turns`, value: sum.turns, unit: 'turns' },
+        { name: `${billing}: ${way}: cost`, value: sum.cost, unit: 'USD' },
+      );
+    }
+  const share = (billing: string) =>
+    (100 * total(`routed ${billing}`).cost) / total(`strong only ${billing}`).cost;
   figures.push(
     {
-      name: 'routed solves every session the strong model solves',
+      name: 'routed solves every session the strong model solves (both billings)',
       value: routedMatchesStrong ? 1 : 0,
       unit: routedMatchesStrong ? 'yes' : 'no',
       target: 'yes',
       pass: routedMatchesStrong,
     },
     {
-      name: 'routed cost / strong cost',
-      value: (100 * routed.cost) / strong.cost,
+      name: 'uncached: routed cost / strong cost',
+      value: share('uncached'),
       unit: '%',
       target: '<= 50%',
-      pass: routed.cost <= strong.cost / 2,
+      pass: share('uncached') <= 50,
     },
-    { name: 'with prompt caching: strong only: cost', value: cachedCost.get('strong only')!, unit: 'USD' },
-    { name: 'with prompt caching: routed: cost', value: cachedCost.get('routed')!, unit: 'USD' },
     {
-      name: 'with prompt caching: routed cost / strong cost',
-      value: (100 * cachedCost.get('routed')!) / cachedCost.get('strong only')!,
+      name: 'cached: routed cost / strong cost',
+      value: share('cached'),
       unit: '%',
+      target: '<= 100%',
+      pass: share('cached') <= 100,
+    },
+    {
+      name: 'cached: sessions where routed costs more than strong',
+      value: routedAboveStrongCached,
+      unit: `of ${SESSIONS.length}`,
+      target: '0',
+      pass: routedAboveStrongCached === 0,
     },
   );
   return {
@@ -296,7 +296,7 @@ export async function run(): Promise<BenchSection> {
     notes: [
       ...notes,
       'Token counts are the scripted provider’s estimate (characters / 4 of each request and reply), priced with src/providers/prices.ts.',
-      `“With prompt caching” bills the same sessions as Anthropic caches agent's prompts: each model its own cache, the prompt it was last sent read at the cache-read price and the rest written at the cache-write price, nothing cached under a model's minimum (${STRONG} ${MIN_CACHEABLE[STRONG]}, ${FAST} ${MIN_CACHEABLE[FAST]} tokens).`,
+      '“Uncached” bills every prompt token at the input price (the provider reports no cache use); “cached” bills as Anthropic caches agent’s prompts (test/scripted-provider/prompt-cache.ts): each model its own cache, the prompt it was last sent read at the cache-read price when the new one extends it, the rest written at the cache-write price, nothing cached under a model’s minimum (Sonnet 4.5 1024, Haiku 4.5 4096 tokens).',
       'The scripted fast model follows the same steps but, shown a failed command (a test to be understood), declares the task done; a failed read or edit, whose error says what to correct, it corrects. Success also requires `npm test` to pass afterwards.',
     ],
   };

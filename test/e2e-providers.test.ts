@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import { agentTurns, isSummaryRequest, withSummaries } from './scripted-provider/script.js';
+import { anthropicPromptCache } from './scripted-provider/prompt-cache.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent, runCli } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
@@ -35,7 +36,7 @@ const sized = (reply: ScriptedReply): ScriptedReply => ({
   usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0 },
 });
 
-/** Round prices (dollars per million tokens) for the strong and the fast model. */
+/** Round prices (dollars per million tokens) for the strong and the fast model, without a cache discount. */
 const prices = {
   'gpt-5': { price: { input: 10, output: 20 } },
   'gpt-5-mini': { price: { input: 1, output: 2 } },
@@ -191,10 +192,12 @@ describe('the router', () => {
     server = await startScriptedProvider(() => steps.shift()!);
     const repo = makeGitRepo(failingAddProject);
 
+    // Priced without a cache discount: cost never stands in the fast model's way here.
     const r = await runAgent(server, 'openai', {
       cwd: repo,
       task: 'fix it',
       flags: ['-m', 'gpt-5', '--fast-model', 'gpt-5-mini'],
+      env: { AGENT_CONFIG: writeConfig({ models: prices }) },
     });
 
     expect(r.result).toMatchObject({ status: 'success', text: 'gave up' });
@@ -214,6 +217,38 @@ describe('the router', () => {
       'gpt-5-mini',
       'gpt-5-mini',
     ]);
+  });
+
+  it('keeps routine steps on the strong model while its warm prompt cache makes it cheaper, and says so', async () => {
+    const flags = ['-m', 'claude-sonnet-4-5', '--fast-model', 'claude-haiku-4-5'];
+    // A provider that caches as Anthropic does: Sonnet caches this ~2k-token prompt, Haiku (minimum 4096) cannot.
+    const cache = anthropicPromptCache();
+    server = await startScriptedProvider((turn) => ({ ...fixerScript(turn), usage: cache(turn) }));
+    const cached = await runAgent(server, 'anthropic', {
+      cwd: makeGitRepo(failingAddProject),
+      task: 'fix failing tests',
+      flags,
+    });
+    expect(cached.result).toMatchObject({ status: 'success', turns: 6 });
+    expect(routes(cached.events)).toEqual([
+      'claude-sonnet-4-5:first_turn',
+      'claude-sonnet-4-5:after_failure',
+      'claude-sonnet-4-5:cache_warm',
+      'claude-sonnet-4-5:cache_warm',
+      'claude-sonnet-4-5:cache_warm',
+      'claude-sonnet-4-5:cache_warm',
+    ]);
+    expect(new Set(server.requests.map((t) => t.model))).toEqual(new Set(['claude-sonnet-4-5']));
+    await server.close();
+
+    // The same session where the provider reports no caching: the routine steps are cheaper on the fast model.
+    server = await startScriptedProvider(fixerScript);
+    const uncached = await runAgent(server, 'anthropic', {
+      cwd: makeGitRepo(failingAddProject),
+      task: 'fix failing tests',
+      flags,
+    });
+    expect(routes(uncached.events).slice(2)).toEqual(Array(4).fill('claude-haiku-4-5:routine'));
   });
 
   it('writes compaction summaries with the fast model', async () => {

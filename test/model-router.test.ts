@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../src/core/messages.js';
 import { pickModel, pickSummaryModel, type ModelChoice } from '../src/orchestrator/model-router.js';
+import { PromptCaches } from '../src/orchestrator/prompt-caches.js';
+import { priceOf } from '../src/providers/prices.js';
 import type { ToolKind } from '../tools/tool.js';
 
 const task: Message = { role: 'user', content: 'fix the tests' };
@@ -161,6 +163,115 @@ describe('model routing', () => {
         model: 'strong',
         reason: 'context_too_large',
       });
+    });
+  });
+
+  describe('by cost, among the steps quality leaves to the fast model', () => {
+    const priced = { main: 'claude-sonnet-4-5', fast: 'claude-haiku-4-5' };
+    const kinds: Record<string, ToolKind> = { read: 'read', edit: 'edit', terminal: 'execute' };
+    const kindOf = (tool: string) => kinds[tool];
+
+    /**
+     * A session driven through the router, its calls answered as the provider
+     * would report them: with caching, as Anthropic caches (each model reads
+     * the prompt it was last sent and writes the rest, nothing under its
+     * minimum); without, no cache tokens at all. Each step adds 800 tokens
+     * (a file read and the model's 200-token reply) to a prompt of 20,000.
+     */
+    function drive({ caching = true, firstPrompt = 20_000, secondsPerStep = 10 } = {}) {
+      let now = 0;
+      const caches = new PromptCaches(
+        (model) => priceOf(model),
+        () => now,
+      );
+      const providerCache = new Map<string, number>();
+      const history: Message[] = [task];
+      let tokens = firstPrompt;
+      let id = 0;
+      const routes: string[] = [];
+      const turn = (): string => {
+        const prompt = { system: 'system', messages: history };
+        const promptTokens = tokens;
+        const { model, reason } = pickModel(priced, history, promptTokens, kindOf, (candidate, steps) =>
+          caches.cost(candidate, prompt, promptTokens, steps),
+        );
+        const cached = caching && tokens >= priceOf(model)!.cacheMinTokens!;
+        const read = cached ? (providerCache.get(model) ?? 0) : 0;
+        if (cached) providerCache.set(model, tokens);
+        caches.record(model, prompt, {
+          inputTokens: tokens,
+          outputTokens: 200,
+          cacheReadTokens: read,
+          cacheWriteTokens: cached ? tokens - read : 0,
+        });
+        routes.push(`${model === priced.main ? 'main' : 'fast'}:${reason}`);
+        return routes.at(-1)!;
+      };
+      /** The model's call (its tool) and the result, then the next turn's route. */
+      const step = (tool = 'read', fails = false): string => {
+        const callId = String(++id);
+        history.push(
+          { role: 'assistant', content: '', toolCalls: [{ id: callId, name: tool, arguments: '{}' }] },
+          { role: 'tool', toolCallId: callId, name: tool, content: fails ? 'failed' : 'ok', isError: fails },
+        );
+        tokens += 800;
+        now += secondsPerStep * 1000;
+        return turn();
+      };
+      return { turn, step, routes };
+    }
+
+    it('keeps a routine step on the main model while its warm cache makes it cheaper, saying so', () => {
+      const session = drive();
+      expect(session.turn()).toBe('main:first_turn');
+      // 20k tokens cached on the main model: reading them costs less than the fast model writing them all.
+      expect(session.step()).toBe('main:cache_warm');
+      // A failed read's retry is left to cost too.
+      expect(session.step('read', true)).toBe('main:cache_warm');
+    });
+
+    it('moves a long run of routine steps to the fast model, and keeps it there', () => {
+      const session = drive();
+      session.turn();
+      for (let i = 0; i < 12; i++) session.step();
+      const routine = session.routes.slice(1);
+      const firstFast = routine.indexOf('fast:routine');
+      // The first few steps stay where the cache is warm; once the run is long enough to pay for the switch, it moves for good.
+      expect(firstFast).toBeGreaterThan(0);
+      expect(routine.slice(0, firstFast).every((r) => r === 'main:cache_warm')).toBe(true);
+      expect(routine.slice(firstFast).every((r) => r === 'fast:routine')).toBe(true);
+    });
+
+    it('does not ping-pong: a failure goes to the main model, and the routine steps after it stay on the fast one', () => {
+      const session = drive();
+      session.turn();
+      for (let i = 0; i < 8; i++) session.step();
+      expect(session.routes.at(-1)).toBe('fast:routine');
+      expect(session.step('terminal', true)).toBe('main:after_failure');
+      for (let i = 0; i < 6; i++) expect(session.step()).toBe('fast:routine');
+      // Over the whole sequence the model changed three times: to fast, to main for the failure, back to fast.
+      const models = session.routes.map((r) => r.split(':')[0]);
+      expect(models.filter((m, i) => i > 0 && m !== models[i - 1])).toEqual(['fast', 'main', 'fast']);
+    });
+
+    it('sends routine steps to the fast model at once when the provider reports no caching', () => {
+      const session = drive({ caching: false });
+      session.turn();
+      expect(session.step()).toBe('fast:routine');
+      expect(session.step('edit', true)).toBe('fast:tool_error');
+    });
+
+    it('counts a cache as cold once it has expired', () => {
+      // Six minutes between steps: the main model's cache is gone by the next one.
+      const session = drive({ secondsPerStep: 360 });
+      session.turn();
+      expect(session.step()).toBe('fast:routine');
+    });
+
+    it('leaves quality’s choices alone', () => {
+      const session = drive();
+      session.turn();
+      expect(session.step('terminal', true)).toBe('main:after_failure');
     });
   });
 });

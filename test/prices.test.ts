@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costOf, estimateTurnCost, priceOf } from '../src/providers/prices.js';
+import { costOf, expectedCost, priceOf } from '../src/providers/prices.js';
 
 const usage = (inputTokens: number, outputTokens: number, cacheReadTokens = 0, cacheWriteTokens = 0) => ({
   inputTokens,
@@ -34,11 +34,23 @@ describe('the price table', () => {
     );
   });
 
-  it('estimates the next turn from its prompt, as cache reads where the last call used the cache', () => {
-    const p = { input: 10, output: 20, cacheRead: 1, cacheWrite: 10 };
-    expect(estimateTurnCost(p, 100_000, 1_000)).toBeCloseTo(1 + 0.02);
-    // 80k tokens were sent (and cached) last time: those are cache reads now, the other 20k full price.
-    expect(estimateTurnCost(p, 100_000, 1_000, usage(80_000, 500, 70_000))).toBeCloseTo(0.08 + 0.2 + 0.02);
-    expect(estimateTurnCost(p, 100_000, 1_000, usage(80_000, 500))).toBeCloseTo(1 + 0.02);
+  it('prices an expected call: its cached part as reads, the rest as writes when cacheable, else at the input price', () => {
+    const p = { input: 10, output: 20, cacheRead: 1, cacheWrite: 12.5 };
+    const call = { promptTokens: 100_000, cachedTokens: 0, cacheable: false, outputTokens: 1_000 };
+    expect(expectedCost(p, call)).toBeCloseTo(1 + 0.02);
+    // 80k tokens cached by the last call: read now; the other 20k written.
+    expect(expectedCost(p, { ...call, cachedTokens: 80_000, cacheable: true })).toBeCloseTo(
+      0.08 + 0.25 + 0.02,
+    );
+  });
+
+  it('knows each built-in model’s minimum cacheable prompt, and keeps it under a configured price', () => {
+    expect(priceOf('claude-sonnet-4-5')).toMatchObject({ cacheWrite: 3.75, cacheMinTokens: 1024 });
+    expect(priceOf('claude-haiku-4-5-20251001')).toMatchObject({ cacheRead: 0.1, cacheMinTokens: 4096 });
+    expect(priceOf('gpt-5-mini')).toMatchObject({ cacheWrite: 0.25, cacheMinTokens: 1024 });
+    expect(priceOf('claude-haiku-4-5', { 'claude-haiku': { input: 2, output: 4 } })).toMatchObject({
+      input: 2,
+      cacheMinTokens: 4096,
+    });
   });
 });

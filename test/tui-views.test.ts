@@ -261,6 +261,9 @@ describe('status line', () => {
     expect(frame(h(StatusLine, { state: state({}, { routeReason: 'tool_error' }) }))).toContain(
       'claude-sonnet-4-5 (retrying a tool error) · ask',
     );
+    expect(frame(h(StatusLine, { state: state({}, { routeReason: 'cache_warm' }) }))).toContain(
+      'claude-sonnet-4-5 (routine step, cheaper with its warm cache) · ask',
+    );
   });
 
   it('says what is happening now, with the time it has taken', () => {

@@ -13,7 +13,8 @@ export type ResultStatus = 'success' | 'error' | 'max_turns' | 'interrupted' | '
  * context_too_large (the prompt exceeds the fast model's window); routine
  * steps and compaction summaries go to the fast model when one is configured,
  * and so does tool_error: one retry after a failed read or edit, whose error
- * says what to correct;
+ * says what to correct, unless cache_warm keeps such a step on the main model
+ * because its warm prompt cache makes it the cheaper one;
  * own_reasoning keeps a thinking model on the tool-use cycle it signed;
  * fallback moves the call to the next provider of the fallback list while the
  * primary is down, and recovered brings it back (src/providers/fallback.ts).
@@ -26,6 +27,7 @@ export type RouteReason =
   | 'context_too_large'
   | 'routine'
   | 'tool_error'
+  | 'cache_warm'
   | 'summary'
   | 'own_reasoning'
   | 'fallback'

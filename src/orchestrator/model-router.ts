@@ -20,6 +20,9 @@ export interface Route {
 /** What kind of tool a call went to (the registry knows); undefined for a tool it does not know. */
 export type ToolKindOf = (tool: string) => ToolKind | undefined;
 
+/** Dollars the next `steps` calls would likely cost on the model (see prompt-caches.ts); undefined when unpriced. */
+export type StepCosts = (model: string, steps: number) => number | undefined;
+
 /** Of the last few tool batches, this many failing ones mean the work is stuck: the strong model keeps it. */
 const ESCALATION_FAILURES = 2;
 const ESCALATION_WINDOW = 3;
@@ -40,15 +43,27 @@ type BatchOutcome = 'ok' | 'tool_error' | 'failed';
  * fast model, when configured, takes the routine steps in between, as long as
  * the prompt fits its window. A model that thought with signed reasoning keeps
  * the turn until its tool calls are answered, since only it can accept that
- * reasoning back. The choice and its reason go to the debug log.
+ * reasoning back.
+ *
+ * Cost then decides among the steps quality leaves to the fast model (routine
+ * steps, a tool error's retry): one goes to the fast model only if that is
+ * expected to be cheaper. A main model with a warm prompt cache can be: the
+ * fast one would pay for the whole prompt again. Since a switch pays once and
+ * saves on every later step, both models are compared over as many steps as
+ * the run of routine steps has lasted so far (a run that has lasted k steps
+ * is, at a guess, halfway through). That damps switching: a short run stays
+ * where the cache is warm, a long one moves and stays on the fast model while
+ * it is cheaper, and a strong step for a failure leaves the fast model's cache
+ * usable for the steps after it. The choice and its reason go to the debug log.
  */
 export function pickModel(
   choice: ModelChoice,
   history: Message[],
   promptTokens = 0,
   kindOf: ToolKindOf = () => undefined,
+  costs?: StepCosts,
 ): Route {
-  const picked = route(choice, history, promptTokens, kindOf);
+  const picked = withCost(choice, history, route(choice, history, promptTokens, kindOf), kindOf, costs);
   debugLog.record({ type: 'route', model: picked.model, reason: picked.reason });
   return picked;
 }
@@ -83,6 +98,26 @@ function route(choice: ModelChoice, history: Message[], promptTokens: number, ki
   if (choice.fast && choice.fastContextWindow !== undefined && promptTokens > choice.fastContextWindow)
     return { model: choice.main, reason: 'context_too_large' };
   return { model: choice.fast ?? choice.main, reason: retry ? 'tool_error' : 'routine' };
+}
+
+/** Keeps a step quality gave to the fast model on the main one when the fast one is expected to cost more. */
+function withCost(
+  choice: ModelChoice,
+  history: Message[],
+  picked: Route,
+  kindOf: ToolKindOf,
+  costs: StepCosts | undefined,
+): Route {
+  const leftToCost = picked.reason === 'routine' || picked.reason === 'tool_error';
+  if (!costs || !choice.fast || picked.model !== choice.fast || !leftToCost) return picked;
+  const batches = recentBatches(history, Infinity, kindOf);
+  const firstMiss = batches.findIndex((outcome) => outcome !== 'ok');
+  const run = Math.max(1, firstMiss === -1 ? batches.length : firstMiss);
+  const fast = costs(choice.fast, run);
+  const main = costs(choice.main, run);
+  return fast !== undefined && main !== undefined && main < fast
+    ? { model: choice.main, reason: 'cache_warm' }
+    : picked;
 }
 
 /** How each of the latest tool batches (the results of one assistant turn) went, newest first, since the user last spoke. */

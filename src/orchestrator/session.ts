@@ -1,7 +1,7 @@
 import type { AssistantMessage, Message } from '../core/messages.js';
 import type { EventSink, ResultStatus } from '../core/events.js';
 import { addUsage, emptyUsage, toUsageReport, type Usage } from '../core/usage.js';
-import { costOf, estimateTurnCost, type Price } from '../providers/prices.js';
+import { costOf, type Price } from '../providers/prices.js';
 import { ProviderError, type ModelResponse, type Provider, type ToolSpec } from '../providers/provider.js';
 import type { Retriever } from '../context/retrieval/retriever.js';
 import type { ToolRegistry } from '../../tools/registry.js';
@@ -10,6 +10,7 @@ import type { Sandbox } from '../sandbox/sandbox.js';
 import type { Visibility } from '../fs/visibility/policy.js';
 import { ToolPipeline } from './tool-pipeline.js';
 import { pickModel, type ModelChoice } from './model-router.js';
+import { PromptCaches } from './prompt-caches.js';
 import type { Permissions } from './permissions.js';
 import type { ContextKeeper, PromptState } from './context-keeper.js';
 
@@ -103,7 +104,8 @@ export class Session {
   private total: Usage = emptyUsage();
   /** Dollars so far; null once a call used a model whose price is unknown. */
   private cost: number | null = 0;
-  private lastUsage: Usage | undefined;
+  /** What each model has cached: the router's and the budget's estimates of the next calls. */
+  private readonly caches: PromptCaches;
   private turns = 0;
   private mainModel: string;
   /** The signal of the message being handled; tools get it through their context. */
@@ -112,6 +114,7 @@ export class Session {
   constructor(private readonly options: SessionOptions) {
     this.toolSpecs = options.tools.specs();
     this.mainModel = options.models.main;
+    this.caches = new PromptCaches((model) => options.price?.(model));
     if (options.restored) {
       const { messages, usage, turns, system } = options.restored;
       this.messages = [...messages];
@@ -240,6 +243,7 @@ export class Session {
       this.messages,
       promptTokens,
       (tool) => this.options.tools.kindOf(tool),
+      (candidate, steps) => this.caches.cost(candidate, this.promptState(), promptTokens, steps),
     );
     emit({ type: 'route', model, reason });
     this.checkBudget(model, promptTokens);
@@ -271,6 +275,7 @@ export class Session {
         );
         this.startSandbox();
         context?.calibrate(estimated, response.usage.inputTokens);
+        this.caches.record(response.model ?? model, this.promptState(), response.usage);
         this.account(response.model ?? model, response.usage);
         return response;
       } catch (error) {
@@ -296,7 +301,6 @@ export class Session {
     const turnCost = price && costOf(price, usage);
     this.cost = this.cost === null || turnCost === undefined ? null : this.cost + turnCost;
     this.total = addUsage(this.total, usage);
-    if (!summary) this.lastUsage = usage;
     this.options.emit({
       type: 'usage',
       ...(summary && { summary }),
@@ -313,8 +317,7 @@ export class Session {
     const spent = this.cost ?? 0;
     if (!price || this.cost === null)
       throw new BudgetExceeded(`the price of ${model} is unknown, so the budget cannot be kept`);
-    const averageOutput = this.turns > 0 ? this.total.outputTokens / this.turns : 0;
-    const next = estimateTurnCost(price, promptTokens, averageOutput, this.lastUsage);
+    const next = this.caches.cost(model, this.promptState(), promptTokens) ?? 0;
     if (spent + next > budget)
       throw new BudgetExceeded(
         `stopped before turn ${this.turns + 1}: it would cost about ${dollars(next)} on top of ${dollars(spent)} spent, over the budget of ${dollars(budget)}`,

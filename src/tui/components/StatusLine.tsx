@@ -49,6 +49,7 @@ const ROUTE_LABELS: Record<RouteReason, string> = {
   context_too_large: 'context too large for the fast model',
   routine: 'routine step',
   tool_error: 'retrying a tool error',
+  cache_warm: 'routine step, cheaper with its warm cache',
   summary: 'summary',
   own_reasoning: 'continues its reasoning',
   fallback: 'the main provider is down',
