@@ -1,5 +1,6 @@
+import { realpathSync } from 'node:fs';
 import { openShadowRepo, type ShadowRepo } from './shadow-repo.js';
-import { takeSnapshot, type NotCovered, type Snapshot } from './snapshot.js';
+import { takeSnapshot, type Uncovered, type Snapshot } from './snapshot.js';
 
 /** One turn's checkpoint: the workspace before its first change and, once it ended, after it. */
 export interface Checkpoint {
@@ -10,14 +11,14 @@ export interface Checkpoint {
   before: string;
   /** Missing when the turn never ended (killed): changes after it cannot be told apart from the turn's. */
   after?: string;
-  notCovered: NotCovered[];
+  uncovered: Uncovered[];
 }
 
 type Phase = 'before' | 'after';
 
 interface CommitNote {
   message: string;
-  notCovered: NotCovered[];
+  uncovered: Uncovered[];
 }
 
 /**
@@ -30,7 +31,8 @@ export class CheckpointStore {
   private constructor(readonly repo: ShadowRepo) {}
 
   static async open(workspaceRoot: string): Promise<CheckpointStore> {
-    return new CheckpointStore(await openShadowRepo(workspaceRoot));
+    // The real path: the same workspace reached through a symlink has the same checkpoints.
+    return new CheckpointStore(await openShadowRepo(realpathSync(workspaceRoot)));
   }
 
   /** The workspace now, under the repository's lock. */
@@ -42,7 +44,7 @@ export class CheckpointStore {
   async record(session: string, turn: number, phase: Phase, message: string): Promise<Snapshot> {
     return this.repo.locked(async () => {
       const snapshot = await takeSnapshot(this.repo);
-      const note: CommitNote = { message, notCovered: snapshot.notCovered };
+      const note: CommitNote = { message, uncovered: snapshot.uncovered };
       const commit = (await this.repo.run(['commit-tree', snapshot.tree, '-m', JSON.stringify(note)])).trim();
       await this.repo.run(['update-ref', refOf(session, turn, phase), commit]);
       return snapshot;
@@ -67,7 +69,7 @@ export class CheckpointStore {
       if (match[2] === 'before') {
         const note = parseNote(subject);
         entry.message = note.message;
-        entry.notCovered = note.notCovered;
+        entry.uncovered = note.uncovered;
       }
       turns.set(turn, entry);
     }
@@ -97,6 +99,6 @@ function parseNote(subject: string): CommitNote {
   try {
     return JSON.parse(subject) as CommitNote;
   } catch {
-    return { message: '', notCovered: [] };
+    return { message: '', uncovered: [] };
   }
 }

@@ -23,7 +23,7 @@ export interface RestoreOutcome {
   /** Files that could not be restored, with why. */
   failed: { path: string; error: string }[];
   /** Files no checkpoint holds (too large, not regular files): left as they are. */
-  notCovered: string[];
+  uncovered: string[];
   /** Undone turns that never recorded their end (a killed session): changes after them could not be checked. */
   unchecked: number[];
 }
@@ -56,13 +56,13 @@ export async function undoTurns(
       deleted: [],
       conflicts: [],
       failed: [],
-      notCovered: [],
+      uncovered: [],
       unchecked: undone.filter((c) => !c.after).map((c) => c.turn),
     };
     if (undone.length === 0) return outcome;
     const now = await takeSnapshot(repo);
-    const skipped = new Set([...now.notCovered, ...undone[0]!.notCovered].map((entry) => entry.path));
-    outcome.notCovered = [...skipped].sort();
+    const skipped = new Set([...now.uncovered, ...undone[0]!.uncovered].map((entry) => entry.path));
+    outcome.uncovered = [...skipped].sort();
     const changes = (await treeChanges(repo, undone[0]!.before, now.tree)).filter(
       (change) => !skipped.has(change.path),
     );

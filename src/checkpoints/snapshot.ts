@@ -12,10 +12,10 @@ const MAX_LISTED_CHANGES = 200;
 export interface Snapshot {
   tree: string;
   /** Files present but left out (too large, not a regular file or symlink, a nested repository), with why. */
-  notCovered: NotCovered[];
+  uncovered: Uncovered[];
 }
 
-export interface NotCovered {
+export interface Uncovered {
   path: string;
   reason: 'too large' | 'not a regular file' | 'nested repository';
 }
@@ -32,14 +32,14 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
   const candidates = (await repo.run(['ls-files', '-z', '--others', '--modified', '--exclude-standard']))
     .split('\0')
     .filter(Boolean);
-  const notCovered: NotCovered[] = [];
+  const uncovered: Uncovered[] = [];
   const changed: string[] = [];
   for (const file of new Set(candidates)) {
     const why = await exclusion(repo.root, file);
-    if (why) notCovered.push({ path: file.replace(/\/$/, ''), reason: why });
+    if (why) uncovered.push({ path: file.replace(/\/$/, ''), reason: why });
     else changed.push(file);
   }
-  if (notCovered.length > 0) {
+  if (uncovered.length > 0) {
     // Left out of the index altogether: a stale copy there would claim content the file no longer has.
     await repo.run([
       'rm',
@@ -47,7 +47,7 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
       '--quiet',
       '--ignore-unmatch',
       '-r',
-      `--pathspec-from-file=${await repo.scratch('drop.pathspec', literalList(notCovered.map((e) => e.path)))}`,
+      `--pathspec-from-file=${await repo.scratch('drop.pathspec', literalList(uncovered.map((e) => e.path)))}`,
       '--pathspec-file-nul',
     ]);
   }
@@ -57,9 +57,7 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
       // pass over the tree beats matching each path against thousands of pathspecs.
       changed.length <= MAX_LISTED_CHANGES
         ? literalList(changed)
-        : ['.', ...notCovered.map((entry) => `:(exclude,literal)${entry.path}`)]
-            .map((p) => `${p}\0`)
-            .join('');
+        : ['.', ...uncovered.map((entry) => `:(exclude,literal)${entry.path}`)].map((p) => `${p}\0`).join('');
     await repo.run([
       'add',
       '--all',
@@ -68,14 +66,14 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
     ]);
   }
   const tree = (await repo.run(['write-tree'])).trim();
-  return { tree, notCovered };
+  return { tree, uncovered };
 }
 
 function literalList(paths: string[]): string {
   return paths.map((p) => `:(literal)${p}\0`).join('');
 }
 
-async function exclusion(root: string, file: string): Promise<NotCovered['reason'] | undefined> {
+async function exclusion(root: string, file: string): Promise<Uncovered['reason'] | undefined> {
   // git lists a directory holding its own repository with a trailing slash.
   if (file.endsWith('/')) return 'nested repository';
   const info = await lstat(path.join(root, file)).catch(() => undefined);

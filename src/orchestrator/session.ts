@@ -44,6 +44,8 @@ export interface SessionOptions {
   refreshSystem?: (focus: SystemFocus) => Promise<string>;
   /** A saved conversation to continue: sent on exactly as it was, system prompt included. */
   restored?: ConversationState;
+  /** Runs before every tool call that may change files (src/checkpoints takes the turn's snapshot). */
+  beforeChange?: () => Promise<void>;
 }
 
 export interface SystemFocus {
@@ -132,6 +134,7 @@ export class Session {
         ...(options.retriever && { retriever: options.retriever }),
       }),
       options.emit,
+      options.beforeChange,
     );
   }
 
@@ -152,6 +155,12 @@ export class Session {
   /** Starts a new conversation; the workspace, sandbox and settings stay. */
   clear(): void {
     this.messages = [];
+  }
+
+  /** Goes back to an earlier conversation (a rewind); the tokens and dollars spent since stay counted. */
+  rewind(to: ConversationState): void {
+    this.messages = [...to.messages];
+    this.system = to.system;
   }
 
   state(): ConversationState {

@@ -31,6 +31,9 @@ import type { AgentSession, Operation } from './protocol.js';
 import type { SavedConversation } from '../sessions/format.js';
 import { Recorder } from '../sessions/recorder.js';
 import { repositorySessions, sessionFile } from '../sessions/store.js';
+import { TurnCheckpoints } from '../checkpoints/turn-checkpoints.js';
+import { runRestore } from '../checkpoints/rewind.js';
+import type { ConversationState } from '../orchestrator/session.js';
 
 /** The provider and models, already resolved from flags, configuration file and environment. */
 export interface ProviderConnection {
@@ -69,6 +72,8 @@ export interface AgentConfig {
   interactive: boolean;
   /** Record the session to the state directory (src/sessions), to be listed and resumed later. */
   record?: boolean;
+  /** Checkpoint every turn that changes files, for undo and rewind (src/checkpoints). */
+  checkpoints?: boolean;
   /** A recorded session to continue under its id; `state` is undefined if it never completed a turn. */
   resume?: { id: string; state: SavedConversation | undefined };
 }
@@ -154,8 +159,14 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     onOutput: () => {},
     requestPermission: async () => false,
   };
+  const checkpoints = config.checkpoints
+    ? new TurnCheckpoints(cwd, id, emit, Boolean(config.resume))
+    : undefined;
+  /** The conversation as each turn of this process found it, for a rewind. */
+  const turnStarts = new Map<number, ConversationState>();
   const session = new Session({
     workspace,
+    ...(checkpoints && { beforeChange: checkpoints.beforeChange }),
     visibility,
     // A resumed conversation keeps its system prompt: the provider's cached prefix stays valid.
     system: restored?.system ?? systemFor({ text: '', files: [] }),
@@ -209,6 +220,10 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       case 'set_mode':
         permissions.setMode(op.mode);
         break;
+      case 'undo':
+      case 'rewind':
+        if (!shuttingDown) inbox.put({ type: 'restore', op });
+        break;
       case 'clear':
         if (running) current.abort(new Error('the conversation was cleared'));
         inbox.put({ type: 'clear' });
@@ -252,11 +267,21 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
           session.clear();
           continue;
         }
+        if (delivery.type === 'restore') {
+          await runRestore(delivery.op, checkpoints, session, turnStarts, emit);
+          continue;
+        }
         current = new AbortController();
         running = true;
+        if (checkpoints) {
+          const turn = await checkpoints.begin(delivery.text);
+          turnStarts.set(turn, session.state());
+          emit({ type: 'user_turn', turn, text: delivery.text });
+        }
         last = await session.handle(delivery, AbortSignal.any([current.signal, sandboxFailed.signal]), () =>
           inbox.takeMessages(),
         );
+        await checkpoints?.end();
         running = false;
         stoppedMidTask = shuttingDown && last.status === 'interrupted';
         emit({

@@ -70,7 +70,8 @@ export class Recorder {
     if (SKIPPED.has(event.type)) return;
     this.guard(() => {
       this.write({ type: 'event', event });
-      if (event.type === 'turn_end' || event.type === 'idle') {
+      // A rewind changed the conversation: a later --resume must see it as rewound.
+      if (event.type === 'turn_end' || event.type === 'idle' || event.type === 'rewound') {
         this.writeState();
         fsyncSync(this.fd!);
       }

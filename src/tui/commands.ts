@@ -104,7 +104,9 @@ export const COMMANDS: readonly SlashCommand[] = [
         return;
       }
       print(
-        diff.trim() ? { kind: 'diff', title: 'changes in the working tree', diff } : info('no changes yet'),
+        diff.trim()
+          ? { kind: 'diff', title: 'changes since the session began', diff }
+          : info('no changes yet'),
       );
     },
   },
