@@ -18,6 +18,7 @@ import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 import { docker, needsDocker } from './support/docker.js';
+import { hasTmux, Terminal } from './support/terminal.js';
 
 let server: ScriptedProvider | undefined;
 afterEach(async () => {
@@ -237,5 +238,45 @@ describe.skipIf(!docker)('agent undo after a session in the Docker sandbox', nee
     const undo = await runCli(['undo'], { cwd: repo, env });
     expect(undo.code).toBe(0);
     expectOriginalFiles(repo);
+  });
+});
+
+describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => {
+  let terminal: Terminal | undefined;
+  afterEach(() => terminal?.close());
+
+  it('asks before overwriting a file changed by hand, undoes on y, and lists the turns for /rewind', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(
+      scriptSequence(
+        call('read', { path: 'src/math.js' }),
+        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        call('write', { path: 'notes.txt', content: 'written by the turn\n' }),
+        { text: 'Fixed add.' },
+      ),
+    );
+    terminal = Terminal.start(
+      `agent-ckpt-${process.pid}`,
+      repo,
+      ['--provider', 'openai', '--base-url', server.openaiBaseUrl, '--sandbox', 'none', '--yolo'],
+      { OPENAI_API_KEY: 'k', HOME: process.env.HOME ?? '/tmp', CI: 'true', ...env },
+    );
+    await terminal.waitFor(/message, \/help/, 20_000);
+    terminal.type('fix add', 'Enter');
+    await terminal.waitFor(/Fixed add\./, 15_000);
+    // The turn's end state is recorded once the answer is in: the hand change comes after it, when the session is idle.
+    while (terminal.screen().includes('Esc to interrupt'))
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    writeFileSync(path.join(repo, 'notes.txt'), 'my own notes\n');
+
+    terminal.type('/rewind', 'Enter');
+    await terminal.waitFor(/1 {2}fix add/, 10_000);
+    terminal.type('/undo', 'Enter');
+    await terminal.waitFor(/overwriting changes made since/, 10_000);
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('my own notes\n');
+    terminal.type('y');
+    await terminal.waitFor(/undid turn 1/, 10_000);
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
+    expect(existsSync(path.join(repo, 'notes.txt'))).toBe(false);
   });
 });

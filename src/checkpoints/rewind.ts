@@ -23,6 +23,8 @@ export async function runRestore(
   conversation: RewindableConversation,
   turnStarts: Map<number, ConversationState>,
   emit: EventSink,
+  /** Asks the user whether to overwrite conflicting files anyway (interactive sessions). */
+  confirm?: (title: string, detail: string) => Promise<boolean>,
 ): Promise<void> {
   const files = op.type === 'undo' || op.scope !== 'conversation';
   if (files) {
@@ -30,14 +32,19 @@ export async function runRestore(
       emit({ type: 'notice', message: 'checkpoints are off in this session: nothing to undo' });
       return;
     }
-    const force = op.force ?? false;
+    const scope = op.type === 'undo' ? { count: op.turns ?? 1 } : { fromTurn: op.turn };
     try {
-      const outcome = await checkpoints.undo(
-        op.type === 'undo' ? { count: op.turns ?? 1 } : { fromTurn: op.turn },
-        force,
-      );
+      let outcome = await checkpoints.undo(scope, op.force ?? false);
       emit({ type: 'restore', action: op.type, ...outcome });
-      if (outcome.status === 'conflict') return;
+      if (outcome.status === 'conflict') {
+        const overwrite = await confirm?.(
+          `${op.type} anyway, overwriting changes made since the turn?`,
+          outcome.conflicts.join('\n'),
+        );
+        if (!overwrite) return;
+        outcome = await checkpoints.undo(scope, true);
+        emit({ type: 'restore', action: op.type, ...outcome });
+      }
     } catch (error) {
       emit({
         type: 'error',

@@ -106,7 +106,9 @@ function shadowGit(workspaceRoot: string, config: string[], env: NodeJS.ProcessE
   return simpleGit({
     baseDir: workspaceRoot,
     config,
-    allowEnvironment: Object.keys(gitEnv).filter((name) => name.startsWith('GIT_')),
+    // Every variable passed is meant: the GIT_ ones are ours, and the ones git
+    // would otherwise run (EDITOR, PAGER) are overridden by GIT_EDITOR and GIT_PAGER.
+    allowEnvironment: Object.keys(gitEnv),
     unsafe: {
       allowUnsafeFsMonitor: true,
       allowUnsafeHooksPath: true,
