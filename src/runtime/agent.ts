@@ -147,6 +147,22 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
           }).finally(() => approvals.delete(requestId)) as Promise<ApprovalAnswer>
       : undefined,
   );
+  /** A question outside any tool call (an undo that would overwrite the user's changes), answered like an approval. */
+  const confirm = async (title: string, detail: string): Promise<boolean> => {
+    const requestId = randomUUID();
+    const signal = current.signal;
+    const answer = new Promise<ApprovalAnswer>((resolve, reject) => {
+      approvals.set(requestId, resolve);
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }).finally(() => approvals.delete(requestId));
+    emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail });
+    const approved = await answer.then(
+      ({ decision }) => decision !== 'no',
+      () => false,
+    );
+    emit({ type: 'approval_result', id: requestId, approved, scope: 'once', by: 'user' });
+    return approved;
+  };
   // The summariser's calls belong to whichever message is being handled.
   let current = new AbortController();
   const visibility = new Visibility(cwd, config.allowFiles ?? []);
@@ -268,7 +284,15 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
           continue;
         }
         if (delivery.type === 'restore') {
-          await runRestore(delivery.op, checkpoints, session, turnStarts, emit);
+          current = new AbortController();
+          await runRestore(
+            delivery.op,
+            checkpoints,
+            session,
+            turnStarts,
+            emit,
+            config.interactive ? confirm : undefined,
+          );
           continue;
         }
         current = new AbortController();
