@@ -28,15 +28,18 @@ export async function run(): Promise<BenchSection> {
     await store.record(SESSION, 0, 'before', 'first');
     const full = performance.now() - start;
 
+    const snapshots: number[] = [];
     const perTurn: number[] = [];
     for (let turn = 1; turn <= TURNS; turn++) {
       start = performance.now();
       await store.record(SESSION, turn, 'before', `turn ${turn}`);
-      perTurn.push(performance.now() - start);
+      const before = performance.now() - start;
       writeFileSync(path.join(root, 'pkg000', `module${turn % 3}.ts`), `export const turn = ${turn};\n`);
       start = performance.now();
       await store.record(SESSION, turn, 'after', `turn ${turn}`);
-      perTurn.push(performance.now() - start);
+      const after = performance.now() - start;
+      snapshots.push(before, after);
+      perTurn.push(before + after);
     }
 
     start = performance.now();
@@ -48,15 +51,16 @@ export async function run(): Promise<BenchSection> {
       figures: [
         { name: 'first snapshot (full)', value: full, unit: 'ms' },
         {
-          name: 'checkpoint per turn, median',
-          value: median(perTurn),
+          name: 'checkpoint (one snapshot), median',
+          value: median(snapshots),
           unit: 'ms',
           target: '< 100 ms',
-          pass: median(perTurn) < 100,
+          pass: median(snapshots) < 100,
         },
+        { name: 'turn that changes files (before + after), median', value: median(perTurn), unit: 'ms' },
         { name: 'undo one turn', value: undo, unit: 'ms' },
       ],
-      notes: [`${perTurn.length} checkpoints (before and after each of ${TURNS} turns)`],
+      notes: [`${TURNS} turns; a turn that only reads takes no snapshot`],
     };
   } finally {
     if (previousState === undefined) delete process.env.XDG_STATE_HOME;
