@@ -10,6 +10,7 @@ const sections: [string, () => Promise<{ run(): Promise<BenchSection> }>][] = [
   ['retrieval', () => import('./retrieval.js')],
   ['compaction', () => import('./compaction.js')],
   ['router', () => import('./router.js')],
+  ['checkpoints', () => import('./checkpoints.js')],
   ['tui', () => import('./tui.js')],
   ['interactive', () => import('./interactive.js')],
 ];

@@ -242,6 +242,29 @@ sessions
     process.exitCode = await sessionsRemove(id, program.opts<RunFlags>());
   });
 
+program
+  .command('undo')
+  .description(
+    "put the files back as they were before a session's last turn (default: this repository's latest session)",
+  )
+  .option('--session <id>', 'the session (id or id prefix; `agent sessions` lists them)')
+  .option('--turns <n>', 'undo the last n turns', positiveInt, 1)
+  .option('--force', 'overwrite files changed by hand since the turn (refused otherwise)')
+  .action(async (flags: { session?: string; turns: number; force?: boolean }) => {
+    const { undoCommand } = await import('./checkpoint-commands.js');
+    process.exitCode = await undoCommand({ ...flags, cwd: program.opts<RunFlags>().cwd });
+  });
+program
+  .command('diff')
+  .description(
+    "what a session changed, against its first checkpoint (default: this repository's latest session)",
+  )
+  .option('--session <id>', 'the session (id or id prefix)')
+  .action(async (flags: { session?: string }) => {
+    const { diffCommand } = await import('./checkpoint-commands.js');
+    process.exitCode = await diffCommand({ ...flags, cwd: program.opts<RunFlags>().cwd });
+  });
+
 program.exitOverride((error) => {
   // Help and version are not failures; anything else commander rejects is bad usage.
   if (error.exitCode === 0) process.exit(ExitCode.success);

@@ -47,6 +47,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     connection,
     allowFiles,
     record: true,
+    checkpoints: true,
     ...(resume && { resume }),
     sandbox: sandboxChoice(flags),
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
@@ -60,7 +61,9 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   try {
     if (interactive) {
       const { runTui } = await tui!;
-      return await runTui(agent, tuiServices(cwd, allowFiles), { ...(task && { initialMessage: task }) });
+      return await runTui(agent, tuiServices(cwd, allowFiles, agent.id), {
+        ...(task && { initialMessage: task }),
+      });
     }
     const view = createPrintView({
       format: flags.outputFormat,

@@ -1,5 +1,7 @@
 import type { ToolCall } from './messages.js';
 import type { UsageReport } from './usage.js';
+import type { RestoreOutcome } from '../checkpoints/restore.js';
+import type { Uncovered } from '../checkpoints/snapshot.js';
 
 /**
  * Everything a session does is reported as one of these events. Front ends
@@ -144,6 +146,14 @@ export type AgentEvent =
   | { type: 'model_changed'; model: string }
   /** --git-commit committed what a request of the user changed (src/git/turn-commits.ts). */
   | { type: 'git_commit'; sha: string; branch: string; subject: string; files: string[] }
+  /** The user's message that starts a turn: a turn is a message and all the work done for it (what /undo takes back). */
+  | { type: 'user_turn'; turn: number; text: string }
+  /** The workspace was recorded before the turn's first change; files the checkpoint leaves out are named. */
+  | { type: 'checkpoint'; turn: number; uncovered: Uncovered[] }
+  /** An undo or rewind of files: what was restored and deleted, or the conflicts that stopped it. */
+  | ({ type: 'restore'; action: 'undo' | 'rewind' } & RestoreOutcome)
+  /** The conversation went back to before a turn's message (the session file records it). */
+  | { type: 'rewound'; turn: number }
   /** A model turn and its tool calls are complete. */
   | { type: 'turn_end'; turn: number }
   /** The session finished handling the user's messages and waits for the next one. */

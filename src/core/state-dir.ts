@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,4 +10,15 @@ import path from 'node:path';
 export function stateDir(): string {
   const base = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
   return path.join(base, 'agent');
+}
+
+/**
+ * A repository's name among the state kept per repository (its sessions, its
+ * checkpoints): a hash of the workspace's real path (so two checkouts never
+ * share one) with its base name for people reading it.
+ */
+export function repositoryKey(workspaceRoot: string): string {
+  const hash = createHash('sha256').update(workspaceRoot).digest('hex').slice(0, 16);
+  const name = path.basename(workspaceRoot).replace(/[^A-Za-z0-9._-]/g, '_') || 'root';
+  return `${name}-${hash}`;
 }

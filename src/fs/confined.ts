@@ -22,6 +22,7 @@ import {
   realpath,
   rename,
   rm,
+  symlink,
   unlink,
   type FileHandle,
 } from 'node:fs/promises';
@@ -361,15 +362,88 @@ export async function mkdirConfined(
 
 /**
  * Removes a temporary file an interrupted write left behind: only a regular
- * file whose name carries TEMP_MARKER, unlinked inside its verified directory
+ * file (or symlink) whose name carries TEMP_MARKER, unlinked inside its verified directory
  * (a symlink is never followed; whatever else is there is left alone).
  */
 export async function removeTemporaryConfined(root: string, absolute: string): Promise<void> {
   const name = path.basename(absolute);
   if (!name.includes(TEMP_MARKER) || !isInside(root, absolute)) return;
   await withDir(root, path.dirname(absolute), absolute, async (dir) => {
-    if ((await lstat(dir.entry(name)).catch(() => undefined))?.isFile()) await unlink(dir.entry(name));
+    const left = await lstat(dir.entry(name)).catch(() => undefined);
+    // A symlink too: restoring a checkpoint's symlink goes through a temporary one.
+    if (left?.isFile() || left?.isSymbolicLink()) await unlink(dir.entry(name));
   });
+}
+
+/** What a restored entry is: a regular file (its bytes, whether executable) or a symlink (where it points). */
+export type RestoredEntry =
+  { kind: 'file'; content: Buffer; executable: boolean } | { kind: 'symlink'; target: string };
+
+/**
+ * Puts a file or a symlink at `absolute` as it was in a checkpoint, atomically
+ * (a temporary entry renamed over): whatever entry is there now, a symlink
+ * included, is replaced and never followed. Missing parent directories are
+ * made (see mkdirConfined). An existing file keeps its permission bits but for
+ * the executable ones, which come from the checkpoint.
+ */
+export async function restoreEntryConfined(
+  root: string,
+  absolute: string,
+  entry: RestoredEntry,
+  shown = path.relative(root, absolute),
+): Promise<void> {
+  if (!isInside(root, absolute)) throw outside(shown, absolute);
+  await mkdirConfined(root, path.dirname(absolute), shown);
+  await withDir(root, path.dirname(absolute), shown, async (dir) => {
+    const name = path.basename(absolute);
+    refuseGitMetadata(root, path.join(dir.real, name), shown);
+    const existing = await lstat(dir.entry(name)).catch(() => undefined);
+    if (existing?.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
+    if (entry.kind === 'file') {
+      const base = existing?.isFile() ? existing.mode & 0o7777 & ~0o111 : 0o644;
+      const mode = entry.executable ? base | ((base & 0o444) >> 2) : base;
+      await replaceIn(root, dir, name, entry.content, mode);
+      return;
+    }
+    const temporary = `.${name}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
+    const forget = await recordPendingWrite(root, path.join(dir.real, temporary));
+    try {
+      await symlink(entry.target, dir.entry(temporary));
+      await rename(dir.entry(temporary), dir.entry(name));
+    } catch (error) {
+      await unlink(dir.entry(temporary)).catch(() => undefined);
+      throw error;
+    } finally {
+      await forget();
+    }
+  });
+}
+
+/**
+ * Removes a file or symlink inside the root (a symlink itself, never what it
+ * points to), unlinked inside its verified directory. False when nothing was
+ * there; a directory is refused.
+ */
+export async function removeEntryConfined(
+  root: string,
+  absolute: string,
+  shown = path.relative(root, absolute),
+): Promise<boolean> {
+  if (!isInside(root, absolute)) throw outside(shown, absolute);
+  try {
+    return await withDir(root, path.dirname(absolute), shown, async (dir) => {
+      const name = path.basename(absolute);
+      refuseGitMetadata(root, path.join(dir.real, name), shown);
+      const existing = await lstat(dir.entry(name)).catch(() => undefined);
+      if (!existing) return false;
+      if (existing.isDirectory()) throw new FileRefused('directory', `${shown} is a directory`);
+      await unlink(dir.entry(name));
+      return true;
+    });
+  } catch (error) {
+    if (error instanceof FileRefused && error.reason === 'missing') return false;
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------- sync

@@ -45,6 +45,8 @@ export interface SessionOptions {
   refreshSystem?: (focus: SystemFocus) => Promise<string>;
   /** A saved conversation to continue: sent on exactly as it was, system prompt included. */
   restored?: ConversationState;
+  /** Runs before every tool call that may change files (src/checkpoints takes the turn's snapshot). */
+  beforeChange?: () => Promise<void>;
 }
 
 export interface SystemFocus {
@@ -135,6 +137,7 @@ export class Session {
         ...(options.retriever && { retriever: options.retriever }),
       }),
       options.emit,
+      options.beforeChange,
     );
   }
 
@@ -155,6 +158,12 @@ export class Session {
   /** Starts a new conversation; the workspace, sandbox and settings stay. */
   clear(): void {
     this.messages = [];
+  }
+
+  /** Goes back to an earlier conversation (a rewind); the tokens and dollars spent since stay counted. */
+  rewind(to: ConversationState): void {
+    this.messages = [...to.messages];
+    this.system = to.system;
   }
 
   state(): ConversationState {

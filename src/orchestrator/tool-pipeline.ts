@@ -53,6 +53,8 @@ export class ToolPipeline {
     private readonly permissions: Permissions,
     private readonly contextFor: ToolContextFactory,
     private readonly emit: EventSink,
+    /** Runs before every call that may change files, once permitted (the turn's checkpoint). */
+    private readonly beforeChange?: () => Promise<void>,
   ) {}
 
   async run(calls: ToolCall[], signal: AbortSignal): Promise<ToolResultMessage[]> {
@@ -128,6 +130,7 @@ export class ToolPipeline {
       return failure(tool, error, signal);
     }
     if (!permitted.approved) return fail(permitted.message);
+    if (tool.kind !== 'read') await this.beforeChange?.();
     const result = await runTool(tool, args, ctx);
     return permitted.note
       ? { ...result, output: `${result.output}\n[the user's note: ${permitted.note}]` }

@@ -34,6 +34,9 @@ import type { SavedConversation } from '../sessions/format.js';
 import { claimSession } from '../sessions/in-use.js';
 import { Recorder } from '../sessions/recorder.js';
 import { repositorySessions, sessionFile } from '../sessions/store.js';
+import { TurnCheckpoints } from '../checkpoints/turn-checkpoints.js';
+import { runRestore } from '../checkpoints/rewind.js';
+import type { ConversationState } from '../orchestrator/session.js';
 
 /** The provider and models, already resolved from flags, configuration file and environment. */
 export interface ProviderConnection {
@@ -80,6 +83,8 @@ export interface AgentConfig {
   resume?: { id: string; state: SavedConversation | undefined; history?: AgentEvent[] };
   /** Commit each request's changes on the current branch (--git-commit). */
   gitCommit?: boolean;
+  /** Checkpoint every turn that changes files, for undo and rewind (src/checkpoints). */
+  checkpoints?: boolean;
 }
 
 /**
@@ -167,6 +172,22 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
           }).finally(() => approvals.delete(requestId)) as Promise<ApprovalAnswer>
       : undefined,
   );
+  /** A question outside any tool call (an undo that would overwrite the user's changes), answered like an approval. */
+  const confirm = async (title: string, detail: string): Promise<boolean> => {
+    const requestId = randomUUID();
+    const signal = current.signal;
+    const answer = new Promise<ApprovalAnswer>((resolve, reject) => {
+      approvals.set(requestId, resolve);
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    }).finally(() => approvals.delete(requestId));
+    emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail });
+    const approved = await answer.then(
+      ({ decision }) => decision !== 'no',
+      () => false,
+    );
+    emit({ type: 'approval_result', id: requestId, approved, scope: 'once', by: 'user' });
+    return approved;
+  };
   // The summariser's calls belong to whichever message is being handled.
   let current = new AbortController();
   const visibility = new Visibility(cwd, config.allowFiles ?? []);
@@ -179,8 +200,14 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     onOutput: () => {},
     requestPermission: async () => false,
   };
+  const checkpoints = config.checkpoints
+    ? new TurnCheckpoints(cwd, id, emit, Boolean(config.resume))
+    : undefined;
+  /** The conversation as each turn of this process found it, for a rewind. */
+  const turnStarts = new Map<number, ConversationState>();
   const session = new Session({
     workspace,
+    ...(checkpoints && { beforeChange: checkpoints.beforeChange }),
     visibility,
     // A resumed conversation keeps its system prompt: the provider's cached prefix stays valid.
     system: restored?.system ?? systemFor({ text: '', files: [] }),
@@ -234,6 +261,10 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       case 'set_mode':
         permissions.setMode(op.mode);
         break;
+      case 'undo':
+      case 'rewind':
+        if (!shuttingDown) inbox.put({ type: 'restore', op });
+        break;
       case 'clear':
         if (running) current.abort(new Error('the conversation was cleared'));
         inbox.put({ type: 'clear' });
@@ -281,12 +312,30 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
           session.clear();
           continue;
         }
+        if (delivery.type === 'restore') {
+          current = new AbortController();
+          await runRestore(
+            delivery.op,
+            checkpoints,
+            session,
+            turnStarts,
+            emit,
+            config.interactive ? confirm : undefined,
+          );
+          continue;
+        }
         current = new AbortController();
         running = true;
         await commits?.begin();
+        if (checkpoints) {
+          const turn = await checkpoints.begin(delivery.text);
+          turnStarts.set(turn, session.state());
+          emit({ type: 'user_turn', turn, text: delivery.text });
+        }
         last = await session.handle(delivery, AbortSignal.any([current.signal, sandboxFailed.signal]), () =>
           inbox.takeMessages(),
         );
+        await checkpoints?.end();
         await commits?.end(delivery.text);
         running = false;
         stoppedMidTask = shuttingDown && last.status === 'interrupted';

@@ -1,7 +1,12 @@
+import type { RestoreOperation } from '../checkpoints/rewind.js';
 import type { UserInput } from '../orchestrator/session.js';
 
 /** What the session loop waits for between messages. */
-export type Delivery = ({ type: 'message' } & UserInput) | { type: 'clear' } | { type: 'shutdown' };
+export type Delivery =
+  | ({ type: 'message' } & UserInput)
+  | { type: 'clear' }
+  | { type: 'restore'; op: RestoreOperation }
+  | { type: 'shutdown' };
 
 /**
  * The queue between operations that arrive at any time and the loop that

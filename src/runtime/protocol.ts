@@ -17,10 +17,20 @@ export type Operation =
   /** Uses another model (of the same provider) from the next model call on. */
   | { type: 'set_model'; model: string }
   | { type: 'set_mode'; mode: PermissionMode }
+  /**
+   * Puts the files back as they were before the last `turns` turns (default 1).
+   * Files changed by hand since would be overwritten: without `force`, nothing
+   * changes and a `restore` event names them. Waits for the running turn to end.
+   */
+  | { type: 'undo'; turns?: number; force?: boolean }
+  /** Goes back to before `turn`: its files (as undo), the conversation (to before its message), or both. */
+  | { type: 'rewind'; turn: number; scope: RewindScope; force?: boolean }
   /** Starts a new conversation in the same workspace and sandbox. */
   | { type: 'clear' }
   /** Ends the session: the current turn is interrupted, everything is released, `result` is the last event. */
   | { type: 'shutdown' };
+
+export type RewindScope = 'files' | 'conversation' | 'both';
 
 /**
  * Every event carries its place in the stream and when it happened; those of

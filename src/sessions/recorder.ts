@@ -86,7 +86,11 @@ export class Recorder {
     if (SKIPPED.has(event.type)) return;
     this.guard(() => {
       this.write({ type: 'event', event });
-      if (this.fd !== undefined && (event.type === 'turn_end' || event.type === 'idle')) {
+      // A rewind changed the conversation: a later --resume must see it as rewound.
+      if (
+        this.fd !== undefined &&
+        (event.type === 'turn_end' || event.type === 'idle' || event.type === 'rewound')
+      ) {
         this.writeState();
         fsyncSync(this.fd!);
       }

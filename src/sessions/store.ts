@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { stateDir } from '../core/state-dir.js';
+import { repositoryKey, stateDir } from '../core/state-dir.js';
 import type { AgentEvent } from '../core/events.js';
 import type { Message } from '../core/messages.js';
 import type { RecordLine, SavedConversation } from './format.js';
@@ -11,14 +10,9 @@ function sessionsRoot(): string {
   return path.join(stateDir(), 'sessions');
 }
 
-/**
- * One folder per repository, named by a hash of the workspace's real path (so
- * two checkouts never share one) with its base name for people reading it.
- */
+/** One folder per repository. */
 export function repositorySessions(workspaceRoot: string): string {
-  const hash = createHash('sha256').update(workspaceRoot).digest('hex').slice(0, 16);
-  const name = path.basename(workspaceRoot).replace(/[^A-Za-z0-9._-]/g, '_') || 'root';
-  return path.join(sessionsRoot(), `${name}-${hash}`);
+  return path.join(sessionsRoot(), repositoryKey(workspaceRoot));
 }
 
 export function sessionFile(dir: string, id: string): string {

@@ -1,12 +1,14 @@
-import type { Operation } from '../runtime/protocol.js';
+import type { Operation, RewindScope } from '../runtime/protocol.js';
 import { formatCost, formatTokens, percentOf } from './format.js';
 import { isPermissionMode, PERMISSION_MODES } from './modes.js';
 import type { TuiServices } from './services.js';
-import type { LocalItem, SessionStatus } from './transcript-state.js';
+import type { LocalItem, SessionStatus, TuiState } from './transcript-state.js';
 
 /** What a slash command may do: talk to the session, print to the transcript, end the UI. */
 export interface CommandContext {
   status: SessionStatus;
+  /** The session's turns so far, for /rewind. */
+  turns: TuiState['turns'];
   services: TuiServices;
   submit(op: Operation): void;
   print(item: LocalItem): void;
@@ -20,6 +22,8 @@ interface SlashCommand {
   summary: string;
   run(arg: string, context: CommandContext): void | Promise<void>;
 }
+
+const REWIND_SCOPES: readonly RewindScope[] = ['files', 'conversation', 'both'];
 
 const info = (text: string): LocalItem => ({ kind: 'notice', tone: 'info', text });
 
@@ -104,8 +108,45 @@ export const COMMANDS: readonly SlashCommand[] = [
         return;
       }
       print(
-        diff.trim() ? { kind: 'diff', title: 'changes in the working tree', diff } : info('no changes yet'),
+        diff.trim()
+          ? { kind: 'diff', title: 'changes since the session began', diff }
+          : info('no changes yet'),
       );
+    },
+  },
+  {
+    name: 'undo',
+    args: '[turns]',
+    summary:
+      'put the files back as before the last turn (or the last n); asks before overwriting your own changes',
+    run: (arg, { submit, print }) => {
+      const turns = arg ? Number(arg) : 1;
+      if (!Number.isInteger(turns) || turns < 1) print(info('/undo takes a number of turns, e.g. /undo 2'));
+      else submit({ type: 'undo', turns });
+    },
+  },
+  {
+    name: 'rewind',
+    args: '[turn] [files|conversation|both]',
+    summary: 'go back to before an earlier turn: its files, the conversation, or both (lists the turns)',
+    run: (arg, { turns, submit, print }) => {
+      const [turnText, scopeText = 'both'] = arg.split(/\s+/);
+      const turn = Number(turnText);
+      const scope = REWIND_SCOPES.find((s) => s === scopeText);
+      if (!turnText || !Number.isInteger(turn) || !scope || !turns.some((t) => t.turn === turn)) {
+        const list = turns.map(
+          (t) => `${String(t.turn).padStart(3)}  ${t.text.split('\n', 1)[0]!.slice(0, 70)}`,
+        );
+        print(
+          info(
+            list.length === 0
+              ? 'no turns yet'
+              : [...list, 'choose: /rewind <turn> [files|conversation|both] (default both)'].join('\n'),
+          ),
+        );
+        return;
+      }
+      submit({ type: 'rewind', turn, scope });
     },
   },
   { name: 'exit', summary: 'end the session', run: (_arg, { exit }) => exit() },

@@ -6,6 +6,6 @@
 export interface TuiServices {
   /** Repository files relative to the workspace root, for `@` completion. */
   listFiles(): Promise<string[]>;
-  /** A unified diff of the workspace's changes, for `/diff` ('' when there are none); rejects with a reason it cannot tell. */
+  /** What the session changed since its first checkpoint, a unified diff for `/diff` ('' when nothing); rejects with a reason it cannot tell. */
   sessionDiff(): Promise<string>;
 }

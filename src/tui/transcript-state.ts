@@ -4,6 +4,7 @@ import { emptyUsage, toUsageReport, type UsageReport } from '../core/usage.js';
 import { modelInfo } from '../providers/models.js';
 import { commitLine } from '../git/commit-line.js';
 import type { StampedEvent } from '../runtime/protocol.js';
+import { describeRestore } from '../checkpoints/describe.js';
 import { formatDuration } from './format.js';
 
 /**
@@ -85,6 +86,8 @@ export interface TuiState {
   /** Live output of the sandbox's setup command. */
   setupTail: string;
   status: SessionStatus;
+  /** The turns so far (a message of the user's and the work for it), for /rewind. */
+  turns: { turn: number; text: string }[];
 }
 
 export type TuiAction =
@@ -109,6 +112,7 @@ export function initialState(): TuiState {
     approvals: [],
     queued: [],
     setupTail: '',
+    turns: [],
     status: {
       model: '',
       mode: 'auto-edit',
@@ -330,6 +334,27 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
     }
     case 'history':
       return replayHistory(state, event);
+    case 'user_turn':
+      return { ...state, turns: [...state.turns, { turn: event.turn, text: event.text }] };
+    case 'checkpoint':
+      return event.uncovered.length === 0
+        ? state
+        : append(state, {
+            kind: 'notice',
+            tone: 'info',
+            text: `checkpoint of turn ${event.turn} leaves out: ${event.uncovered.map((u) => `${u.path} (${u.reason})`).join(', ')}`,
+          });
+    case 'restore':
+      return append(state, {
+        kind: 'notice',
+        tone: event.status === 'restored' ? 'info' : 'warn',
+        text: describeRestore(event),
+      });
+    case 'rewound':
+      return append(
+        { ...state, turns: state.turns.filter((t) => t.turn < event.turn) },
+        { kind: 'notice', tone: 'info', text: `— conversation rewound to before turn ${event.turn} —` },
+      );
     case 'turn_end':
     case 'result':
       return state;

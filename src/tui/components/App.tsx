@@ -71,6 +71,7 @@ export function App({ session, store, services, color, initialMessage, onExit }:
       }
       const context: CommandContext = {
         status: store.getState().status,
+        turns: store.getState().turns,
         services,
         submit,
         print,

@@ -1,0 +1,68 @@
+import type { EventSink } from '../core/events.js';
+import type { ConversationState } from '../orchestrator/session.js';
+import type { Operation } from '../runtime/protocol.js';
+import type { TurnCheckpoints } from './turn-checkpoints.js';
+
+export type RestoreOperation = Extract<Operation, { type: 'undo' | 'rewind' }>;
+
+/** What a rewind of the conversation needs of the session. */
+export interface RewindableConversation {
+  rewind(to: ConversationState): void;
+}
+
+/**
+ * Runs an undo or rewind between turns. Files first: when they conflict,
+ * nothing happens (the conversation stays too), and the `restore` event says
+ * why. The conversation goes back to how it was when the chosen turn began,
+ * as this process saw it (turns of a session before it was resumed can have
+ * their files rewound, not their conversation).
+ */
+export async function runRestore(
+  op: RestoreOperation,
+  checkpoints: TurnCheckpoints | undefined,
+  conversation: RewindableConversation,
+  turnStarts: Map<number, ConversationState>,
+  emit: EventSink,
+  /** Asks the user whether to overwrite conflicting files anyway (interactive sessions). */
+  confirm?: (title: string, detail: string) => Promise<boolean>,
+): Promise<void> {
+  const files = op.type === 'undo' || op.scope !== 'conversation';
+  if (files) {
+    if (!checkpoints) {
+      emit({ type: 'notice', message: 'checkpoints are off in this session: nothing to undo' });
+      return;
+    }
+    const scope = op.type === 'undo' ? { count: op.turns ?? 1 } : { fromTurn: op.turn };
+    try {
+      let outcome = await checkpoints.undo(scope, op.force ?? false);
+      emit({ type: 'restore', action: op.type, ...outcome });
+      if (outcome.status === 'conflict') {
+        const overwrite = await confirm?.(
+          `${op.type} anyway, overwriting changes made since the turn?`,
+          outcome.conflicts.join('\n'),
+        );
+        if (!overwrite) return;
+        outcome = await checkpoints.undo(scope, true);
+        emit({ type: 'restore', action: op.type, ...outcome });
+      }
+    } catch (error) {
+      emit({
+        type: 'error',
+        message: `${op.type} failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return;
+    }
+  }
+  if (op.type === 'undo' || op.scope === 'files') return;
+  const start = turnStarts.get(op.turn);
+  if (!start) {
+    emit({
+      type: 'notice',
+      message: `turn ${op.turn} is not one of this session's turns since it started: the conversation stays`,
+    });
+    return;
+  }
+  conversation.rewind(start);
+  for (const turn of turnStarts.keys()) if (turn >= op.turn) turnStarts.delete(turn);
+  emit({ type: 'rewound', turn: op.turn });
+}

@@ -1,0 +1,83 @@
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ShadowRepo } from './shadow-repo.js';
+
+/** Files larger than this are left out of snapshots (and named as such): a checkpoint is not a backup of build artefacts. */
+export const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
+
+/** Up to this many changed files are added by name; more, and git walks the tree for them. */
+const MAX_LISTED_CHANGES = 200;
+
+/** The workspace's files at one moment, as a tree in the shadow repository. */
+export interface Snapshot {
+  tree: string;
+  /** Files present but left out (too large, not a regular file or symlink, a nested repository), with why. */
+  uncovered: Uncovered[];
+}
+
+export interface Uncovered {
+  path: string;
+  reason: 'too large' | 'not a regular file' | 'nested repository';
+}
+
+/**
+ * Records the workspace into the shadow index and writes its tree. The index
+ * keeps each file's stat data, so one walk (a stat per file) finds what changed
+ * since the last snapshot, and only that is read and hashed. Ignored files (.gitignore, the user's
+ * info/exclude and global excludes) are not part of it; symlinks are stored as
+ * links, never followed. The candidates (new, modified or deleted since the
+ * index) are checked against the size and type caps before anything is hashed.
+ */
+export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
+  const candidates = (await repo.run(['ls-files', '-z', '--others', '--modified', '--exclude-standard']))
+    .split('\0')
+    .filter(Boolean);
+  const uncovered: Uncovered[] = [];
+  const changed: string[] = [];
+  for (const file of new Set(candidates)) {
+    const why = await exclusion(repo.root, file);
+    if (why) uncovered.push({ path: file.replace(/\/$/, ''), reason: why });
+    else changed.push(file);
+  }
+  if (uncovered.length > 0) {
+    // Left out of the index altogether: a stale copy there would claim content the file no longer has.
+    await repo.run([
+      'rm',
+      '--cached',
+      '--quiet',
+      '--ignore-unmatch',
+      '-r',
+      `--pathspec-from-file=${await repo.scratch('drop.pathspec', literalList(uncovered.map((e) => e.path)))}`,
+      '--pathspec-file-nul',
+    ]);
+  }
+  if (changed.length > 0) {
+    const pathspec =
+      // A few files: only they are looked at. Many (a first snapshot): one
+      // pass over the tree beats matching each path against thousands of pathspecs.
+      changed.length <= MAX_LISTED_CHANGES
+        ? literalList(changed)
+        : ['.', ...uncovered.map((entry) => `:(exclude,literal)${entry.path}`)].map((p) => `${p}\0`).join('');
+    await repo.run([
+      'add',
+      '--all',
+      `--pathspec-from-file=${await repo.scratch('add.pathspec', pathspec)}`,
+      '--pathspec-file-nul',
+    ]);
+  }
+  const tree = (await repo.run(['write-tree'])).trim();
+  return { tree, uncovered };
+}
+
+function literalList(paths: string[]): string {
+  return paths.map((p) => `:(literal)${p}\0`).join('');
+}
+
+async function exclusion(root: string, file: string): Promise<Uncovered['reason'] | undefined> {
+  // git lists a directory holding its own repository with a trailing slash.
+  if (file.endsWith('/')) return 'nested repository';
+  const info = await lstat(path.join(root, file)).catch(() => undefined);
+  if (!info || info.isSymbolicLink()) return undefined; // deleted, or a link (stored as one)
+  if (!info.isFile()) return 'not a regular file';
+  return info.size > MAX_SNAPSHOT_FILE_BYTES ? 'too large' : undefined;
+}

@@ -1,0 +1,80 @@
+import type { EventSink } from '../core/events.js';
+import { CheckpointStore } from './checkpoint-store.js';
+import { undoTurns, type RestoreOutcome, type UndoScope } from './restore.js';
+
+/**
+ * A session's checkpoints as its turns run. A turn's snapshot is taken lazily,
+ * before its first call that can change files (never for a turn that only
+ * reads), and its end state once the turn is over, which is what tells the
+ * user's own later changes apart. The shadow repository is opened on first use.
+ * A failing checkpoint is announced and costs only that undo, never the turn.
+ */
+export class TurnCheckpoints {
+  private store: Promise<CheckpointStore> | undefined;
+  private turn = 0;
+  private message = '';
+  private before: Promise<boolean> | undefined;
+  /** A resumed session numbers its turns on from its checkpoints. */
+  private numbered: boolean;
+
+  constructor(
+    private readonly root: string,
+    private readonly session: string,
+    private readonly emit: EventSink,
+    resumed: boolean,
+  ) {
+    this.numbered = !resumed;
+  }
+
+  /** A user message starts turn N; returns N. */
+  async begin(text: string): Promise<number> {
+    if (!this.numbered) {
+      this.numbered = true;
+      this.turn = await this.opened()
+        .then((store) => store.lastTurn(this.session))
+        .catch(() => 0);
+    }
+    this.turn++;
+    this.message = text.trim().split('\n', 1)[0] ?? '';
+    this.before = undefined;
+    return this.turn;
+  }
+
+  /** Called before every call that may change files: the first of the turn takes the snapshot. */
+  readonly beforeChange = async (): Promise<void> => {
+    this.before ??= this.record('before');
+    await this.before;
+  };
+
+  /** The turn is over: its end state is recorded if it changed anything. */
+  async end(): Promise<void> {
+    if (this.before && (await this.before)) await this.record('after');
+    this.before = undefined;
+  }
+
+  undo(scope: UndoScope, force: boolean): Promise<RestoreOutcome> {
+    return this.opened().then((store) => undoTurns(store, this.session, scope, force));
+  }
+
+  private async record(phase: 'before' | 'after'): Promise<boolean> {
+    const turn = this.turn;
+    try {
+      const snapshot = await (await this.opened()).record(this.session, turn, phase, this.message);
+      if (phase === 'before') this.emit({ type: 'checkpoint', turn, uncovered: snapshot.uncovered });
+      return true;
+    } catch (error) {
+      this.emit({
+        type: 'notice',
+        message: `No checkpoint for turn ${turn} (${phase} its changes); /undo cannot restore it: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      return false;
+    }
+  }
+
+  private opened(): Promise<CheckpointStore> {
+    this.store ??= CheckpointStore.open(this.root);
+    // A store that failed to open is tried again next time (a state directory made writable meanwhile).
+    this.store.catch(() => (this.store = undefined));
+    return this.store;
+  }
+}

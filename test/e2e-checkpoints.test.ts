@@ -1,0 +1,282 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { scriptSequence } from './scripted-provider/script.js';
+import type { ScriptedReply } from './scripted-provider/types.js';
+import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
+import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { docker, needsDocker } from './support/docker.js';
+import { hasTmux, Terminal } from './support/terminal.js';
+
+let server: ScriptedProvider | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
+  toolCalls: [{ name, arguments: args }],
+});
+
+/** A repository and a state directory of its own (where sessions and checkpoints live). */
+function setUp(): { repo: string; env: Record<string, string> } {
+  return {
+    repo: makeGitRepo(failingAddProject),
+    env: { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-ckpt-state-')) },
+  };
+}
+
+function run(options: AgentRunOptions) {
+  return runAgent(server!, 'anthropic', options);
+}
+
+const ORIGINAL_MATH = failingAddProject['src/math.js']!;
+const ORIGINAL_TEST = failingAddProject['test/math.test.js']!;
+
+/** One turn that changes files every way a model can: edit, write, and shell commands (rm, sed -i, a generated file). */
+const changeEverything = (): ScriptedReply[] => [
+  call('read', { path: 'src/math.js' }),
+  call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+  call('write', { path: 'src/extra.js', content: 'export const extra = 1;\n' }),
+  call('terminal', {
+    command: "rm test/math.test.js && sed -i 's/multiply/times/' src/math.js && echo generated > gen.txt",
+  }),
+  { text: 'Done.' },
+];
+
+/** The parts of .git a careless tool would change: refs, index, config, hooks, packed-refs, HEAD. */
+function gitFingerprint(repo: string): string {
+  const hash = createHash('sha256');
+  const visit = (relative: string): void => {
+    const full = path.join(repo, '.git', relative);
+    if (!existsSync(full)) return hash.update(`${relative}: missing\n`) as unknown as void;
+    const info = lstatSync(full);
+    if (info.isDirectory()) {
+      hash.update(`${relative}/\n`);
+      for (const name of readdirSync(full).sort()) visit(path.join(relative, name));
+    } else hash.update(`${relative} ${info.mode}\n`).update(readFileSync(full));
+  };
+  for (const part of ['refs', 'index', 'config', 'hooks', 'packed-refs', 'HEAD', 'logs', 'info']) visit(part);
+  return hash.digest('hex');
+}
+
+function expectOriginalFiles(repo: string): void {
+  expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
+  expect(readFileSync(path.join(repo, 'test/math.test.js'), 'utf8')).toBe(ORIGINAL_TEST);
+  expect(existsSync(path.join(repo, 'src/extra.js'))).toBe(false);
+  expect(existsSync(path.join(repo, 'gen.txt'))).toBe(false);
+}
+
+describe('checkpoints and agent undo', () => {
+  it('restores what edit, write and shell commands changed, and leaves the user’s .git byte-identical', async () => {
+    const { repo, env } = setUp();
+    const before = gitFingerprint(repo);
+    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    const session = await run({ cwd: repo, env, task: 'change things' });
+    expect(session.result).toMatchObject({ status: 'success' });
+    expect(session.events.filter((e) => e.type === 'checkpoint')).toHaveLength(1);
+    expect(readFileSync(path.join(repo, 'gen.txt'), 'utf8')).toBe('generated\n');
+
+    const diff = await runCli(['diff'], { cwd: repo, env });
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('-  return a - b;');
+    expect(diff.stdout).toContain('+  return a + b;');
+    expect(diff.stdout).toContain('+++ b/gen.txt');
+    expect(diff.stdout).not.toContain('\x1b['); // piped: plain
+
+    const undo = await runCli(['undo'], { cwd: repo, env });
+    expect(undo.stderr).toBe('');
+    expect(undo.code).toBe(0);
+    expect(undo.stdout).toContain('restored: src/math.js, test/math.test.js');
+    expect(undo.stdout).toContain('gen.txt');
+    expectOriginalFiles(repo);
+    expect(gitFingerprint(repo)).toBe(before);
+    // After the fingerprint: git status refreshes the index.
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe('');
+  });
+
+  it('refuses to overwrite a file changed by hand after the turn, naming it, and keeps it', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    await run({ cwd: repo, env, task: 'change things' });
+    writeFileSync(path.join(repo, 'src/math.js'), 'my own work\n');
+
+    const refused = await runCli(['undo'], { cwd: repo, env });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('src/math.js');
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe('my own work\n');
+    expect(existsSync(path.join(repo, 'gen.txt'))).toBe(true); // nothing at all was changed
+
+    const forced = await runCli(['undo', '--force'], { cwd: repo, env });
+    expect(forced.code).toBe(0);
+    expectOriginalFiles(repo);
+  });
+
+  it('undoes two turns of a resumed session with --turns 2', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(
+      scriptSequence(
+        call('read', { path: 'src/math.js' }),
+        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        { text: 'Fixed.' },
+        call('write', { path: 'src/extra.js', content: 'export const extra = 1;\n' }),
+        { text: 'Added.' },
+      ),
+    );
+    const first = await run({ cwd: repo, env, task: 'fix add' });
+    const id = first.result!.session_id;
+    const second = await run({ cwd: repo, env, task: 'add extra', flags: ['--resume', id] });
+    expect(second.events.find((e) => e.type === 'checkpoint')).toMatchObject({ turn: 2 });
+
+    const one = await runCli(['undo', '--session', id.slice(0, 8)], { cwd: repo, env });
+    expect(one.code).toBe(0);
+    expect(existsSync(path.join(repo, 'src/extra.js'))).toBe(false);
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toContain('a + b');
+
+    writeFileSync(path.join(repo, 'src/extra.js'), 'export const extra = 1;\n');
+    await runCli(['undo', '--force'], { cwd: repo, env }); // nothing left but turn 1: back to the start
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
+  });
+
+  it('undoes a session killed in the middle of its turn', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(
+      scriptSequence(
+        call('read', { path: 'src/math.js' }),
+        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        call('terminal', { command: 'echo half > gen.txt && echo started && sleep 60' }),
+        { text: 'never reached' },
+      ),
+    );
+    await run({
+      cwd: repo,
+      env,
+      task: 'fix add',
+      onSpawn: (child) => {
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          if (out.includes('"name":"terminal"') && existsSync(path.join(repo, 'gen.txt')))
+            child.kill('SIGKILL');
+        });
+      },
+    });
+    expect(existsSync(path.join(repo, 'gen.txt'))).toBe(true);
+    const undo = await runCli(['undo'], { cwd: repo, env });
+    expect(undo.code).toBe(0);
+    expect(undo.stdout).toContain('never finished');
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
+    expect(existsSync(path.join(repo, 'gen.txt'))).toBe(false);
+  });
+
+  it('runs no filter driver or fsmonitor planted in .git/config, .gitattributes or the global config', async () => {
+    const { repo, env } = setUp();
+    const home = mkdtempSync(path.join(tmpdir(), 'agent-ckpt-home-'));
+    const ran = path.join(home, 'ran');
+    const planted = [
+      '[core]',
+      `\tfsmonitor = "echo fsmonitor >> ${ran}"`,
+      '[filter "evil"]',
+      `\tclean = "echo clean >> ${ran}; cat"`,
+      `\tsmudge = "echo smudge >> ${ran}; cat"`,
+      '',
+    ].join('\n');
+    writeFileSync(
+      path.join(repo, '.git', 'config'),
+      `${readFileSync(path.join(repo, '.git', 'config'), 'utf8')}${planted}`,
+    );
+    writeFileSync(path.join(home, '.gitconfig'), planted);
+    writeFileSync(path.join(repo, '.gitattributes'), '* filter=evil\n');
+    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    const runEnv = { ...env, HOME: home };
+    await run({ cwd: repo, env: runEnv, task: 'change things' });
+    await runCli(['diff'], { cwd: repo, env: runEnv });
+    const undo = await runCli(['undo'], { cwd: repo, env: runEnv });
+    expect(undo.code).toBe(0);
+    expectOriginalFiles(repo);
+    expect(existsSync(ran)).toBe(false);
+  });
+
+  it('keeps symlinks as links and never follows one out of the workspace', async () => {
+    const { repo, env } = setUp();
+    const outside = mkdtempSync(path.join(tmpdir(), 'agent-ckpt-outside-'));
+    writeFileSync(path.join(outside, 'secret.txt'), 'outside\n');
+    execFileSync('ln', ['-s', outside, path.join(repo, 'out')]);
+    server = await startScriptedProvider(
+      scriptSequence(call('terminal', { command: 'rm out && ln -s src out && echo changed > src/math.js' }), {
+        text: 'Done.',
+      }),
+    );
+    await run({ cwd: repo, env, task: 'relink' });
+    const undo = await runCli(['undo'], { cwd: repo, env });
+    expect(undo.code).toBe(0);
+    expect(readlinkSync(path.join(repo, 'out'))).toBe(outside);
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
+    expect(readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('outside\n');
+  });
+});
+
+describe.skipIf(!docker)('agent undo after a session in the Docker sandbox', needsDocker, () => {
+  it('restores what edit, write and commands in the container changed', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    const session = await run({ cwd: repo, env, task: 'change things', sandbox: ['--sandbox', 'docker'] });
+    expect(session.result).toMatchObject({ status: 'success' });
+    expect(readFileSync(path.join(repo, 'gen.txt'), 'utf8')).toBe('generated\n');
+    const undo = await runCli(['undo'], { cwd: repo, env });
+    expect(undo.code).toBe(0);
+    expectOriginalFiles(repo);
+  });
+});
+
+describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => {
+  let terminal: Terminal | undefined;
+  afterEach(() => terminal?.close());
+
+  it('asks before overwriting a file changed by hand, undoes on y, and lists the turns for /rewind', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(
+      scriptSequence(
+        call('read', { path: 'src/math.js' }),
+        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        call('write', { path: 'notes.txt', content: 'written by the turn\n' }),
+        { text: 'Fixed add.' },
+      ),
+    );
+    terminal = Terminal.start(
+      `agent-ckpt-${process.pid}`,
+      repo,
+      ['--provider', 'openai', '--base-url', server.openaiBaseUrl, '--sandbox', 'none', '--yolo'],
+      { OPENAI_API_KEY: 'k', HOME: process.env.HOME ?? '/tmp', CI: 'true', ...env },
+    );
+    await terminal.waitFor(/message, \/help/, 20_000);
+    terminal.type('fix add', 'Enter');
+    await terminal.waitFor(/Fixed add\./, 15_000);
+    // The turn's end state is recorded once the answer is in: the hand change comes after it, when the session is idle.
+    while (terminal.screen().includes('Esc to interrupt'))
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    writeFileSync(path.join(repo, 'notes.txt'), 'my own notes\n');
+
+    terminal.type('/rewind', 'Enter');
+    await terminal.waitFor(/1 {2}fix add/, 10_000);
+    terminal.type('/undo', 'Enter');
+    await terminal.waitFor(/overwriting changes made since/, 10_000);
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('my own notes\n');
+    terminal.type('y');
+    await terminal.waitFor(/undid turn 1/, 10_000);
+    expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
+    expect(existsSync(path.join(repo, 'notes.txt'))).toBe(false);
+  });
+});
