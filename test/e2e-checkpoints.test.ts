@@ -107,6 +107,31 @@ describe('checkpoints and agent undo', () => {
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe('');
   });
 
+  it('tells the model, when the session continues, which of its changes were undone', async () => {
+    const { repo, env } = setUp();
+    server = await startScriptedProvider(
+      scriptSequence(...changeEverything(), { text: 'Understood.' }, { text: 'Fine.' }),
+    );
+    await run({ cwd: repo, env, task: 'change things' });
+    expect((await runCli(['undo'], { cwd: repo, env })).code).toBe(0);
+
+    const continued = await run({ cwd: repo, env, task: 'try again', flags: ['--continue'] });
+
+    expect(continued.result).toMatchObject({ status: 'success', text: 'Understood.' });
+    const said = server.requests.at(-1)!.messages.at(-1)!;
+    expect(said.role).toBe('user');
+    const content = said.role === 'user' ? said.content : '';
+    expect(content).toMatch(
+      /^\[The user undid the file changes of your last request\. Put back as they were before: src\/math\.js, test\/math\.test\.js\. Removed \(they had been created then\): .*gen\.txt/,
+    );
+    expect(content.endsWith('try again')).toBe(true);
+    // Said once: the next message goes without it.
+    const again = await run({ cwd: repo, env, task: 'and now', flags: ['--continue'] });
+    expect(again.result).toMatchObject({ status: 'success' });
+    const last = server.requests.at(-1)!.messages.at(-1)!;
+    expect(last).toMatchObject({ role: 'user', content: 'and now' });
+  });
+
   it('refuses to overwrite a file changed by hand after the turn, naming it, and keeps it', async () => {
     const { repo, env } = setUp();
     server = await startScriptedProvider(scriptSequence(...changeEverything()));
@@ -253,6 +278,7 @@ describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => 
         call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
         call('write', { path: 'notes.txt', content: 'written by the turn\n' }),
         { text: 'Fixed add.' },
+        { text: 'Heard.' },
       ),
     );
     terminal = Terminal.start(
@@ -278,5 +304,12 @@ describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => 
     await terminal.waitFor(/undid turn 1/, 10_000);
     expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);
     expect(existsSync(path.join(repo, 'notes.txt'))).toBe(false);
+    // The conversation stayed: the model hears, with the next message, that its changes are gone.
+    terminal.type('what now?', 'Enter');
+    await terminal.waitFor(/Heard\./, 10_000);
+    const said = server.requests.at(-1)!.messages.at(-1)!;
+    expect(said.role === 'user' && said.content).toMatch(
+      /^\[The user undid the file changes of your last request\. Put back as they were before: src\/math\.js\. Removed \(they had been created then\): notes\.txt\./,
+    );
   });
 });

@@ -31,3 +31,22 @@ export function describeRestore(outcome: RestoreOutcome): string {
     );
   return lines.join('\n');
 }
+
+/**
+ * What the model is told with the next message after files it changed were put
+ * back without its conversation going back too (an undo, a rewind of files):
+ * otherwise it would go on from edits that are no longer there.
+ */
+export function restoreNoteForModel(outcome: RestoreOutcome): string | undefined {
+  if (outcome.status !== 'restored' || outcome.restored.length + outcome.deleted.length === 0)
+    return undefined;
+  const turns =
+    outcome.turns.length === 1 ? 'your last request' : `your last ${outcome.turns.length} requests`;
+  const parts = [`[The user undid the file changes of ${turns}.`];
+  if (outcome.restored.length > 0)
+    parts.push(`Put back as they were before: ${outcome.restored.join(', ')}.`);
+  if (outcome.deleted.length > 0)
+    parts.push(`Removed (they had been created then): ${outcome.deleted.join(', ')}.`);
+  parts.push('Read these files again before relying on their content.]');
+  return parts.join(' ');
+}

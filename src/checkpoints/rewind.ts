@@ -1,6 +1,7 @@
 import type { EventSink } from '../core/events.js';
 import type { ConversationState } from '../orchestrator/session.js';
 import type { Operation } from '../runtime/protocol.js';
+import { restoreNoteForModel } from './describe.js';
 import type { TurnCheckpoints } from './turn-checkpoints.js';
 
 export type RestoreOperation = Extract<Operation, { type: 'undo' | 'rewind' }>;
@@ -8,6 +9,8 @@ export type RestoreOperation = Extract<Operation, { type: 'undo' | 'rewind' }>;
 /** What a rewind of the conversation needs of the session. */
 export interface RewindableConversation {
   rewind(to: ConversationState): void;
+  /** Tells the model, with the next message, what changed under it. */
+  note(text: string): void;
 }
 
 /**
@@ -45,6 +48,9 @@ export async function runRestore(
         outcome = await checkpoints.undo(scope, true);
         emit({ type: 'restore', action: op.type, ...outcome });
       }
+      // The conversation stays as it is: the model must hear that its changes are gone.
+      const note = restoreNoteForModel(outcome);
+      if (note && (op.type === 'undo' || op.scope === 'files')) conversation.note(note);
     } catch (error) {
       emit({
         type: 'error',

@@ -1,11 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { repositoryKey, stateDir } from '../core/state-dir.js';
 import { withFileLock } from '../core/file-lock.js';
 import { readConfined } from '../fs/confined.js';
 import { TEMP_MARKER } from '../fs/confined.js';
-import { hostGit } from '../git/host-git.js';
+import { hostSimpleGit } from '../git/host-simple-git.js';
 
 /**
  * The shadow repository that keeps a workspace's checkpoints: a git directory
@@ -66,15 +65,16 @@ const MAX_EXCLUDE_BYTES = 1024 * 1024;
 
 export async function openShadowRepo(workspaceRoot: string): Promise<ShadowRepo> {
   const gitDir = shadowDir(workspaceRoot);
-  const neutral = await hostGit(workspaceRoot);
-  const config = [...configPairs(neutral.args), ...SHADOW_CONFIG];
-  await initialise(gitDir, (args) => shadowGit(workspaceRoot, config, neutral.env).raw(args));
+  // simple-git waits 50 ms after a command that printed nothing (its completion
+  // plugin); git's one trace line on stderr makes every command print something.
+  const quick = { GIT_TRACE: '2' };
+  const init = await hostSimpleGit(workspaceRoot, { config: SHADOW_CONFIG, env: quick });
+  await initialise(gitDir, (args) => init.raw(args));
   await syncExcludes(workspaceRoot, gitDir);
   // Named by the environment, not discovered: cat-file takes no --git-dir after its name.
-  const git = shadowGit(workspaceRoot, config, {
-    ...neutral.env,
-    GIT_DIR: gitDir,
-    GIT_WORK_TREE: workspaceRoot,
+  const git = await hostSimpleGit(workspaceRoot, {
+    config: SHADOW_CONFIG,
+    env: { ...quick, GIT_DIR: gitDir, GIT_WORK_TREE: workspaceRoot },
   });
   return {
     root: workspaceRoot,
@@ -88,49 +88,6 @@ export async function openShadowRepo(workspaceRoot: string): Promise<ShadowRepo>
       return file;
     },
   };
-}
-
-/**
- * simple-git refuses `-c` settings and variables it considers dangerous
- * whatever their value; ours are the ones that switch those programs off (see
- * host-git.ts), so exactly those guards are lifted, and the neutral
- * environment is passed explicitly instead of the ambient one.
- */
-function shadowGit(workspaceRoot: string, config: string[], env: NodeJS.ProcessEnv): SimpleGit {
-  const gitEnv = {
-    ...env,
-    // simple-git waits 50 ms after a command that printed nothing (its completion
-    // plugin); git's one trace line on stderr makes every command print something.
-    GIT_TRACE: '2',
-  };
-  return simpleGit({
-    baseDir: workspaceRoot,
-    config,
-    // Every variable passed is meant: the GIT_ ones are ours, and the ones git
-    // would otherwise run (EDITOR, PAGER) are overridden by GIT_EDITOR and GIT_PAGER.
-    allowEnvironment: Object.keys(gitEnv),
-    unsafe: {
-      allowUnsafeFsMonitor: true,
-      allowUnsafeHooksPath: true,
-      allowUnsafePager: true,
-      allowUnsafeEditor: true,
-      allowUnsafeAskPass: true,
-      allowUnsafeSshCommand: true,
-      allowUnsafeGitProxy: true,
-      allowUnsafeCredentialHelper: true,
-      allowUnsafeDiffExternal: true,
-      allowUnsafeProtocolOverride: true,
-      allowUnsafePack: true,
-      allowUnsafeFilter: true,
-      // GIT_DIR and GIT_WORK_TREE: the shadow repository is named explicitly, never discovered.
-      allowUnsafeConfigPaths: true,
-    },
-  }).env(gitEnv);
-}
-
-/** `-c a=b -c c=d` as simple-git's `config` entries. */
-function configPairs(args: string[]): string[] {
-  return args.filter((_arg, i) => args[i - 1] === '-c');
 }
 
 async function initialise(gitDir: string, raw: (args: string[]) => Promise<string>): Promise<void> {

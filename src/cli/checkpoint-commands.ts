@@ -2,7 +2,10 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { describeRestore } from '../checkpoints/describe.js';
 import { CheckpointStore } from '../checkpoints/checkpoint-store.js';
-import { undoTurns } from '../checkpoints/restore.js';
+import { undoTurns, type RestoreOutcome } from '../checkpoints/restore.js';
+import { claimSession } from '../sessions/in-use.js';
+import { appendEvent } from '../sessions/recorder.js';
+import { repositorySessions, sessionFile } from '../sessions/store.js';
 import { sessionChanges } from '../checkpoints/session-diff.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { ExitCode } from './exit-codes.js';
@@ -21,12 +24,23 @@ interface SessionFlags {
  */
 export async function undoCommand(flags: SessionFlags & { turns: number; force?: boolean }): Promise<number> {
   const { root, id } = await sessionOf(flags);
-  const outcome = await undoTurns(
-    await CheckpointStore.open(root),
-    id,
-    { count: flags.turns },
-    Boolean(flags.force),
-  );
+  const file = sessionFile(repositorySessions(root), id);
+  // Not under a running agent's feet; and no resume may start while the files go back.
+  const claim = await claimSession(file, id);
+  let outcome: RestoreOutcome;
+  try {
+    outcome = await undoTurns(
+      await CheckpointStore.open(root),
+      id,
+      { count: flags.turns },
+      Boolean(flags.force),
+    );
+    // Recorded in the session, so that a resumed session tells the model its changes are gone.
+    if (outcome.status === 'restored')
+      appendEvent(file, { type: 'restore', action: 'undo', ...outcome, seq: 0, ts: Date.now() });
+  } finally {
+    await claim.release();
+  }
   const report = terminalSafe(`${describeRestore(outcome)}\n`);
   if (outcome.status === 'conflict') {
     process.stderr.write(`agent: ${report}Nothing was changed; --force overwrites them.\n`);

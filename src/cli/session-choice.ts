@@ -10,6 +10,7 @@ import {
   transcriptOf,
   type StoredSession,
 } from '../sessions/store.js';
+import { restoreNoteForModel } from '../checkpoints/describe.js';
 import { UsageError } from './exit-codes.js';
 
 /** Enough of a resumed session's transcript to read on from, bounded so a long session opens fast. */
@@ -45,7 +46,12 @@ export async function chosenSession(
     if (sessions.length === 0) throw new UsageError(`no recorded session in ${cwd} to resume`);
     session = flags.continue ? sessions[0]! : await pick(sessions);
   }
-  return { id: session.id, state: session.state, history: transcriptOf(session, HISTORY_EVENTS) };
+  return {
+    id: session.id,
+    state: session.state,
+    history: transcriptOf(session, HISTORY_EVENTS),
+    notes: session.restoresSinceState.flatMap((restore) => restoreNoteForModel(restore) ?? []),
+  };
 }
 
 /** One line per session for people: date, turns, first message, changed files. */

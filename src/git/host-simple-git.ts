@@ -32,12 +32,20 @@ const NEUTRAL_SETTINGS: SimpleGitOptions['unsafe'] = {
 /** A git command that hangs this long without output (a FIFO planted where git opens a file) is killed. */
 const SILENCE_TIMEOUT_MS = 30_000;
 
-/** simple-git for `cwd` on the host, with host-git's settings and environment (see host-git.ts for why). */
-export async function hostSimpleGit(cwd: string): Promise<SimpleGit> {
-  const { config, env } = await hostGit(cwd);
+/**
+ * simple-git for `cwd` on the host, with host-git's settings and environment
+ * (see host-git.ts for why), plus the caller's own `config` and `env` (the
+ * checkpoints' shadow repository names its git directory that way).
+ */
+export async function hostSimpleGit(
+  cwd: string,
+  extra: { config?: string[]; env?: Record<string, string> } = {},
+): Promise<SimpleGit> {
+  const neutral = await hostGit(cwd);
+  const env = { ...neutral.env, ...extra.env };
   return simpleGit({
     baseDir: cwd,
-    config,
+    config: [...neutral.config, ...(extra.config ?? [])],
     unsafe: NEUTRAL_SETTINGS,
     // simple-git also refuses GIT_* variables given through env() unless named here; host-git
     // built this environment (the caller's own GIT_* variables are already gone), so all of it is.

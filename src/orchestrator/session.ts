@@ -100,6 +100,8 @@ const MAX_OVERFLOW_RETRIES = 3;
  */
 export class Session {
   private messages: Message[] = [];
+  /** Said to the model with the next user message (see note). */
+  private notes: string[] = [];
   private readonly toolSpecs: ToolSpec[];
   private readonly pipeline: ToolPipeline;
   private system = '';
@@ -158,6 +160,11 @@ export class Session {
   /** Starts a new conversation; the workspace, sandbox and settings stay. */
   clear(): void {
     this.messages = [];
+  }
+
+  /** Tells the model something with the user's next message (files undone under it, say). */
+  note(text: string): void {
+    this.notes.push(text);
   }
 
   /** Goes back to an earlier conversation (a rewind); the tokens and dollars spent since stay counted. */
@@ -239,7 +246,12 @@ export class Session {
   }
 
   private async addUserMessage(message: UserInput): Promise<void> {
-    this.messages.push({ role: 'user', content: await message.content });
+    const notes = this.notes.splice(0);
+    const content = await message.content;
+    this.messages.push({
+      role: 'user',
+      content: notes.length ? `${notes.join('\n')}\n\n${content}` : content,
+    });
     this.options.emit({ type: 'user_message', text: message.text });
   }
 

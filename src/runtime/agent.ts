@@ -80,7 +80,13 @@ export interface AgentConfig {
    * never completed a turn. `history` is what its transcript showed, replayed
    * to an interactive front end.
    */
-  resume?: { id: string; state: SavedConversation | undefined; history?: AgentEvent[] };
+  resume?: {
+    id: string;
+    state: SavedConversation | undefined;
+    history?: AgentEvent[];
+    /** What happened to the files since the last turn that the model must hear (an undo). */
+    notes?: string[];
+  };
   /** Commit each request's changes on the current branch (--git-commit). */
   gitCommit?: boolean;
   /** Checkpoint every turn that changes files, for undo and rewind (src/checkpoints). */
@@ -234,6 +240,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     ),
     retriever,
   });
+  for (const note of config.resume?.notes ?? []) session.note(note);
 
   const inbox = new Inbox();
   let shuttingDown = false;

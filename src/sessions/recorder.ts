@@ -141,6 +141,19 @@ export class Recorder {
   }
 }
 
+/** Adds an event to a session that is not running (`agent undo`), as its recorder would have. */
+export function appendEvent(file: string, event: StampedEvent): void {
+  const fd = openSync(file, 'a+');
+  try {
+    if (!endsWithNewline(fd, file)) writeSync(fd, '\n');
+    const line: RecordLine = { type: 'event', event };
+    writeSync(fd, `${JSON.stringify(line, redact)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function redact(_key: string, value: unknown): unknown {
   return typeof value === 'string' ? redactSecrets(value).text : value;
 }

@@ -33,6 +33,8 @@ export interface StoredSession {
   changedFiles: string[];
   /** The conversation at the last complete turn boundary; undefined if no turn completed. */
   state: SavedConversation | undefined;
+  /** Undos and rewinds of files after that boundary: the model has not heard of them yet. */
+  restoresSinceState: Extract<AgentEvent, { type: 'restore' }>[];
   lines: RecordLine[];
 }
 
@@ -51,11 +53,14 @@ export function loadSession(file: string): StoredSession {
   let state: SavedConversation | undefined;
   let firstMessage = '';
   const changed = new Set<string>();
+  let restores: StoredSession['restoresSinceState'] = [];
   for (const line of lines) {
+    if (line.type === 'event' && line.event.type === 'restore') restores.push(line.event);
     if (line.type === 'op' && line.op.type === 'user_message') firstMessage ||= line.op.text;
     if (line.type === 'event' && line.event.type === 'tool_call_end' && line.event.detail?.kind === 'diff')
       changed.add(line.event.detail.path);
     if (line.type !== 'state') continue;
+    restores = [];
     const messages: Message[] = [...(state?.messages.slice(0, line.keep) ?? []), ...line.messages];
     const system = line.system ?? state?.system ?? '';
     state = { messages, usage: line.usage, turns: line.turns, system, reads: line.reads };
@@ -70,6 +75,7 @@ export function loadSession(file: string): StoredSession {
     firstMessage,
     changedFiles: [...changed].sort(),
     state,
+    restoresSinceState: restores,
     lines,
   };
 }
