@@ -42,7 +42,8 @@ async function open(
   );
   terminals.push(terminal);
   meanwhile(terminal);
-  await terminal.waitFor(/message, \/help/);
+  // The status line comes with the prompt's first frame (the prompt's hint only while it is empty).
+  await terminal.waitFor(/ · ctx \d+% · /);
   return terminal;
 }
 
