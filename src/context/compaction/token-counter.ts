@@ -104,15 +104,20 @@ class BpeTokenCounter implements TokenCounter {
 
 /**
  * Estimates until OpenAI's tokenizer has loaded, then counts exactly. Loading
- * it blocks for a hundred milliseconds or more, so it starts with the first
- * count (the first model call), not when the session is assembled: neither
+ * it blocks the main thread for a hundred milliseconds or more, so it starts a
+ * moment after the first count (the first model call), once that request has
+ * left: then the model is thinking and nothing waits for the thread. Neither
  * the interactive prompt nor the first request waits for it, and the first
  * turns are small, so an estimate serves them well.
  */
+/** Time for the first request to be built and sent after its prompt was counted. */
+const LOAD_AFTER_FIRST_COUNT_MS = 400;
+
 class LoadingBpeTokenCounter implements TokenCounter {
   private readonly estimate = new EstimatingTokenCounter();
   private bpe: BpeTokenCounter | undefined;
   private loading: Promise<void> | undefined;
+  private scheduled = false;
 
   /** Loads the tokenizer (once); resolves when counts are exact. */
   load(): Promise<void> {
@@ -129,8 +134,11 @@ class LoadingBpeTokenCounter implements TokenCounter {
   }
 
   count(text: string): number {
-    // Without the tokenizer the estimate goes on serving; only createTokenCounter reports the failure.
-    if (!this.loading) this.load().catch(() => undefined);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // Without the tokenizer the estimate goes on serving; only createTokenCounter reports the failure.
+      setTimeout(() => void this.load().catch(() => undefined), LOAD_AFTER_FIRST_COUNT_MS).unref();
+    }
     return (this.bpe ?? this.estimate).count(text);
   }
 
@@ -142,7 +150,7 @@ class LoadingBpeTokenCounter implements TokenCounter {
 /**
  * The best counter for a model, available at once: exact for OpenAI's models
  * in the registry (all use o200k_base) once the tokenizer has loaded (it starts
- * loading with the first count), a calibrated estimate for everyone else — including models
+ * loading shortly after the first count), a calibrated estimate for everyone else — including models
  * behind OpenAI-compatible endpoints.
  */
 export function startTokenCounter(model: string): TokenCounter {
