@@ -8,7 +8,13 @@ import { priceOf } from '../src/providers/prices.js';
 import { modelInfo } from '../src/providers/models.js';
 import { createAgent } from '../src/runtime/agent.js';
 import type { AgentSession, StampedEvent } from '../src/runtime/protocol.js';
-import { agentTurns, isSummaryRequest, lastToolResult, withSummaries } from './scripted-provider/script.js';
+import {
+  agentTurns,
+  isSummaryRequest,
+  lastToolResult,
+  lastUserText,
+  withSummaries,
+} from './scripted-provider/script.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
 import type { Script } from './scripted-provider/types.js';
 
@@ -36,7 +42,12 @@ interface Started {
 
 async function start(
   script: Script,
-  options: { mode?: PermissionMode; interactive?: boolean; files?: Record<string, string> } = {},
+  options: {
+    mode?: PermissionMode;
+    interactive?: boolean;
+    files?: Record<string, string>;
+    checkpoints?: boolean;
+  } = {},
 ): Promise<Started> {
   server = await startScriptedProvider(script);
   const dir = mkdtempSync(path.join(tmpdir(), 'agent-runtime-'));
@@ -61,6 +72,7 @@ async function start(
     mode: options.mode ?? 'auto-edit',
     maxTurns: 10,
     interactive: options.interactive ?? true,
+    ...(options.checkpoints && { checkpoints: true }),
   });
   agents.push(agent);
   const events: StampedEvent[] = [];
@@ -291,5 +303,43 @@ describe('the session runtime', () => {
     await next('tool_call_start');
     agent.submit({ type: 'shutdown' });
     expect(await agent.done).toMatchObject({ status: 'interrupted', is_error: true });
+  });
+
+  it('rewinds the conversation, the files, or both, to before a turn', async () => {
+    process.env.XDG_STATE_HOME = mkdtempSync(path.join(tmpdir(), 'agent-rewind-state-'));
+    const { agent, next, dir } = await start(
+      (turn) => {
+        const said = lastUserText(turn);
+        if (said === 'change a' && !lastToolResult(turn))
+          return { toolCalls: [{ name: 'write', arguments: { path: 'a.txt', content: 'two\n' } }] };
+        return { text: `answer to ${said}` };
+      },
+      { files: { 'a.txt': 'one\n' }, checkpoints: true },
+    );
+    const say = async (text: string) => {
+      agent.submit({ type: 'user_message', text });
+      await next('idle');
+    };
+    await say('hello');
+    await say('change a');
+    await say('and more');
+    expect(readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('two\n');
+
+    // The conversation only: back to before turn 3; the file keeps turn 2's change.
+    agent.submit({ type: 'rewind', turn: 3, scope: 'conversation' });
+    expect(await next('rewound')).toMatchObject({ turn: 3 });
+    await say('after the first rewind');
+    expect(userTexts(server!.requests.at(-1)!)).toEqual(['hello', 'change a', 'after the first rewind']);
+    expect(readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('two\n');
+
+    // Both, to before turn 2: the file as it was, and the conversation with only the first exchange.
+    const restored = next('restore');
+    const rewound = next('rewound');
+    agent.submit({ type: 'rewind', turn: 2, scope: 'both' });
+    expect(await restored).toMatchObject({ status: 'restored', restored: ['a.txt'] });
+    expect(await rewound).toMatchObject({ turn: 2 });
+    expect(readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('one\n');
+    await say('start over');
+    expect(userTexts(server!.requests.at(-1)!)).toEqual(['hello', 'start over']);
   });
 });
