@@ -39,12 +39,13 @@ describe('file lock', () => {
     };
     const waited: number[] = [];
     await Promise.all([
-      withFileLock(file, work('a')),
+      withFileLock(file, work('a'), (pid) => waited.push(pid)),
       withFileLock(file, work('b'), (pid) => waited.push(pid)),
     ]);
     // Whichever goes first, the other's work starts only after it ended.
     expect([log.join(', ')]).toContainEqual(expect.stringMatching(/^(a|b) in, \1 out, (a|b) in, \2 out$/));
     expect(new Set(log.map((entry) => entry[0]))).toEqual(new Set(['a', 'b']));
+    // The second was told once who held the lock.
     expect(waited).toEqual([process.pid]);
   });
 });
