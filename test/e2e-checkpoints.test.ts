@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -105,6 +105,57 @@ describe('checkpoints and agent undo', () => {
     expect(gitFingerprint(repo)).toBe(before);
     // After the fingerprint: git status refreshes the index.
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo, encoding: 'utf8' })).toBe('');
+  });
+
+  it('forgets the checkpoints of removed sessions and undone turns, and the file versions only they kept', async () => {
+    const { repo, env } = setUp();
+    const write = (file: string, content: string): ScriptedReply[] => [
+      call('write', { path: file, content }),
+      { text: `Wrote ${file}.` },
+    ];
+    server = await startScriptedProvider(
+      scriptSequence(
+        ...write('x.txt', 'only in A\n'),
+        ...write('b.txt', 'only in B\n'),
+        ...write('c.txt', 'c\n'),
+      ),
+    );
+    const shadow = path.join(env.XDG_STATE_HOME!, 'agent', 'checkpoints');
+    const git = (...args: string[]) => {
+      const gitDir = path.join(
+        shadow,
+        readdirSync(shadow).find((name) => name.endsWith('.git'))!,
+      );
+      return spawnSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8' });
+    };
+    const stored = (content: string) =>
+      git(
+        'cat-file',
+        '-e',
+        execFileSync('git', ['hash-object', '--stdin'], { input: content, encoding: 'utf8' }).trim(),
+      ).status === 0;
+    const refs = () =>
+      git('for-each-ref', '--format=%(refname)', 'refs/checkpoints/').stdout.split('\n').filter(Boolean);
+
+    // A removed session: its refs and what only they kept go at the next session's first checkpoint.
+    const a = await run({ cwd: repo, env, task: 'write x' });
+    expect(stored('only in A\n')).toBe(true);
+    writeFileSync(path.join(repo, 'x.txt'), 'by hand\n');
+    expect((await runCli(['sessions', 'rm', a.result!.session_id], { cwd: repo, env })).code).toBe(0);
+    const b = await run({ cwd: repo, env, task: 'write b' });
+    const bRefs = [
+      `refs/checkpoints/${b.result!.session_id}/1/after`,
+      `refs/checkpoints/${b.result!.session_id}/1/before`,
+    ];
+    await expect.poll(refs).toEqual(bRefs);
+    await expect.poll(() => stored('only in A\n')).toBe(false);
+
+    // An undone turn: its objects go too, at the next tidy-up.
+    expect(stored('only in B\n')).toBe(true);
+    expect((await runCli(['undo'], { cwd: repo, env })).code).toBe(0);
+    await run({ cwd: repo, env, task: 'write c' });
+    await expect.poll(() => stored('only in B\n')).toBe(false);
+    expect(stored('c\n')).toBe(true);
   });
 
   it('tells the model, when the session continues, which of its changes were undone', async () => {

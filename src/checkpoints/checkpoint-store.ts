@@ -1,4 +1,5 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { openShadowRepo, type ShadowRepo } from './shadow-repo.js';
 import { takeSnapshot, type Uncovered, type Snapshot } from './snapshot.js';
 
@@ -83,13 +84,39 @@ export class CheckpointStore {
     return (await this.list(session)).at(-1)?.turn ?? 0;
   }
 
+  /**
+   * Forgets the checkpoints of every session not in `keep` (removed with
+   * `sessions rm`, or pruned for age) and deletes the objects only they held,
+   * so the shadow repository does not grow for ever. Returns how many sessions went.
+   */
+  async forgetAllBut(keep: ReadonlySet<string>): Promise<number> {
+    return this.repo.locked(async () => {
+      const refs = (await this.repo.run(['for-each-ref', '--format=%(refname)', 'refs/checkpoints/']))
+        .split('\n')
+        .filter(Boolean);
+      const gone = refs.filter((ref) => !keep.has(ref.split('/')[2] ?? ''));
+      for (const ref of gone) await this.repo.run(['update-ref', '-d', ref]);
+      const marker = path.join(this.repo.gitDir, PRUNE_WANTED);
+      if (gone.length === 0 && !existsSync(marker)) return 0;
+      // Loose objects no ref or the shadow index reaches any more (snapshots are never packed).
+      await this.repo.run(['prune', '--expire=now']);
+      rmSync(marker, { force: true });
+      return new Set(gone.map((ref) => ref.split('/')[2])).size;
+    });
+  }
+
   /** Forgets turns that were undone: the next undo goes further back. */
   async drop(session: string, turns: number[]): Promise<void> {
     for (const turn of turns)
       for (const phase of ['after', 'before'] as const)
         await this.repo.run(['update-ref', '-d', refOf(session, turn, phase)]);
+    // Their objects go at the next tidy-up (forgetAllBut), off the undo's path.
+    writeFileSync(path.join(this.repo.gitDir, PRUNE_WANTED), '');
   }
 }
+
+/** Marks a shadow repository that holds objects of dropped checkpoints. */
+const PRUNE_WANTED = 'agent-prune-wanted';
 
 function refOf(session: string, turn: number, phase: Phase): string {
   return `refs/checkpoints/${session}/${turn}/${phase}`;

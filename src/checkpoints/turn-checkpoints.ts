@@ -1,4 +1,6 @@
+import { debugLog } from '../core/debug-log.js';
 import type { EventSink } from '../core/events.js';
+import { repositorySessions, sessionIds } from '../sessions/store.js';
 import { CheckpointStore } from './checkpoint-store.js';
 import { undoTurns, type RestoreOutcome, type UndoScope } from './restore.js';
 
@@ -14,6 +16,7 @@ export class TurnCheckpoints {
   private turn = 0;
   private message = '';
   private before: Promise<boolean> | undefined;
+  private tidied = false;
   /** A resumed session numbers its turns on from its checkpoints. */
   private numbered: boolean;
 
@@ -48,8 +51,24 @@ export class TurnCheckpoints {
 
   /** The turn is over: its end state is recorded if it changed anything. */
   async end(): Promise<void> {
-    if (this.before && (await this.before)) await this.record('after');
+    if (this.before && (await this.before)) {
+      await this.record('after');
+      this.tidy();
+    }
     this.before = undefined;
+  }
+
+  /**
+   * Once per process, after its first checkpoint (never on the start path):
+   * the checkpoints of sessions that no longer exist go, with their objects.
+   */
+  private tidy(): void {
+    if (this.tidied) return;
+    this.tidied = true;
+    const keep = sessionIds(repositorySessions(this.root)).add(this.session);
+    void this.opened()
+      .then((store) => store.forgetAllBut(keep))
+      .catch((error: unknown) => debugLog.swallowed('checkpoints: forgetting removed sessions', error));
   }
 
   undo(scope: UndoScope, force: boolean): Promise<RestoreOutcome> {

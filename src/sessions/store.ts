@@ -110,6 +110,11 @@ export function repositoryFolders(): string[] {
   return entries(sessionsRoot()).map((name) => path.join(sessionsRoot(), name));
 }
 
+/** The ids of a repository's recorded sessions. */
+export function sessionIds(dir: string): Set<string> {
+  return new Set(sessionFiles(dir).map((file) => path.basename(file, '.jsonl')));
+}
+
 /** Files of sessions whose id starts with `prefix`. */
 export function findSessions(dir: string, prefix: string): string[] {
   return sessionFiles(dir).filter((file) => path.basename(file).startsWith(prefix));
