@@ -69,6 +69,11 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
   return { tree, uncovered };
 }
 
+/** Paths either side of a comparison left out, sorted: what the comparison cannot speak for. */
+export function uncoveredPaths(...sides: { uncovered: Uncovered[] }[]): string[] {
+  return [...new Set(sides.flatMap((side) => side.uncovered.map((entry) => entry.path)))].sort();
+}
+
 function literalList(paths: string[]): string {
   return paths.map((p) => `:(literal)${p}\0`).join('');
 }
