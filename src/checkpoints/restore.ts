@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { removeEntryConfined, restoreEntryConfined } from '../fs/confined.js';
 import type { Checkpoint, CheckpointStore } from './checkpoint-store.js';
-import { takeSnapshot } from './snapshot.js';
+import { takeSnapshot, uncoveredPaths } from './snapshot.js';
 import { treeChanges } from './tree-diff.js';
 
 /** What an undo or rewind of files did, or would have done. */
@@ -61,8 +61,8 @@ export async function undoTurns(
     };
     if (undone.length === 0) return outcome;
     const now = await takeSnapshot(repo);
-    const skipped = new Set([...now.uncovered, ...undone[0]!.uncovered].map((entry) => entry.path));
-    outcome.uncovered = [...skipped].sort();
+    outcome.uncovered = uncoveredPaths(now, undone[0]!);
+    const skipped = new Set(outcome.uncovered);
     const changes = (await treeChanges(repo, undone[0]!.before, now.tree)).filter(
       (change) => !skipped.has(change.path),
     );

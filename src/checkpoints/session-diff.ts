@@ -1,6 +1,7 @@
 import { isBinary } from '../fs/visibility/binary.js';
 import { unifiedDiff } from '../../tools/file-diff.js';
 import { CheckpointStore } from './checkpoint-store.js';
+import { uncoveredPaths } from './snapshot.js';
 import { treeChanges } from './tree-diff.js';
 
 /** What a session changed: a unified diff, and the files no checkpoint covers. */
@@ -31,6 +32,5 @@ export async function sessionChanges(root: string, session: string): Promise<Ses
         : unifiedDiff(change.path, before.toString('utf8'), after.toString('utf8')),
     );
   }
-  const uncovered = [...new Set([...first.uncovered, ...now.uncovered].map((entry) => entry.path))].sort();
-  return { diff: parts.join(''), uncovered };
+  return { diff: parts.join(''), uncovered: uncoveredPaths(first, now) };
 }

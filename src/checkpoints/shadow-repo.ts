@@ -2,8 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { repositoryKey, stateDir } from '../core/state-dir.js';
 import { withFileLock } from '../core/file-lock.js';
-import { readConfined } from '../fs/confined.js';
-import { TEMP_MARKER } from '../fs/confined.js';
+import { readConfined, TEMP_MARKER } from '../fs/confined.js';
 import { hostSimpleGit } from '../git/host-simple-git.js';
 
 /**
@@ -26,7 +25,7 @@ export interface ShadowRepo {
 }
 
 /** Where a workspace's shadow repository lives. */
-export function shadowDir(workspaceRoot: string): string {
+function shadowDir(workspaceRoot: string): string {
   return path.join(stateDir(), 'checkpoints', `${repositoryKey(workspaceRoot)}.git`);
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ShadowRepo } from './shadow-repo.js';
 
 /** Files larger than this are left out of snapshots (and named as such): a checkpoint is not a backup of build artefacts. */
-export const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
+const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
 
 /** Up to this many changed files are added by name; more, and git walks the tree for them. */
 const MAX_LISTED_CHANGES = 200;
@@ -67,6 +67,11 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
   }
   const tree = (await repo.run(['write-tree'])).trim();
   return { tree, uncovered };
+}
+
+/** Paths either side of a comparison left out, sorted: what the comparison cannot speak for. */
+export function uncoveredPaths(...sides: { uncovered: Uncovered[] }[]): string[] {
+  return [...new Set(sides.flatMap((side) => side.uncovered.map((entry) => entry.path)))].sort();
 }
 
 function literalList(paths: string[]): string {

@@ -167,25 +167,17 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   const commits = config.gitCommit ? new TurnCommits(cwd, emit) : undefined;
 
   const approvals = new Map<string, (answer: ApprovalAnswer) => void>();
-  const permissions = new Permissions(
-    config.mode,
-    emit,
-    config.interactive
-      ? (requestId, signal) =>
-          new Promise((resolve, reject) => {
-            approvals.set(requestId, resolve);
-            signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-          }).finally(() => approvals.delete(requestId)) as Promise<ApprovalAnswer>
-      : undefined,
-  );
-  /** A question outside any tool call (an undo that would overwrite the user's changes), answered like an approval. */
-  const confirm = async (title: string, detail: string): Promise<boolean> => {
-    const requestId = randomUUID();
-    const signal = current.signal;
-    const answer = new Promise<ApprovalAnswer>((resolve, reject) => {
+  /** The user's answer to the approval request `requestId` (an `approval` operation); rejects on abort. */
+  const answerTo = (requestId: string, signal: AbortSignal): Promise<ApprovalAnswer> =>
+    new Promise<ApprovalAnswer>((resolve, reject) => {
       approvals.set(requestId, resolve);
       signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
     }).finally(() => approvals.delete(requestId));
+  const permissions = new Permissions(config.mode, emit, config.interactive ? answerTo : undefined);
+  /** A question outside any tool call (an undo that would overwrite the user's changes), answered like an approval. */
+  const confirm = async (title: string, detail: string): Promise<boolean> => {
+    const requestId = randomUUID();
+    const answer = answerTo(requestId, current.signal);
     emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail });
     const approved = await answer.then(
       ({ decision }) => decision !== 'no',
