@@ -12,34 +12,19 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { scriptSequence } from './scripted-provider/script.js';
+import { scriptSequence, toolCall } from './scripted-provider/script.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
-import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { failingAddProject } from './support/git-repo.js';
+import { repoWithState } from './support/repo-with-state.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { docker, needsDocker } from './support/docker.js';
 import { hasTmux, Terminal } from './support/terminal.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
-  toolCalls: [{ name, arguments: args }],
-});
-
-/** A repository and a state directory of its own (where sessions and checkpoints live). */
-function setUp(): { repo: string; env: Record<string, string> } {
-  return {
-    repo: makeGitRepo(failingAddProject),
-    env: { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-ckpt-state-')) },
-  };
-}
+const provider = scriptedProviderPerTest();
 
 function run(options: AgentRunOptions) {
-  return runAgent(server!, 'anthropic', options);
+  return runAgent(provider.current(), 'anthropic', options);
 }
 
 const ORIGINAL_MATH = failingAddProject['src/math.js']!;
@@ -47,10 +32,10 @@ const ORIGINAL_TEST = failingAddProject['test/math.test.js']!;
 
 /** One turn that changes files every way a model can: edit, write, and shell commands (rm, sed -i, a generated file). */
 const changeEverything = (): ScriptedReply[] => [
-  call('read', { path: 'src/math.js' }),
-  call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
-  call('write', { path: 'src/extra.js', content: 'export const extra = 1;\n' }),
-  call('terminal', {
+  toolCall('read', { path: 'src/math.js' }),
+  toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+  toolCall('write', { path: 'src/extra.js', content: 'export const extra = 1;\n' }),
+  toolCall('terminal', {
     command: "rm test/math.test.js && sed -i 's/multiply/times/' src/math.js && echo generated > gen.txt",
   }),
   { text: 'Done.' },
@@ -81,9 +66,9 @@ function expectOriginalFiles(repo: string): void {
 
 describe('checkpoints and agent undo', () => {
   it('restores what edit, write and shell commands changed, and leaves the user’s .git byte-identical', async () => {
-    const { repo, env } = setUp();
+    const { repo, env } = repoWithState();
     const before = gitFingerprint(repo);
-    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    await provider.start(scriptSequence(...changeEverything()));
     const session = await run({ cwd: repo, env, task: 'change things' });
     expect(session.result).toMatchObject({ status: 'success' });
     expect(session.events.filter((e) => e.type === 'checkpoint')).toHaveLength(1);
@@ -108,12 +93,12 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('forgets the checkpoints of removed sessions and undone turns, and the file versions only they kept', async () => {
-    const { repo, env } = setUp();
+    const { repo, env } = repoWithState();
     const write = (file: string, content: string): ScriptedReply[] => [
-      call('write', { path: file, content }),
+      toolCall('write', { path: file, content }),
       { text: `Wrote ${file}.` },
     ];
-    server = await startScriptedProvider(
+    await provider.start(
       scriptSequence(
         ...write('x.txt', 'only in A\n'),
         ...write('b.txt', 'only in B\n'),
@@ -159,8 +144,8 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('tells the model, when the session continues, which of its changes were undone', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
+    const { repo, env } = repoWithState();
+    const server = await provider.start(
       scriptSequence(...changeEverything(), { text: 'Understood.' }, { text: 'Fine.' }),
     );
     await run({ cwd: repo, env, task: 'change things' });
@@ -184,8 +169,8 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('refuses to overwrite a file changed by hand after the turn, naming it, and keeps it', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    const { repo, env } = repoWithState();
+    await provider.start(scriptSequence(...changeEverything()));
     await run({ cwd: repo, env, task: 'change things' });
     writeFileSync(path.join(repo, 'src/math.js'), 'my own work\n');
 
@@ -201,13 +186,13 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('undoes two turns of a resumed session with --turns 2', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
+    const { repo, env } = repoWithState();
+    await provider.start(
       scriptSequence(
-        call('read', { path: 'src/math.js' }),
-        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        toolCall('read', { path: 'src/math.js' }),
+        toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
         { text: 'Fixed.' },
-        call('write', { path: 'src/extra.js', content: 'export const extra = 1;\n' }),
+        toolCall('write', { path: 'src/extra.js', content: 'export const extra = 1;\n' }),
         { text: 'Added.' },
       ),
     );
@@ -227,12 +212,12 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('undoes a session killed in the middle of its turn', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
+    const { repo, env } = repoWithState();
+    await provider.start(
       scriptSequence(
-        call('read', { path: 'src/math.js' }),
-        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
-        call('terminal', { command: 'echo half > gen.txt && echo started && sleep 60' }),
+        toolCall('read', { path: 'src/math.js' }),
+        toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        toolCall('terminal', { command: 'echo half > gen.txt && echo started && sleep 60' }),
         { text: 'never reached' },
       ),
     );
@@ -258,7 +243,7 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('runs no filter driver or fsmonitor planted in .git/config, .gitattributes or the global config', async () => {
-    const { repo, env } = setUp();
+    const { repo, env } = repoWithState();
     const home = mkdtempSync(path.join(tmpdir(), 'agent-ckpt-home-'));
     const ran = path.join(home, 'ran');
     const planted = [
@@ -275,7 +260,7 @@ describe('checkpoints and agent undo', () => {
     );
     writeFileSync(path.join(home, '.gitconfig'), planted);
     writeFileSync(path.join(repo, '.gitattributes'), '* filter=evil\n');
-    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    await provider.start(scriptSequence(...changeEverything()));
     const runEnv = { ...env, HOME: home };
     await run({ cwd: repo, env: runEnv, task: 'change things' });
     await runCli(['diff'], { cwd: repo, env: runEnv });
@@ -286,14 +271,17 @@ describe('checkpoints and agent undo', () => {
   });
 
   it('keeps symlinks as links and never follows one out of the workspace', async () => {
-    const { repo, env } = setUp();
+    const { repo, env } = repoWithState();
     const outside = mkdtempSync(path.join(tmpdir(), 'agent-ckpt-outside-'));
     writeFileSync(path.join(outside, 'secret.txt'), 'outside\n');
     execFileSync('ln', ['-s', outside, path.join(repo, 'out')]);
-    server = await startScriptedProvider(
-      scriptSequence(call('terminal', { command: 'rm out && ln -s src out && echo changed > src/math.js' }), {
-        text: 'Done.',
-      }),
+    await provider.start(
+      scriptSequence(
+        toolCall('terminal', { command: 'rm out && ln -s src out && echo changed > src/math.js' }),
+        {
+          text: 'Done.',
+        },
+      ),
     );
     await run({ cwd: repo, env, task: 'relink' });
     const undo = await runCli(['undo'], { cwd: repo, env });
@@ -306,8 +294,8 @@ describe('checkpoints and agent undo', () => {
 
 describe.skipIf(!docker)('agent undo after a session in the Docker sandbox', needsDocker, () => {
   it('restores what edit, write and commands in the container changed', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(scriptSequence(...changeEverything()));
+    const { repo, env } = repoWithState();
+    await provider.start(scriptSequence(...changeEverything()));
     const session = await run({ cwd: repo, env, task: 'change things', sandbox: ['--sandbox', 'docker'] });
     expect(session.result).toMatchObject({ status: 'success' });
     expect(readFileSync(path.join(repo, 'gen.txt'), 'utf8')).toBe('generated\n');
@@ -322,12 +310,12 @@ describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => 
   afterEach(() => terminal?.close());
 
   it('asks before overwriting a file changed by hand, undoes on y, and lists the turns for /rewind', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
+    const { repo, env } = repoWithState();
+    const server = await provider.start(
       scriptSequence(
-        call('read', { path: 'src/math.js' }),
-        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
-        call('write', { path: 'notes.txt', content: 'written by the turn\n' }),
+        toolCall('read', { path: 'src/math.js' }),
+        toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        toolCall('write', { path: 'notes.txt', content: 'written by the turn\n' }),
         { text: 'Fixed add.' },
         { text: 'Heard.' },
       ),

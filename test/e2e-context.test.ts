@@ -1,16 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
 import {
   agentTurns,
   isSummaryRequest,
   scriptSequence,
+  toolCall,
   withSummaries,
   type ScriptStep,
 } from './scripted-provider/script.js';
 import type { ReceivedTurn, WireProtocol } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 
 /** The judge's view of a prompt's size: the whole request body at four characters a token. */
 const promptTokens = (turn: ReceivedTurn): number => Math.ceil(JSON.stringify(turn.body).length / 4);
@@ -18,17 +19,10 @@ const WINDOW = 8000;
 const FAILURE = 'FAIL test/math.test.js > add: AssertionError: expected 5, got -1';
 const conversationText = (turn: ReceivedTurn): string => turn.messages.map((m) => m.content).join('\n');
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
-const call = (name: string, args: Record<string, unknown>): ScriptStep => ({
-  toolCalls: [{ name, arguments: args }],
-});
 const hugeFailingRun = (seed: number) =>
-  call('terminal', { command: `seq ${seed} 60000; echo '${FAILURE}'; exit 1` });
+  toolCall('terminal', { command: `seq ${seed} 60000; echo '${FAILURE}'; exit 1` });
 
 describe.each(['openai', 'anthropic'] as WireProtocol[])(
   'a long session in a small window over %s',
@@ -43,25 +37,25 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
       const overflowAt = new Set<number>();
       const steps: ScriptStep[] = [
         hugeFailingRun(1),
-        call('read', { path: 'docs/big.txt' }),
-        call('read', { path: 'docs/big.txt', offset: 2000 }),
+        toolCall('read', { path: 'docs/big.txt' }),
+        toolCall('read', { path: 'docs/big.txt', offset: 2000 }),
         hugeFailingRun(2),
-        call('read', { path: 'docs/big.txt' }),
+        toolCall('read', { path: 'docs/big.txt' }),
         hugeFailingRun(3),
-        call('read', { path: 'src/math.js' }),
+        toolCall('read', { path: 'src/math.js' }),
         (turn) => {
           failureSeenBeforeEdit = conversationText(turn).includes(FAILURE);
-          return call('edit', {
+          return toolCall('edit', {
             path: 'src/math.js',
             old_string: 'return a - b;',
             new_string: 'return a + b;',
           }) as never;
         },
-        call('terminal', { command: 'npm test' }),
+        toolCall('terminal', { command: 'npm test' }),
         { text: 'Fixed add; npm test passes.' },
       ];
       const sequence = withSummaries(scriptSequence(...steps));
-      server = await startScriptedProvider((turn) => {
+      const server = await provider.start((turn) => {
         // A provider with a small window: anything larger is rejected as a real one would.
         if (promptTokens(turn) > WINDOW) {
           overflowAt.add(turn.index);
@@ -100,9 +94,9 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
     it('compacts and retries when the provider says the prompt is too long, and stops cleanly when nothing can be freed', async () => {
       const repo = makeGitRepo(failingAddProject);
       let rejected = 0;
-      server = await startScriptedProvider(
+      let server = await provider.start(
         withSummaries((turn) => {
-          if (turn.index === 0) return call('terminal', { command: 'seq 1 20000' }) as never;
+          if (turn.index === 0) return toolCall('terminal', { command: 'seq 1 20000' }) as never;
           // Reject the first attempt of the second turn, as a provider with a smaller window than advertised would.
           if (turn.index === 1) {
             rejected++;
@@ -121,7 +115,7 @@ describe.each(['openai', 'anthropic'] as WireProtocol[])(
 
       // A prompt that is nothing but the task cannot shrink: a clear error, not a loop.
       await server.close();
-      server = await startScriptedProvider(() => ({ fault: 'context_length' }));
+      server = await provider.start(() => ({ fault: 'context_length' }));
       const stuck = await runAgent(server, protocol, { cwd: repo, task: 'x'.repeat(2000) });
       expect(stuck.code).toBe(1);
       expect(stuck.result).toMatchObject({ status: 'error', error: expect.stringMatching(/too long/) });

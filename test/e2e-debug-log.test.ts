@@ -9,18 +9,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { indexFileFor } from '../src/context/retrieval/index-store.js';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
+import { scriptSequence, toolCall, type ScriptStep } from './scripted-provider/script.js';
 import { runAgent, type CliRun } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 const KEY = 'sk-debuglog-0123456789abcdef';
 
@@ -40,7 +36,7 @@ async function run(steps: ScriptStep[], flags: string[], prepare?: (dirs: Dirs) 
   const state = mkdtempSync(path.join(tmpdir(), 'agent-state-'));
   const cache = mkdtempSync(path.join(tmpdir(), 'agent-cache-'));
   prepare?.({ repo, state, cache });
-  server = await startScriptedProvider(scriptSequence(...steps));
+  const server = await provider.start(scriptSequence(...steps));
   const r = await runAgent(server, 'openai', {
     cwd: repo,
     task: 'fix the failing test',
@@ -67,17 +63,13 @@ function logOf(r: Run): { text: string; lines: Line[] } {
   };
 }
 
-const call = (name: string, args: Record<string, unknown>): ScriptStep => ({
-  toolCalls: [{ name, arguments: args }],
-});
-
 describe('agent --debug', () => {
   it('logs recovered errors, request timings, retries and model routing to a file in the state directory', async () => {
     const r = await run(
       [
         { fault: '429', retryAfterSeconds: 0 },
-        call('read', { path: 'src/math.js' }),
-        call('read', { path: 'src/missing.js' }),
+        toolCall('read', { path: 'src/math.js' }),
+        toolCall('read', { path: 'src/missing.js' }),
         { text: 'done' },
       ],
       ['--debug', '--fast-model', 'fast-model'],

@@ -10,23 +10,15 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { scriptSequence } from './scripted-provider/script.js';
+import { describe, expect, it } from 'vitest';
+import { scriptSequence, toolCall } from './scripted-provider/script.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent, type AgentRunOptions } from './support/cli.js';
 import { docker, needsDocker } from './support/docker.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
-  toolCalls: [{ name, arguments: args }],
-});
+const provider = scriptedProviderPerTest();
 
 const git = (repo: string, ...args: string[]): string =>
   execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: 'pipe' });
@@ -45,14 +37,14 @@ function isolatedEnv(config?: Record<string, unknown>): Record<string, string> {
 }
 
 function run(options: AgentRunOptions) {
-  return runAgent(server!, 'openai', { env: isolatedEnv(), ...options });
+  return runAgent(provider.current(), 'openai', { env: isolatedEnv(), ...options });
 }
 
 /** Fixes add, generates a file and deletes another with one shell command, then answers. */
 const fixingSteps: ScriptedReply[] = [
-  call('read', { path: 'src/math.js' }),
-  call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
-  call('terminal', { command: 'echo generated > gen.txt && rm obsolete.txt && echo more >> draft.txt' }),
+  toolCall('read', { path: 'src/math.js' }),
+  toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+  toolCall('terminal', { command: 'echo generated > gen.txt && rm obsolete.txt && echo more >> draft.txt' }),
   { text: 'Fixed add.' },
 ];
 
@@ -67,7 +59,7 @@ describe('the git state in the system prompt', () => {
     const repo = makeGitRepo(fixingProject);
     writeFileSync(path.join(repo, 'README.md'), '# calc, edited by hand\n');
     writeFileSync(path.join(repo, 'notes.txt'), 'mine\n');
-    server = await startScriptedProvider(() => ({ text: 'ok' }));
+    const server = await provider.start(() => ({ text: 'ok' }));
 
     const result = await run({ cwd: repo, task: 'look around' });
 
@@ -81,7 +73,7 @@ describe('the git state in the system prompt', () => {
     const repo = makeGitRepo(fixingProject);
     git(repo, 'checkout', '-q', '--detach');
     const sha = git(repo, 'rev-parse', '--short=7', 'HEAD').trim();
-    server = await startScriptedProvider(() => ({ text: 'ok' }));
+    const server = await provider.start(() => ({ text: 'ok' }));
 
     await run({ cwd: repo, task: 'look around' });
 
@@ -95,7 +87,7 @@ describe('the git state in the system prompt', () => {
     writeFileSync(path.join(plain, 'a.txt'), 'a\n');
     const broken = makeGitRepo(fixingProject);
     writeFileSync(path.join(broken, '.git', 'index'), 'garbage\n');
-    server = await startScriptedProvider(() => ({ text: 'ok' }));
+    const server = await provider.start(() => ({ text: 'ok' }));
 
     for (const cwd of [plain, broken]) {
       const result = await run({ cwd, task: 'look around', flags: ['--debug'] });
@@ -119,8 +111,8 @@ describe('--git-commit', () => {
     writeFileSync(path.join(repo, 'draft.txt'), 'draft\n');
     writeFileSync(path.join(repo, 'staged.txt'), 'two\n');
     git(repo, 'add', 'staged.txt');
-    server = await startScriptedProvider(
-      scriptSequence(...fixingSteps, call('read', { path: 'src/math.js' }), { text: 'It adds.' }),
+    await provider.start(
+      scriptSequence(...fixingSteps, toolCall('read', { path: 'src/math.js' }), { text: 'It adds.' }),
     );
 
     const first = await run({ cwd: repo, task: 'fix add\n\nThe test fails.', flags: ['--git-commit'] });
@@ -192,7 +184,7 @@ describe('--git-commit', () => {
     git(repo, 'config', 'gpg.program', path.join(programs, 'gpg'));
     plant(path.join(programs, 'clean'), 'filter');
     git(repo, 'config', 'filter.evil.clean', path.join(programs, 'clean'));
-    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+    await provider.start(scriptSequence(...fixingSteps));
 
     const result = await run({ cwd: repo, task: 'fix add', flags: ['--git-commit'] });
 
@@ -204,7 +196,7 @@ describe('--git-commit', () => {
 
   it('commits nothing without the flag', async () => {
     const repo = makeGitRepo(fixingProject);
-    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+    await provider.start(scriptSequence(...fixingSteps));
 
     const result = await run({ cwd: repo, task: 'fix add' });
 
@@ -217,7 +209,7 @@ describe('--git-commit', () => {
   it('skips a detached HEAD with a notice', async () => {
     const repo = makeGitRepo(fixingProject);
     git(repo, 'checkout', '-q', '--detach');
-    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+    await provider.start(scriptSequence(...fixingSteps));
 
     const result = await run({ cwd: repo, task: 'fix add', flags: ['--git-commit'] });
 
@@ -234,11 +226,11 @@ describe('--git-commit', () => {
   it('is on with the configuration key gitCommit, and off again with --no-git-commit', async () => {
     const repo = makeGitRepo(fixingProject);
     const env = isolatedEnv({ gitCommit: true });
-    server = await startScriptedProvider(
+    await provider.start(
       scriptSequence(
-        call('write', { path: 'one.txt', content: '1\n' }),
+        toolCall('write', { path: 'one.txt', content: '1\n' }),
         { text: 'done' },
-        call('write', { path: 'two.txt', content: '2\n' }),
+        toolCall('write', { path: 'two.txt', content: '2\n' }),
         { text: 'done' },
       ),
     );
@@ -257,7 +249,7 @@ describe('--git-commit', () => {
 describe.skipIf(!docker)('--git-commit with the Docker sandbox', needsDocker, () => {
   it('commits a file a command in the container made', async () => {
     const repo = makeGitRepo(fixingProject);
-    server = await startScriptedProvider(scriptSequence(...fixingSteps));
+    await provider.start(scriptSequence(...fixingSteps));
 
     const result = await run({
       cwd: repo,

@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { agentTurns, isSummaryRequest, withSummaries } from './scripted-provider/script.js';
+import { agentTurns, isSummaryRequest, toolCall, withSummaries } from './scripted-provider/script.js';
 import { anthropicPromptCache } from './scripted-provider/prompt-cache.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
-import { runAgent, runCli } from './support/cli.js';
+import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
@@ -41,6 +41,14 @@ const prices = {
   'gpt-5': { price: { input: 10, output: 20 } },
   'gpt-5-mini': { price: { input: 1, output: 2 } },
 };
+
+/** `agent -p` over OpenAI's protocol, routing between gpt-5 and gpt-5-mini at `prices`; `flags` add to the routing ones. */
+const runRouted = (server: ScriptedProvider, options: AgentRunOptions) =>
+  runAgent(server, 'openai', {
+    ...options,
+    flags: ['-m', 'gpt-5', '--fast-model', 'gpt-5-mini', ...(options.flags ?? [])],
+    env: { AGENT_CONFIG: writeConfig({ models: prices }) },
+  });
 
 describe('a provider module of the user’s own', () => {
   it('runs the README’s example module, named relative to the configuration, with a key from a helper', async () => {
@@ -132,11 +140,9 @@ describe('the router', () => {
     server = await startScriptedProvider((turn) => sized(fixerScript(turn)));
     const repo = makeGitRepo(failingAddProject);
 
-    const r = await runAgent(server, 'openai', {
+    const r = await runRouted(server, {
       cwd: repo,
       task: 'fix failing tests',
-      flags: ['-m', 'gpt-5', '--fast-model', 'gpt-5-mini'],
-      env: { AGENT_CONFIG: writeConfig({ models: prices }) },
     });
 
     expect(r.result).toMatchObject({ status: 'success', turns: 6 });
@@ -164,23 +170,18 @@ describe('the router', () => {
     expect(r.result!.usage.cost_usd).toBeCloseTo(0.0288, 9);
 
     // The text view's closing line says it too.
-    const text = await runAgent(server, 'openai', {
+    const text = await runRouted(server, {
       cwd: makeGitRepo(failingAddProject),
       task: 'fix failing tests',
       format: 'text',
-      flags: ['-m', 'gpt-5', '--fast-model', 'gpt-5-mini', '--verbose'],
-      env: { AGENT_CONFIG: writeConfig({ models: prices }) },
+      flags: ['--verbose'],
     });
     expect(text.stderr).toMatch(/— done in 6 turns, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
   });
 
   it('retries a missed edit once on the fast model, escalates when it misses again, and returns after successes', async () => {
-    const edit = (old: string): ScriptedReply => ({
-      toolCalls: [{ name: 'edit', arguments: { path: 'src/math.js', old_string: old, new_string: 'x' } }],
-    });
-    const read = (file: string): ScriptedReply => ({
-      toolCalls: [{ name: 'read', arguments: { path: file } }],
-    });
+    const edit = (old: string) => toolCall('edit', { path: 'src/math.js', old_string: old, new_string: 'x' });
+    const read = (file: string) => toolCall('read', { path: file });
     const steps = [
       edit('nope 1'),
       edit('nope 2'),
@@ -193,11 +194,9 @@ describe('the router', () => {
     const repo = makeGitRepo(failingAddProject);
 
     // Priced without a cache discount: cost never stands in the fast model's way here.
-    const r = await runAgent(server, 'openai', {
+    const r = await runRouted(server, {
       cwd: repo,
       task: 'fix it',
-      flags: ['-m', 'gpt-5', '--fast-model', 'gpt-5-mini'],
-      env: { AGENT_CONFIG: writeConfig({ models: prices }) },
     });
 
     expect(r.result).toMatchObject({ status: 'success', text: 'gave up' });

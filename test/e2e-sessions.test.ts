@@ -1,33 +1,18 @@
 import { mkdtempSync, readdirSync, readFileSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { lastUserText, scriptSequence } from './scripted-provider/script.js';
+import { describe, expect, it } from 'vitest';
+import { lastUserText, scriptSequence, toolCall } from './scripted-provider/script.js';
 import type { ReceivedTurn, ScriptedReply, WireProtocol } from './scripted-provider/types.js';
 import { runAgent, runCli, type AgentRunOptions, type CliRun } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { repoWithState } from './support/repo-with-state.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
-  toolCalls: [{ name, arguments: args }],
-});
-
-/** A repository and a state directory of its own, so each test sees only its sessions. */
-function setUp(): { repo: string; env: Record<string, string> } {
-  return {
-    repo: makeGitRepo(failingAddProject),
-    env: { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-sessions-state-')) },
-  };
-}
+const provider = scriptedProviderPerTest();
 
 function run(protocol: WireProtocol, options: AgentRunOptions) {
-  return runAgent(server!, protocol, options);
+  return runAgent(provider.current(), protocol, options);
 }
 
 /** The session file of the state directory (checking there are `count` of them). */
@@ -59,14 +44,14 @@ describe('sessions on disk', () => {
   it.each<WireProtocol>(['anthropic', 'openai'])(
     'a session resumed with -p --resume ID sends the earlier conversation byte for byte (%s)',
     async (protocol) => {
-      const { repo, env } = setUp();
+      const { repo, env } = repoWithState();
       const thinking = protocol === 'anthropic';
       const think = (reply: ScriptedReply, n: number): ScriptedReply =>
         thinking ? { ...reply, thinking: `Reasoning ${n}.` } : reply;
-      server = await startScriptedProvider(
+      const server = await provider.start(
         scriptSequence(
-          think(call('read', { path: 'src/math.js' }), 0),
-          think(call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }), 1),
+          think(toolCall('read', { path: 'src/math.js' }), 0),
+          think(toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }), 1),
           think({ text: 'Fixed add.' }, 2),
           think({ text: 'Added a test.' }, 3),
         ),
@@ -103,8 +88,8 @@ describe('sessions on disk', () => {
   );
 
   it('--continue resumes the latest session of the repository', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider((turn) => ({ text: `answer to ${lastUserText(turn)}` }));
+    const { repo, env } = repoWithState();
+    const server = await provider.start((turn) => ({ text: `answer to ${lastUserText(turn)}` }));
     await run('openai', { cwd: repo, env, task: 'first task' });
     const second = await run('openai', { cwd: repo, env, task: 'second task' });
 
@@ -116,11 +101,11 @@ describe('sessions on disk', () => {
   });
 
   it('lists sessions (text and --json), shows a transcript and removes a session', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
+    const { repo, env } = repoWithState();
+    await provider.start(
       scriptSequence(
-        call('read', { path: 'src/math.js' }),
-        call('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
+        toolCall('read', { path: 'src/math.js' }),
+        toolCall('edit', { path: 'src/math.js', old_string: 'a - b', new_string: 'a + b' }),
         { text: 'Fixed add.' },
         { text: 'Nothing to do.' },
       ),
@@ -155,9 +140,9 @@ describe('sessions on disk', () => {
   });
 
   it("lists only this repository's sessions, and every repository's with --all", async () => {
-    const { repo, env } = setUp();
+    const { repo, env } = repoWithState();
     const other = makeGitRepo(failingAddProject);
-    server = await startScriptedProvider(() => ({ text: 'Nothing to do.' }));
+    await provider.start(() => ({ text: 'Nothing to do.' }));
     const here = await run('openai', { cwd: repo, env, task: 'here' });
     const there = await run('openai', { cwd: other, env, task: 'there' });
     const ids = async (...args: string[]) =>
@@ -178,10 +163,10 @@ describe('sessions on disk', () => {
   });
 
   it('resumes from the last complete state when the file ends in a torn line', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
+    const { repo, env } = repoWithState();
+    const server = await provider.start(
       scriptSequence(
-        call('read', { path: 'src/math.js' }),
+        toolCall('read', { path: 'src/math.js' }),
         { text: 'It subtracts.' },
         { text: 'Still here.' },
       ),
@@ -207,11 +192,15 @@ describe('sessions on disk', () => {
   });
 
   it('a session killed in the middle of a command continues from the last turn boundary', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
-      scriptSequence(call('terminal', { command: 'echo one' }), call('terminal', { command: 'sleep 20' }), {
-        text: 'Continuing.',
-      }),
+    const { repo, env } = repoWithState();
+    const server = await provider.start(
+      scriptSequence(
+        toolCall('terminal', { command: 'echo one' }),
+        toolCall('terminal', { command: 'sleep 20' }),
+        {
+          text: 'Continuing.',
+        },
+      ),
     );
     const killed = await run('openai', {
       cwd: repo,
@@ -237,9 +226,13 @@ describe('sessions on disk', () => {
   });
 
   it('a session open in one agent is refused by a second (--continue, sessions rm), and free once it ends', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(
-      scriptSequence(call('terminal', { command: 'sleep 3' }), { text: 'Slept.' }, { text: 'Continued.' }),
+    const { repo, env } = repoWithState();
+    await provider.start(
+      scriptSequence(
+        toolCall('terminal', { command: 'sleep 3' }),
+        { text: 'Slept.' },
+        { text: 'Continued.' },
+      ),
     );
     let refused: [CliRun, CliRun] | undefined;
     const first = await run('openai', {
@@ -276,10 +269,12 @@ describe('sessions on disk', () => {
   });
 
   it('never writes a secret printed by a command into the session file', async () => {
-    const { repo, env } = setUp();
+    const { repo, env } = repoWithState();
     const token = `sk-ant-api03-${'Q7x'.repeat(12)}`;
-    server = await startScriptedProvider(
-      scriptSequence(call('terminal', { command: `echo "the key is ${token}"` }), { text: 'Printed it.' }),
+    const server = await provider.start(
+      scriptSequence(toolCall('terminal', { command: `echo "the key is ${token}"` }), {
+        text: 'Printed it.',
+      }),
     );
     const r = await run('openai', { cwd: repo, env, task: 'print the key' });
     expect(r.result).toMatchObject({ status: 'success' });
@@ -292,8 +287,8 @@ describe('sessions on disk', () => {
   });
 
   it('prunes sessions older than sessionRetentionDays at start', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(() => ({ text: 'ok' }));
+    const { repo, env } = repoWithState();
+    await provider.start(() => ({ text: 'ok' }));
     const ids: string[] = [];
     for (const task of ['one', 'two'])
       ids.push((await run('openai', { cwd: repo, env, task })).result!.session_id);
@@ -311,8 +306,8 @@ describe('sessions on disk', () => {
   });
 
   it('--resume without an id in print mode is a usage error that says where ids are', async () => {
-    const { repo, env } = setUp();
-    server = await startScriptedProvider(() => ({ text: 'unused' }));
+    const { repo, env } = repoWithState();
+    const server = await provider.start(() => ({ text: 'unused' }));
     const r = await run('openai', { cwd: repo, env, task: 'x', flags: ['--resume'], format: 'text' });
     expect(r.code).toBe(42);
     expect(r.stderr).toContain('agent sessions');

@@ -1,25 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { agentTurns, withSummaries } from './scripted-provider/script.js';
+import { describe, expect, it } from 'vitest';
+import { agentTurns, toolCall, withSummaries } from './scripted-provider/script.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-const call = (name: string, args: Record<string, unknown>): ScriptedReply => ({
-  toolCalls: [{ name, arguments: args }],
-});
+const provider = scriptedProviderPerTest();
 
 describe('a thinking model over the Anthropic protocol', () => {
   it('fixes the failing test, streaming its thinking, and every request replays the signed blocks', async () => {
     const repo = makeGitRepo(failingAddProject);
-    server = await startScriptedProvider((turn) => {
+    const server = await provider.start((turn) => {
       const reply = fixerScript(turn);
       return { ...reply, thinking: `Step ${turn.index}: decide the next action from the last result.` };
     });
@@ -42,15 +34,15 @@ describe('a thinking model over the Anthropic protocol', () => {
     const repo = makeGitRepo({ ...failingAddProject, 'docs/big.txt': bigFile });
     const steps: ScriptedReply[] = [
       ...[1, 2, 3].flatMap((seed) => [
-        call('terminal', { command: `seq ${seed} 60000; exit 1` }),
-        call('read', { path: 'docs/big.txt', offset: seed * 1000 }),
+        toolCall('terminal', { command: `seq ${seed} 60000; exit 1` }),
+        toolCall('read', { path: 'docs/big.txt', offset: seed * 1000 }),
       ]),
-      call('read', { path: 'src/math.js' }),
-      call('edit', { path: 'src/math.js', old_string: 'return a - b;', new_string: 'return a + b;' }),
-      call('terminal', { command: 'npm test' }),
+      toolCall('read', { path: 'src/math.js' }),
+      toolCall('edit', { path: 'src/math.js', old_string: 'return a - b;', new_string: 'return a + b;' }),
+      toolCall('terminal', { command: 'npm test' }),
       { text: 'Fixed add.' },
     ];
-    server = await startScriptedProvider(
+    const server = await provider.start(
       withSummaries((turn) => ({ ...steps.shift()!, thinking: `Thinking before request ${turn.index}.` })),
     );
 

@@ -196,14 +196,9 @@ describe('transcript reducer', () => {
       contextWindow: 100_000,
     });
     // The session prices the calls (src/providers/prices.ts); the screen shows its total.
-    state = reduce(
-      state,
-      ev({
-        type: 'usage',
-        turn: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
-        total: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
-      }),
-    );
+    const priced = () => ({ ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 });
+    const pricedCall = () => ev({ type: 'usage', turn: priced(), total: priced() });
+    state = reduce(state, pricedCall());
     expect(state.status.cost).toBeCloseTo(1.65);
     // A compaction summary's call adds to the totals but says nothing about how full the context is.
     state = reduce(
@@ -211,14 +206,7 @@ describe('transcript reducer', () => {
       ev({ type: 'usage', turn: usage(5, 5), total: usage(1_000_005, 5), summary: true }),
     );
     expect(state.status).toMatchObject({ contextUsed: 1_000_000, cost: null });
-    state = reduce(
-      state,
-      ev({
-        type: 'usage',
-        turn: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
-        total: { ...usage(1_000_000, 0, 500_000), cost_usd: 1.65 },
-      }),
-    );
+    state = reduce(state, pricedCall());
     state = reduce(state, ev({ type: 'route', model: 'claude-haiku-4-5', reason: 'routine' }));
     expect(state.status).toMatchObject({ model: 'claude-haiku-4-5', routeReason: 'routine' });
     expect(state.status.contextUsed).toBe(1_000_000);

@@ -37,3 +37,8 @@ export const withSummaries =
   ): Script =>
   (turn) =>
     isSummaryRequest(turn) ? { text: summary } : script(turn);
+
+/** A reply that calls one tool. */
+export const toolCall = (name: string, args: Record<string, unknown>): ScriptedReply => ({
+  toolCalls: [{ name, arguments: args }],
+});
