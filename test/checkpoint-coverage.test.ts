@@ -2,17 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
-import { scriptSequence } from './scripted-provider/script.js';
+import { describe, expect, it } from 'vitest';
+import { scriptSequence, toolCall } from './scripted-provider/script.js';
 import { runAgent, runCli } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 const BIG = 6 * 1024 * 1024;
 
@@ -28,19 +24,12 @@ describe('what checkpoints leave out', () => {
     writeFileSync(path.join(repo, 'ignored.log'), 'log\n');
     writeFileSync(path.join(repo, 'local-only.txt'), 'mine\n');
     const env = { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-ckpt-cover-')) };
-    server = await startScriptedProvider(
+    const server = await provider.start(
       scriptSequence(
-        {
-          toolCalls: [
-            {
-              name: 'terminal',
-              arguments: {
-                command:
-                  'for f in a.txt ignored.log local-only.txt nested/n.txt; do echo changed > $f; done; head -c 7 /dev/zero >> big.bin',
-              },
-            },
-          ],
-        },
+        toolCall('terminal', {
+          command:
+            'for f in a.txt ignored.log local-only.txt nested/n.txt; do echo changed > $f; done; head -c 7 /dev/zero >> big.bin',
+        }),
         { text: 'Done.' },
       ),
     );
