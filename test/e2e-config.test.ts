@@ -1,16 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { runCli } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 function writeConfig(config: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'agent-config-')), 'config.json');
@@ -20,7 +16,7 @@ function writeConfig(config: unknown): string {
 
 describe('named providers from the configuration file', () => {
   it('uses the configured default provider, its model and its key variable', async () => {
-    server = await startScriptedProvider(() => ({ text: 'hello from local' }));
+    const server = await provider.start(() => ({ text: 'hello from local' }));
     const config = writeConfig({
       provider: 'local',
       providers: {

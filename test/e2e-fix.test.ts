@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import type { Script, WireProtocol } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
@@ -10,14 +10,10 @@ import { fixerScript } from './support/fixer-script.js';
 import { docker, needsDocker } from './support/docker.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 async function runAgainst(protocol: WireProtocol, script: Script, cwd: string, sandbox?: string[]) {
-  server = await startScriptedProvider(script);
+  const server = await provider.start(script);
   return runAgent(server, protocol, { cwd, task: 'fix failing tests', sandbox });
 }
 

@@ -1,18 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { scriptSequence } from './scripted-provider/script.js';
 import { runAgent } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 describe('a runaway command', () => {
   it('streams a bounded amount of live output in a bounded number of events, and the session goes on', async () => {
-    server = await startScriptedProvider(
+    const server = await provider.start(
       scriptSequence(
         { toolCalls: [{ name: 'terminal', arguments: { command: 'yes | head -c 50000000; echo END' } }] },
         { text: 'done' },

@@ -1,20 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { runAgent, runCli } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 describe('a model server that goes silent', () => {
   it('fails the run after the idle timeout (--idle-timeout), retried once, saying why', async () => {
-    server = await startScriptedProvider(() => ({ fault: 'hang' }));
+    const server = await provider.start(() => ({ fault: 'hang' }));
     const r = await runAgent(server, 'openai', {
       cwd: makeGitRepo({ 'a.txt': 'x\n' }),
       task: 'hello',
@@ -32,7 +28,7 @@ describe('a model server that goes silent', () => {
   });
 
   it('takes the idle timeout of the configured provider, also for a stream that stalls after its headers', async () => {
-    server = await startScriptedProvider(() => ({ fault: 'stall' }));
+    const server = await provider.start(() => ({ fault: 'stall' }));
     const config = path.join(mkdtempSync(path.join(tmpdir(), 'agent-config-')), 'config.json');
     writeFileSync(
       config,

@@ -1,14 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { scriptSequence } from './scripted-provider/script.js';
 import { runAgent } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 /** Clipboard write (OSC 52), window title, screen clear, and a C1 CSI. */
 const HOSTILE = 'Done.\x1b]52;c;cHduZWQ=\x07 \x1b]0;owned\x07\x1b[2J\x9b2J end';
@@ -16,7 +12,7 @@ const HOSTILE = 'Done.\x1b]52;c;cHduZWQ=\x07 \x1b]0;owned\x07\x1b[2J\x9b2J end';
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 async function hostileRun(format: 'text' | 'stream-json', flags: string[] = []) {
-  server = await startScriptedProvider(
+  const server = await provider.start(
     scriptSequence(
       {
         toolCalls: [

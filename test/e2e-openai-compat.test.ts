@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   deepseekRequiresReasoning,
   geminiRequiresSignatures,
@@ -9,7 +9,7 @@ import {
   vllmError,
 } from './scripted-provider/openai-quirks.js';
 import { withSummaries } from './scripted-provider/script.js';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import type { OpenAIShape, Script, ScriptedReply } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
@@ -21,11 +21,7 @@ import { failingAddProject, makeGitRepo } from './support/git-repo.js';
  * own message, never a silent success.
  */
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 type Answer = Exclude<ScriptedReply, { fault: string }>;
 
@@ -62,7 +58,7 @@ describe('agent -p against OpenAI-compatible servers', () => {
     ['llama.cpp refusing to stream with tools', refusesStreamingWithTools, {}],
   ])('fixes the failing test with %s', async (_, rules, shape, thinking) => {
     const repo = makeGitRepo(failingAddProject);
-    server = await startScriptedProvider(rules(shaped(shape, thinking)));
+    const server = await provider.start(rules(shaped(shape, thinking)));
 
     const r = await runAgent(server, 'openai', {
       cwd: repo,
@@ -86,7 +82,7 @@ describe('agent -p against OpenAI-compatible servers', () => {
 
   it('reaches an Azure classic deployment URL given as the base URL, with the key in api-key', async () => {
     const repo = makeGitRepo(failingAddProject);
-    server = await startScriptedProvider(
+    const server = await provider.start(
       refusesParameter('max_tokens')(() => ({ text: 'Hello from Azure.' })),
     );
     const deployment = `${server.baseUrl}/openai/deployments/prod-gpt?api-version=2024-10-21`;
@@ -107,7 +103,7 @@ describe('agent -p against OpenAI-compatible servers', () => {
 
   it('stops with exit code 1 and the server’s own message on a vLLM error body', async () => {
     const repo = makeGitRepo(failingAddProject);
-    server = await startScriptedProvider(() => vllmError(400, 'The model `qwen-coder` does not exist.'));
+    const server = await provider.start(() => vllmError(400, 'The model `qwen-coder` does not exist.'));
     const r = await runAgent(server, 'openai', { cwd: repo, task: 'fix failing tests' });
     expect(r.code).toBe(1);
     expect(r.result).toMatchObject({
@@ -118,7 +114,7 @@ describe('agent -p against OpenAI-compatible servers', () => {
 
   it('never ends as a success on a reply that says tool calls but carries none', async () => {
     const repo = makeGitRepo(failingAddProject);
-    server = await startScriptedProvider(() => ({ text: '', shape: { finishReason: 'tool_calls' } }));
+    const server = await provider.start(() => ({ text: '', shape: { finishReason: 'tool_calls' } }));
     const r = await runAgent(server, 'openai', { cwd: repo, task: 'fix failing tests' });
     expect(r.code).toBe(1);
     expect(r.result).toMatchObject({
@@ -131,7 +127,7 @@ describe('agent -p against OpenAI-compatible servers', () => {
   it('compacts and carries on when llama.cpp says the prompt exceeds its context size', async () => {
     const repo = makeGitRepo(failingAddProject);
     let rejected = 0;
-    server = await startScriptedProvider(
+    const server = await provider.start(
       withSummaries((turn) => {
         if (turn.index === 0)
           return { toolCalls: [{ name: 'terminal', arguments: { command: 'seq 1 20000' } }] };

@@ -2,9 +2,10 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import type { ScriptedProvider } from './scripted-provider/server.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { agentTurns, isSummaryRequest, toolCall, withSummaries } from './scripted-provider/script.js';
 import { anthropicPromptCache } from './scripted-provider/prompt-cache.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
@@ -12,11 +13,7 @@ import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
 import { fixerScript } from './support/fixer-script.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -52,7 +49,7 @@ const runRouted = (server: ScriptedProvider, options: AgentRunOptions) =>
 
 describe('a provider module of the user’s own', () => {
   it('runs the README’s example module, named relative to the configuration, with a key from a helper', async () => {
-    server = await startScriptedProvider(fixerScript);
+    const server = await provider.start(fixerScript);
     const config = writeConfig({
       provider: 'mine',
       providers: {
@@ -110,7 +107,7 @@ describe('a provider module of the user’s own', () => {
 
 describe('Anthropic extended thinking', () => {
   it('is requested with the budget from --thinking or the configuration, and not otherwise', async () => {
-    server = await startScriptedProvider(() => ({ thinking: 'Nothing to do.', text: 'done' }));
+    const server = await provider.start(() => ({ thinking: 'Nothing to do.', text: 'done' }));
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
     const flagged = await runAgent(server, 'anthropic', {
       cwd: repo,
@@ -137,7 +134,7 @@ describe('Anthropic extended thinking', () => {
 
 describe('the router', () => {
   it('announces every turn’s model and reason, and prices each turn and the total', async () => {
-    server = await startScriptedProvider((turn) => sized(fixerScript(turn)));
+    const server = await provider.start((turn) => sized(fixerScript(turn)));
     const repo = makeGitRepo(failingAddProject);
 
     const r = await runRouted(server, {
@@ -190,7 +187,7 @@ describe('the router', () => {
       read('test/math.test.js'),
       { text: 'gave up' },
     ];
-    server = await startScriptedProvider(() => steps.shift()!);
+    const server = await provider.start(() => steps.shift()!);
     const repo = makeGitRepo(failingAddProject);
 
     // Priced without a cache discount: cost never stands in the fast model's way here.
@@ -222,8 +219,8 @@ describe('the router', () => {
     const flags = ['-m', 'claude-sonnet-4-5', '--fast-model', 'claude-haiku-4-5'];
     // A provider that caches as Anthropic does: Sonnet caches this ~2k-token prompt, Haiku (minimum 4096) cannot.
     const cache = anthropicPromptCache();
-    server = await startScriptedProvider((turn) => ({ ...fixerScript(turn), usage: cache(turn) }));
-    const cached = await runAgent(server, 'anthropic', {
+    const cachingServer = await provider.start((turn) => ({ ...fixerScript(turn), usage: cache(turn) }));
+    const cached = await runAgent(cachingServer, 'anthropic', {
       cwd: makeGitRepo(failingAddProject),
       task: 'fix failing tests',
       flags,
@@ -237,11 +234,11 @@ describe('the router', () => {
       'claude-sonnet-4-5:cache_warm',
       'claude-sonnet-4-5:cache_warm',
     ]);
-    expect(new Set(server.requests.map((t) => t.model))).toEqual(new Set(['claude-sonnet-4-5']));
-    await server.close();
+    expect(new Set(cachingServer.requests.map((t) => t.model))).toEqual(new Set(['claude-sonnet-4-5']));
+    await cachingServer.close();
 
     // The same session where the provider reports no caching: the routine steps are cheaper on the fast model.
-    server = await startScriptedProvider(fixerScript);
+    const server = await provider.start(fixerScript);
     const uncached = await runAgent(server, 'anthropic', {
       cwd: makeGitRepo(failingAddProject),
       task: 'fix failing tests',
@@ -258,7 +255,7 @@ describe('the router', () => {
     const steps: ScriptedReply[] = [1, 2, 3].map((seed) => ({
       toolCalls: [{ name: 'read', arguments: { path: 'docs/big.txt', offset: seed * 1000 } }],
     }));
-    server = await startScriptedProvider(withSummaries(() => steps.shift() ?? { text: 'read it all' }));
+    const server = await provider.start(withSummaries(() => steps.shift() ?? { text: 'read it all' }));
 
     const r = await runAgent(server, 'openai', {
       cwd: repo,
@@ -283,7 +280,7 @@ describe('the router', () => {
 
 describe('--max-budget-usd', () => {
   it('stops cleanly before the turn that would go over, with status budget and exit code 54', async () => {
-    server = await startScriptedProvider(fixerScript);
+    const server = await provider.start(fixerScript);
     const repo = makeGitRepo(failingAddProject);
     // A dollar per thousand prompt tokens: each turn of this run costs a few dollars.
     const config = writeConfig({ models: { 'gpt-5': { price: { input: 1000, output: 1000 } } } });

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { describe, expect, it } from 'vitest';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
 import type { WireProtocol } from './scripted-provider/types.js';
 import type { AgentEvent } from '../src/core/events.js';
@@ -10,11 +10,7 @@ import { runAgent, runCli, type CliRun } from './support/cli.js';
 import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 const call = (name: string, args: Record<string, unknown> | string): ScriptStep => ({
   toolCalls: [{ name, arguments: args }],
@@ -26,7 +22,7 @@ async function run(
   cwd: string,
   flags: string[] = [],
 ): Promise<CliRun> {
-  server = await startScriptedProvider(scriptSequence(...steps));
+  const server = await provider.start(scriptSequence(...steps));
   return runAgent(server, protocol, { cwd, task: 'do the task', flags });
 }
 
@@ -160,7 +156,9 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
     );
     expect(r.code).toBe(0);
     const starts = r.events.flatMap((e) => (e.type === 'tool_call_start' ? [e.id] : []));
-    const answered = server!.requests[1]!.messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
+    const answered = provider
+      .current()
+      .requests[1]!.messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : []));
     expect(answered).toEqual(starts);
     expect(r.result!.text).toMatch(/one[\s\S]*\|[\s\S]*two[\s\S]*\|[\s\S]*three/);
   });
@@ -232,7 +230,7 @@ describe('stopping conditions and bad usage', () => {
 
   it('adds piped input to a given task as context', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    server = await startScriptedProvider(() => ({ text: 'seen' }));
+    const server = await provider.start(() => ({ text: 'seen' }));
     const r = await runAgent(server, 'openai', { cwd: repo, task: 'fix this', stdin: 'TypeError at line 3' });
     expect(r.code).toBe(0);
     expect(server.requests[0]!.messages[0]!.content).toMatch(
@@ -242,7 +240,7 @@ describe('stopping conditions and bad usage', () => {
 
   it('prints only the result object with --output-format json, and only the answer with text', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    server = await startScriptedProvider(() => ({ text: 'All good.' }));
+    const server = await provider.start(() => ({ text: 'All good.' }));
     const json = await runAgent(server, 'openai', { cwd: repo, task: 'check', format: 'json' });
     expect(JSON.parse(json.stdout)).toMatchObject({
       type: 'result',
@@ -264,8 +262,8 @@ describe('instructions and interruption', () => {
     const repo = makeGitRepo({ 'AGENTS.md': rules, 'a.txt': 'x\n' });
     const r = await run('anthropic', [{ text: 'ok' }], repo);
     expect(r.code).toBe(0);
-    expect(server!.requests[0]!.system).toContain(rules);
-    expect(server!.requests[0]!.system).toMatch(/search[\s\S]*read[\s\S]*edit[\s\S]*verif/i);
+    expect(provider.current().requests[0]!.system).toContain(rules);
+    expect(provider.current().requests[0]!.system).toMatch(/search[\s\S]*read[\s\S]*edit[\s\S]*verif/i);
   });
 
   it('never follows an instruction file that is a symlink out of the repository', async () => {
@@ -275,12 +273,12 @@ describe('instructions and interruption', () => {
     symlinkSync(path.join(outside, 'credentials'), path.join(repo, 'AGENTS.md'));
     const r = await run('openai', [{ text: 'ok' }], repo);
     expect(r.code).toBe(0);
-    expect(server!.requests[0]!.system).not.toContain('HOST-SECRET');
+    expect(provider.current().requests[0]!.system).not.toContain('HOST-SECRET');
   });
 
   it('Ctrl-C stops a running command, answers the call, and exits with 130', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    server = await startScriptedProvider(
+    const server = await provider.start(
       scriptSequence(call('terminal', { command: 'sleep 60' }), { text: 'unreachable' }),
     );
     const started = performance.now();

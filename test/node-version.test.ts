@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
-import { startScriptedProvider, type ScriptedProvider } from './scripted-provider/server.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
 import { agentBin } from './support/cli.js';
 import { makeGitRepo } from './support/git-repo.js';
 import { isRunning, waitFor } from './support/processes.js';
@@ -13,17 +13,13 @@ const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const systemNode = spawnSync('node', ['--version'], { env: { PATH: SYSTEM_PATH }, encoding: 'utf8' });
 const systemMajor = Number(/^v(\d+)/.exec(systemNode.stdout ?? '')?.[1] ?? 0);
 
-let server: ScriptedProvider | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const provider = scriptedProviderPerTest();
 
 const env = () => ({ PATH: SYSTEM_PATH, HOME: process.env.HOME ?? '/tmp', OPENAI_API_KEY: 'test-key' });
 
 /** A model that starts one long command, recording the pid of the process that runs it (the agent's). */
 async function longCommand(): Promise<{ repo: string; args: string[] }> {
-  server = await startScriptedProvider((turn) =>
+  const server = await provider.start((turn) =>
     turn.index === 0
       ? {
           toolCalls: [
