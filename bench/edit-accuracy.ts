@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { applyCheckedEdit, applyEdit, type EditOutcome } from '../tools/edit/apply-edit.js';
 import { syntaxRegression } from '../tools/edit/syntax-gate.js';
-import { OUTSIDE_CATEGORIES, outsideCases } from './edit-cases-outside.js';
+import { OUTSIDE_CATEGORIES, outsideCases } from './edit-cases/index.js';
 import { CATEGORIES, editCorpus, type EditCase } from './edit-corpus.js';
 import { median, type BenchFigure, type BenchSection } from './report.js';
 

@@ -1,0 +1,165 @@
+/**
+ * Situations from Aider's search/replace tests (tests/basic/test_editblock.py, the fuzzy
+ * replace_most_similar_chunk and its `...` elision) and its tracker, as edit calls. Where Aider
+ * takes the first of several matches, a careful human asks which one: those cases expect a refusal.
+ */
+import { lines, type SourceCases } from './spec.js';
+
+export const AIDER: SourceCases = {
+  'exact-unique': [
+    ['middle-line', 'notes.txt', lines('red', 'green', 'blue'), 'green\n', 'teal\n', lines('red', 'teal', 'blue')],
+    [
+      'search-block-ends-in-newline',
+      'app.py',
+      lines('def main():', '    print("start")', '    run()'),
+      '    print("start")\n',
+      '    log.info("start")\n',
+      lines('def main():', '    log.info("start")', '    run()'),
+    ],
+    [
+      'file-without-final-newline',
+      'app.py',
+      'class Box:\n    def size(self):\n        return 1',
+      '    def size(self):\n        return 1\n',
+      '    def size(self):\n        return 2\n',
+      'class Box:\n    def size(self):\n        return 2',
+    ],
+    [
+      'create-empty-file',
+      'new.txt',
+      '',
+      '',
+      'first line\n',
+      'first line\n',
+    ],
+  ],
+  ambiguous: [
+    ['same-line-twice', 'list.txt', lines('apple', 'pear', 'apple', 'plum'), 'apple\n', 'cherry\n', null],
+    [
+      'same-line-twice-unindented',
+      'list.py',
+      lines('    apple()', '    pear()', '    apple()', '    plum()'),
+      'apple()\n',
+      'cherry()\n',
+      null,
+    ],
+    ['empty-search-on-full-file', 'a.txt', lines('one', 'two'), '', 'three\n', null],
+  ],
+  'whitespace-drift': [
+    [
+      'varied-leading-whitespace-missing',
+      'notes.txt',
+      lines('', '    alpha', '    beta', '        gamma', '    delta'),
+      'beta\n    gamma\n',
+      'BETA\n    GAMMA\n',
+      lines('', '    alpha', '    BETA', '        GAMMA', '    delta'),
+    ],
+    [
+      'all-leading-whitespace-missing',
+      'a.py',
+      lines('    first()', '    second()', '    third()'),
+      'first()\nsecond()\n',
+      'one()\ntwo()\n',
+      lines('    one()', '    two()', '    third()'),
+    ],
+    [
+      'some-leading-whitespace-missing',
+      'a.py',
+      lines('    first()', '    second()', '    third()'),
+      ' first()\n second()\n',
+      ' one()\n     two()\n',
+      lines('    one()', '        two()', '    third()'),
+    ],
+    [
+      'leading-blank-line-and-shallow-indent',
+      'a.py',
+      lines('    first()', '    second()', '    third()'),
+      '\n  first()\n  second()\n',
+      '  one()\n  two()\n',
+      lines('    one()', '    two()', '    third()'),
+    ],
+    [
+      'method-body-without-class-indent',
+      'shop.py',
+      lines(
+        'class Cart:',
+        '    def total(self):',
+        '        s = 0',
+        '        for item in self.items:',
+        '            s += item.price',
+        '        return s',
+      ),
+      'def total(self):\n    s = 0\n    for item in self.items:\n        s += item.price\n    return s\n',
+      'def total(self):\n    return sum(item.price for item in self.items)\n',
+      lines('class Cart:', '    def total(self):', '        return sum(item.price for item in self.items)'),
+    ],
+    [
+      'trailing-spaces-in-search',
+      'a.py',
+      lines('x = 1', 'y = 2', 'z = 3'),
+      'y = 2   \nz = 3  \n',
+      'y = 20\nz = 30\n',
+      lines('x = 1', 'y = 20', 'z = 30'),
+    ],
+  ],
+  'elision-fences': [
+    [
+      'dots-between-two-changes',
+      'calc.py',
+      lines('def add(a, b):', '    return a + b', '', 'def mid():', '    pass', '', 'def sub(a, b):', '    return a - b'),
+      'def add(a, b):\n    return a + b\n...\ndef sub(a, b):\n    return a - b\n',
+      'def add(a, b):\n    return b + a\n...\ndef sub(a, b):\n    return -(b - a)\n',
+      lines('def add(a, b):', '    return b + a', '', 'def mid():', '    pass', '', 'def sub(a, b):', '    return -(b - a)'),
+    ],
+    [
+      'dots-unpaired-in-replacement',
+      'calc.py',
+      lines('def add(a, b):', '    return a + b', '', 'def sub(a, b):', '    return a - b'),
+      'def add(a, b):\n...\n    return a - b\n',
+      'def add(a, b):\n    return 0\n',
+      null,
+    ],
+    [
+      'dots-piece-ambiguous',
+      'calc.py',
+      lines('def add(a, b):', '    return a', '', 'def sub(a, b):', '    return a'),
+      'def add(a, b):\n...\n    return a\n',
+      'def add(x, y):\n...\n    return x\n',
+      null,
+    ],
+    [
+      'search-wrapped-in-fence',
+      'greet.py',
+      lines('def greet():', '    print("hi")'),
+      '```python\ndef greet():\n    print("hi")\n```\n',
+      '```python\ndef greet():\n    print("hello")\n```\n',
+      lines('def greet():', '    print("hello")'),
+    ],
+    [
+      'fenced-markdown-file-exact',
+      'README.md',
+      lines('# Tool', '', '```sh', 'make build', '```'),
+      '```sh\nmake build\n```\n',
+      '```sh\nmake all\n```\n',
+      lines('# Tool', '', '```sh', 'make all', '```'),
+    ],
+  ],
+  'stale-content': [
+    [
+      'search-line-not-in-file',
+      'a.py',
+      lines('def f():', '    return 1'),
+      'def f():\n    x = 0\n    return 1\n',
+      'def f():\n    x = 0\n    return 2\n',
+      null,
+    ],
+    [
+      'search-from-older-version',
+      'coder.py',
+      lines('            self.io.tool_error("stopped")', '            return'),
+      '            self.console.print("[red]stopped")\n',
+      '            self.io.tool_error("stopped")\n',
+      null,
+    ],
+  ],
+};
