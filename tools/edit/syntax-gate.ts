@@ -26,8 +26,10 @@ export async function syntaxRegression(
   before: string,
   after: string,
 ): Promise<string | null> {
+  if (before === after) return null;
+  if (filePath.endsWith('.json')) return jsonRegression(before, after);
   const spec = languageOf(filePath);
-  if (!spec || before === after) return null;
+  if (!spec) return null;
   const region = changedRegion(before, after);
   const regionAfter = await errorsIn(spec, after.slice(region.start, region.afterEnd));
   if (regionAfter.length === 0) return null;
@@ -36,6 +38,24 @@ export async function syntaxRegression(
   const [whole, wholeBefore] = [await errorsIn(spec, after), await errorsIn(spec, before)];
   if (whole.length <= wholeBefore.length) return null;
   return report(spec, after, region.changed, whole, wholeBefore.length);
+}
+
+/** JSON has no grammar here but a strict parser: an edit may not turn a valid document into an invalid one. */
+function jsonRegression(before: string, after: string): string | null {
+  const problem = (text: string) => {
+    try {
+      JSON.parse(text);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  if (problem(before) !== null) return null;
+  const broken = problem(after);
+  return broken === null
+    ? null
+    : `the edit would leave the file invalid JSON (${broken}), so it was not applied (the file is unchanged). ` +
+        'Check commas, brackets and quotes in new_string.';
 }
 
 /**
