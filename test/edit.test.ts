@@ -480,3 +480,75 @@ describe('edit: syntax gate', () => {
     expect(await text(plain)).toBe('function f() {\n');
   });
 });
+
+describe('edit: situations from other harnesses and their trackers', () => {
+  it('refuses a whitespace-tolerant match whose leading space stands before a dot in the file', async () => {
+    const file = await seen('a.py', 'x = self.value  =  1\ny = 2\n');
+    const result = await edit({ path: 'a.py', old_string: ' value = 1', new_string: ' value = 5' });
+    expect(result.isError).toBe(true);
+    expect(await text(file)).toBe('x = self.value  =  1\ny = 2\n');
+  });
+
+  it('does not let a whitespace-tolerant match cross blank lines old_string does not have', async () => {
+    const file = await seen('a.py', 'a = 1\n\n\nb = 2\n');
+    const result = await edit({ path: 'a.py', old_string: 'a = 1\nb = 2', new_string: 'a = 1\nb = 3' });
+    expect(result.isError).toBe(true);
+    expect(await text(file)).toBe('a = 1\n\n\nb = 2\n');
+  });
+
+  it("keeps the whitespace of the file's blank lines and drops trailing spaces the model copied from old_string", async () => {
+    const file = await seen(
+      'a.py',
+      'class A:\n    def f(self):\n        pass\n    \n    def g(self):\n        pass\n',
+    );
+    await edit({
+      path: 'a.py',
+      old_string: '        pass\n\n    def g(self):\n        pass',
+      new_string: '        pass\n\n    def g(self):\n        return 1',
+    });
+    expect(await text(file)).toBe(
+      'class A:\n    def f(self):\n        pass\n    \n    def g(self):\n        return 1\n',
+    );
+    const other = await seen('b.py', 'def f():\n    value = compute()\n    return value\n');
+    await edit({ path: 'b.py', old_string: '  value = compute()  ', new_string: '  value = compute(1)  ' });
+    expect(await text(other)).toBe('def f():\n    value = compute(1)\n    return value\n');
+  });
+
+  it('keeps odd spaces (narrow no-break, ideographic) on a changed line where the model wrote plain ones', async () => {
+    const file = await seen('a.txt', '10\u202f000 rows\n\u540d\u524d\u3000\u592a\u90ce\n');
+    await edit({ path: 'a.txt', old_string: '10 000 rows\n', new_string: '20 000 rows\n' });
+    expect(await text(file)).toBe('20\u202f000 rows\n\u540d\u524d\u3000\u592a\u90ce\n');
+  });
+
+  it('refuses a new_string that stands in "... existing code ..." for lines old_string spells out', async () => {
+    const content = 'function f() {\n  a();\n  b();\n}\n';
+    const file = await seen('a.ts', content);
+    const result = await edit({
+      path: 'a.ts',
+      old_string: 'function f() {\n  a();\n  b();\n}',
+      new_string: 'function f() {\n  // ... existing code ...\n  c();\n}',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('stands for code left out');
+    expect(await text(file)).toBe(content);
+  });
+
+  it('refuses an edit that makes a valid JSON file invalid', async () => {
+    const content = '{\n  "scripts": {\n    "test": "vitest"\n  }\n}\n';
+    const file = await seen('package.json', content);
+    const result = await edit({ path: 'package.json', old_string: '"vitest"\n', new_string: '"vitest",\n' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('invalid JSON');
+    expect(await text(file)).toBe(content);
+  });
+
+  it('unwraps old_string and new_string that both come in a markdown code fence', async () => {
+    const file = await seen('a.py', 'def greet():\n    print("hi")\n');
+    await edit({
+      path: 'a.py',
+      old_string: '```python\ndef greet():\n    print("hi")\n```\n',
+      new_string: '```python\ndef greet():\n    print("hello")\n```\n',
+    });
+    expect(await text(file)).toBe('def greet():\n    print("hello")\n');
+  });
+});

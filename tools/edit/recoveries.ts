@@ -46,5 +46,23 @@ function unescaped(old: string, replacement: string): Recovered | null {
   };
 }
 
+const FENCE_OPEN = /^```[\w+-]*[ \t]*\n/;
+const FENCE_CLOSE = /\n```[ \t]*\n?$/;
+
+/** Models sometimes wrap old_string (and new_string) in a markdown code fence; unwrap both when both are wrapped. */
+function withoutFences(old: string, replacement: string): Recovered | null {
+  const unwrap = (text: string) =>
+    FENCE_OPEN.test(text) && FENCE_CLOSE.test(text)
+      ? text.replace(FENCE_OPEN, '').replace(FENCE_CLOSE, '\n')
+      : null;
+  const [innerOld, innerReplacement] = [unwrap(old), unwrap(replacement)];
+  if (innerOld === null || innerReplacement === null) return null;
+  return {
+    old: innerOld,
+    replacement: innerReplacement,
+    note: 'the markdown code fence around old_string and new_string was removed',
+  };
+}
+
 /** Tried in order, only after old_string matched nowhere as given. */
-export const RECOVERIES = [withoutLineNumbers, unescaped];
+export const RECOVERIES = [withoutLineNumbers, unescaped, withoutFences];
