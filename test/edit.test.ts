@@ -551,4 +551,22 @@ describe('edit: situations from other harnesses and their trackers', () => {
     });
     expect(await text(file)).toBe('def greet():\n    print("hello")\n');
   });
+
+  it('fills a "..." elision in old_string and new_string with the file\'s lines, and refuses an unpaired one', async () => {
+    const content =
+      'def add(a, b):\n    return a + b\n\ndef mid():\n    pass\n\ndef sub(a, b):\n    return a - b\n';
+    const file = await seen('calc.py', content);
+    const unpaired = await edit({
+      path: 'calc.py',
+      old_string: 'def add(a, b):\n...\n    return a - b\n',
+      new_string: 'def add(a, b):\n    return 0\n',
+    });
+    expect(unpaired.isError).toBe(true);
+    await edit({
+      path: 'calc.py',
+      old_string: 'def add(a, b):\n    return a + b\n...\ndef sub(a, b):\n    return a - b\n',
+      new_string: 'def add(a, b):\n    return b + a\n...\ndef sub(a, b):\n    return -(b - a)\n',
+    });
+    expect(await text(file)).toBe(content.replace('a + b', 'b + a').replace('a - b', '-(b - a)'));
+  });
 });

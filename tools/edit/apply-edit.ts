@@ -67,7 +67,7 @@ export function applyEdit(
   const found = locate(text, ending, old, replacement, replaceAll);
   if (found) return found;
   for (const recover of RECOVERIES) {
-    const recovered = recover(old, replacement);
+    const recovered = recover(old, replacement, text);
     const retried = recovered && locate(text, ending, recovered.old, recovered.replacement, replaceAll);
     if (!retried) continue;
     if (!retried.ok) return retried;
