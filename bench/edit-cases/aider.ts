@@ -7,7 +7,14 @@ import { lines, type SourceCases } from './spec.js';
 
 export const AIDER: SourceCases = {
   'exact-unique': [
-    ['middle-line', 'notes.txt', lines('red', 'green', 'blue'), 'green\n', 'teal\n', lines('red', 'teal', 'blue')],
+    [
+      'middle-line',
+      'notes.txt',
+      lines('red', 'green', 'blue'),
+      'green\n',
+      'teal\n',
+      lines('red', 'teal', 'blue'),
+    ],
     [
       'search-block-ends-in-newline',
       'app.py',
@@ -24,14 +31,7 @@ export const AIDER: SourceCases = {
       '    def size(self):\n        return 2\n',
       'class Box:\n    def size(self):\n        return 2',
     ],
-    [
-      'create-empty-file',
-      'new.txt',
-      '',
-      '',
-      'first line\n',
-      'first line\n',
-    ],
+    ['create-empty-file', 'new.txt', '', '', 'first line\n', 'first line\n'],
   ],
   ambiguous: [
     ['same-line-twice', 'list.txt', lines('apple', 'pear', 'apple', 'plum'), 'apple\n', 'cherry\n', null],
@@ -106,10 +106,28 @@ export const AIDER: SourceCases = {
     [
       'dots-between-two-changes',
       'calc.py',
-      lines('def add(a, b):', '    return a + b', '', 'def mid():', '    pass', '', 'def sub(a, b):', '    return a - b'),
+      lines(
+        'def add(a, b):',
+        '    return a + b',
+        '',
+        'def mid():',
+        '    pass',
+        '',
+        'def sub(a, b):',
+        '    return a - b',
+      ),
       'def add(a, b):\n    return a + b\n...\ndef sub(a, b):\n    return a - b\n',
       'def add(a, b):\n    return b + a\n...\ndef sub(a, b):\n    return -(b - a)\n',
-      lines('def add(a, b):', '    return b + a', '', 'def mid():', '    pass', '', 'def sub(a, b):', '    return -(b - a)'),
+      lines(
+        'def add(a, b):',
+        '    return b + a',
+        '',
+        'def mid():',
+        '    pass',
+        '',
+        'def sub(a, b):',
+        '    return -(b - a)',
+      ),
     ],
     [
       'dots-unpaired-in-replacement',
@@ -134,6 +152,30 @@ export const AIDER: SourceCases = {
       '```python\ndef greet():\n    print("hi")\n```\n',
       '```python\ndef greet():\n    print("hello")\n```\n',
       lines('def greet():', '    print("hello")'),
+    ],
+    [
+      'fence-only-around-search',
+      'greet.py',
+      lines('def greet():', '    print("hi")'),
+      '```python\ndef greet():\n    print("hi")\n```\n',
+      'def greet():\n    print("hello")\n',
+      null,
+    ],
+    [
+      'dots-with-python-ellipsis-in-file',
+      'stubs.py',
+      lines('class A:', '    def f(self): ...', '    def g(self):', '        ...', 'x = 1'),
+      'class A:\n...\nx = 1\n',
+      'class B:\n...\nx = 2\n',
+      lines('class B:', '    def f(self): ...', '    def g(self):', '        ...', 'x = 2'),
+    ],
+    [
+      'dots-pieces-out-of-order',
+      'calc.py',
+      lines('def add(a, b):', '    return a + b', 'def sub(a, b):', '    return a - b'),
+      'def sub(a, b):\n...\ndef add(a, b):\n',
+      'def minus(a, b):\n...\ndef plus(a, b):\n',
+      null,
     ],
     [
       'fenced-markdown-file-exact',

@@ -7,7 +7,14 @@ import { lines, type SourceCases } from './spec.js';
 
 export const CODEX: SourceCases = {
   'exact-unique': [
-    ['two-of-three-lines', 'a.txt', lines('foo', 'bar', 'baz'), 'bar\nbaz', 'bar\nqux', lines('foo', 'bar', 'qux')],
+    [
+      'two-of-three-lines',
+      'a.txt',
+      lines('foo', 'bar', 'baz'),
+      'bar\nbaz',
+      'bar\nqux',
+      lines('foo', 'bar', 'qux'),
+    ],
     ['longer-than-file', 'a.txt', lines('just one line'), 'too\nmany\nlines', 'x', null],
   ],
   'whitespace-drift': [
@@ -18,6 +25,14 @@ export const CODEX: SourceCases = {
       'foo\nbar',
       'foo\nBAR',
       'foo   \nBAR\nend\n',
+    ],
+    [
+      'both-ends-whitespace-same-indent',
+      'a.txt',
+      '    foo   \n    bar\t\nend\n',
+      'foo\nbar',
+      'foo\nBAR',
+      '    foo   \n    BAR\nend\n',
     ],
     [
       'both-ends-whitespace-nesting-differs',

@@ -11,14 +11,7 @@ export const GEMINI: SourceCases = {
     ['absent-word', 'a.txt', 'hello world', 'nomatch', 'moon', null],
   ],
   'whitespace-drift': [
-    [
-      'flat-search-nested-file',
-      'a.txt',
-      '  hello\n    world\n',
-      'hello\nworld',
-      'goodbye\nmoon',
-      null,
-    ],
+    ['flat-search-nested-file', 'a.txt', '  hello\n    world\n', 'hello\nworld', 'goodbye\nmoon', null],
     [
       'intra-line-whitespace',
       'a.js',

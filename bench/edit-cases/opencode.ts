@@ -119,7 +119,16 @@ export const OPENCODE: SourceCases = {
       lines('class A {', '    run() {', '        if (x) {', '            go();', '        }', '    }', '}'),
       'if (x) {\n    go();\n}',
       'if (x) {\n    go();\n    stop();\n}',
-      lines('class A {', '    run() {', '        if (x) {', '            go();', '            stop();', '        }', '    }', '}'),
+      lines(
+        'class A {',
+        '    run() {',
+        '        if (x) {',
+        '            go();',
+        '            stop();',
+        '        }',
+        '    }',
+        '}',
+      ),
     ],
     [
       'trimmed-boundary',
@@ -177,7 +186,10 @@ export const OPENCODE: SourceCases = {
       SERVICE,
       'async get(id) {\n  const row = await this.db.find(id)\n  return row\n}',
       'async get(id) {\n  return this.db.find(id)\n}',
-      SERVICE.replace('    const row = await this.db.find(id)\n    return row\n', '    return this.db.find(id)\n'),
+      SERVICE.replace(
+        '    const row = await this.db.find(id)\n    return row\n',
+        '    return this.db.find(id)\n',
+      ),
     ],
   ],
   escaping: [

@@ -15,7 +15,14 @@ export const OPENHANDS: SourceCases = {
       'sample file',
       'This is a sample file.\nThis file is for testing purposes.',
     ],
-    ['whole-line', 'a.txt', lines('line 1', 'line 2', 'line 3'), 'line 2', 'replaced line', lines('line 1', 'replaced line', 'line 3')],
+    [
+      'whole-line',
+      'a.txt',
+      lines('line 1', 'line 2', 'line 3'),
+      'line 2',
+      'replaced line',
+      lines('line 1', 'replaced line', 'line 3'),
+    ],
     [
       'tabs-inside-line',
       'a.tsv',
@@ -69,14 +76,7 @@ export const OPENHANDS: SourceCases = {
       '',
       lines('import sys', 'print(sys.argv)'),
     ],
-    [
-      'delete-last-line-no-final-newline',
-      'a.py',
-      'a = 1\nb = 2',
-      'b = 2',
-      '',
-      'a = 1',
-    ],
+    ['delete-last-line-no-final-newline', 'a.py', 'a = 1\nb = 2', 'b = 2', '', 'a = 1'],
     [
       'delete-block-in-middle',
       'a.ts',
@@ -109,14 +109,7 @@ export const OPENHANDS: SourceCases = {
       '#!/usr/bin/env python3\nimport os',
       lines('#!/usr/bin/env python3', 'import os', 'main()'),
     ],
-    [
-      'append-at-end-without-newline',
-      'a.txt',
-      'one\ntwo',
-      'two',
-      'two\nthree',
-      'one\ntwo\nthree',
-    ],
+    ['append-at-end-without-newline', 'a.txt', 'one\ntwo', 'two', 'two\nthree', 'one\ntwo\nthree'],
   ],
   'whitespace-drift': [
     [
