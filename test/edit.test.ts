@@ -479,6 +479,28 @@ describe('edit: syntax gate', () => {
     expect((await edit({ path: 'a.txt', old_string: '}', new_string: '' })).isError).toBe(false);
     expect(await text(plain)).toBe('function f() {\n');
   });
+
+  it('in a long file, refuses a breaking edit on the evidence around it and names the right line', async () => {
+    const functions = Array.from(
+      { length: 300 },
+      (_, i) => `export function f${i}(): number {\n  return ${i};\n}\n`,
+    );
+    const content = functions.join('');
+    const file = await seen('long.ts', content);
+    const result = await edit({ path: 'long.ts', old_string: '  return 250;', new_string: '  return (250;' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toMatch(/ line 752: /);
+    expect(await text(file)).toBe(content);
+  });
+
+  it('allows an edit inside a long template literal whose lines read as code on their own', async () => {
+    const calls = Array.from({ length: 300 }, (_, i) => `step(${i});`);
+    const content = `const script = \`\n${calls.join('\n')}\n\`;\nexport default script;\n`;
+    const file = await seen('script.ts', content);
+    const result = await edit({ path: 'script.ts', old_string: 'step(280);', new_string: 'step((280);' });
+    expect(result.isError).toBe(false);
+    expect(await text(file)).toBe(content.replace('step(280);', 'step((280);'));
+  });
 });
 
 describe('edit: situations from other harnesses and their trackers', () => {
