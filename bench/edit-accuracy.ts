@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { applyCheckedEdit, applyEdit, type EditOutcome } from '../tools/edit/apply-edit.js';
 import { syntaxRegression } from '../tools/edit/syntax-gate.js';
-import { OUTSIDE_CATEGORIES, outsideCases } from './edit-cases-outside.js';
+import { OUTSIDE_CATEGORIES, outsideCases } from './edit-cases/index.js';
 import { CATEGORIES, editCorpus, type EditCase } from './edit-corpus.js';
 import { median, type BenchFigure, type BenchSection } from './report.js';
 
@@ -10,6 +10,8 @@ type Matcher = (c: EditCase) => EditOutcome | Promise<EditOutcome>;
 
 const SHOWN_FAILURES = 60;
 const TIMING_RUNS = 15;
+/** The syntax gate's budget per edit on a 5,000-line file, refused or not (issue 9). */
+const GATE_BUDGET = 20;
 
 /**
  * Cases that name a file go through the syntax gate too; the generated ones do not, as the
@@ -166,7 +168,7 @@ function timings(): BenchFigure[] {
 
 /**
  * Cost of the syntax gate on a 5,000-line TypeScript module: a clean edit (parses only the statements
- * around the change) and an edit that breaks the syntax (then both whole versions are parsed too).
+ * around the change) and an edit that breaks the syntax (then a window of a few hundred lines confirms it).
  */
 async function gateTimings(): Promise<BenchFigure[]> {
   const functions = Array.from(
@@ -179,17 +181,13 @@ async function gateTimings(): Promise<BenchFigure[]> {
   const before = functions.join('\n');
   const lines = before.split('\n').length;
   const at = before.indexOf('total += 250;');
-  const edits: [string, string, string][] = [
-    ['clean edit', before.slice(0, at) + 'total += 251;' + before.slice(at + 13), '< 20 ms'],
-    [
-      'edit breaking the syntax (refused)',
-      before.slice(0, at) + 'total += (251;' + before.slice(at + 13),
-      '',
-    ],
+  const edits: [string, string][] = [
+    ['clean edit', before.slice(0, at) + 'total += 251;' + before.slice(at + 13)],
+    ['edit breaking the syntax (refused)', before.slice(0, at) + 'total += (251;' + before.slice(at + 13)],
   ];
   await syntaxRegression('warm-up.ts', before, edits[0]![1]);
   const figures: BenchFigure[] = [];
-  for (const [name, after, target] of edits) {
+  for (const [name, after] of edits) {
     const samples: number[] = [];
     for (let run = 0; run < TIMING_RUNS; run++) {
       const start = performance.now();
@@ -201,7 +199,8 @@ async function gateTimings(): Promise<BenchFigure[]> {
       name: `syntax gate, ${name}, ${lines} lines`,
       value,
       unit: 'ms',
-      ...(target ? { target, pass: value < 20 } : {}),
+      target: `< ${GATE_BUDGET} ms`,
+      pass: value < GATE_BUDGET,
     });
   }
   return figures;

@@ -479,4 +479,116 @@ describe('edit: syntax gate', () => {
     expect((await edit({ path: 'a.txt', old_string: '}', new_string: '' })).isError).toBe(false);
     expect(await text(plain)).toBe('function f() {\n');
   });
+
+  it('in a long file, refuses a breaking edit on the evidence around it and names the right line', async () => {
+    const functions = Array.from(
+      { length: 300 },
+      (_, i) => `export function f${i}(): number {\n  return ${i};\n}\n`,
+    );
+    const content = functions.join('');
+    const file = await seen('long.ts', content);
+    const result = await edit({ path: 'long.ts', old_string: '  return 250;', new_string: '  return (250;' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toMatch(/ line 752: /);
+    expect(await text(file)).toBe(content);
+  });
+
+  it('allows an edit inside a long template literal whose lines read as code on their own', async () => {
+    const calls = Array.from({ length: 300 }, (_, i) => `step(${i});`);
+    const content = `const script = \`\n${calls.join('\n')}\n\`;\nexport default script;\n`;
+    const file = await seen('script.ts', content);
+    const result = await edit({ path: 'script.ts', old_string: 'step(280);', new_string: 'step((280);' });
+    expect(result.isError).toBe(false);
+    expect(await text(file)).toBe(content.replace('step(280);', 'step((280);'));
+  });
+});
+
+describe('edit: situations from other harnesses and their trackers', () => {
+  it('refuses a whitespace-tolerant match whose leading space stands before a dot in the file', async () => {
+    const file = await seen('a.py', 'x = self.value  =  1\ny = 2\n');
+    const result = await edit({ path: 'a.py', old_string: ' value = 1', new_string: ' value = 5' });
+    expect(result.isError).toBe(true);
+    expect(await text(file)).toBe('x = self.value  =  1\ny = 2\n');
+  });
+
+  it('does not let a whitespace-tolerant match cross blank lines old_string does not have', async () => {
+    const file = await seen('a.py', 'a = 1\n\n\nb = 2\n');
+    const result = await edit({ path: 'a.py', old_string: 'a = 1\nb = 2', new_string: 'a = 1\nb = 3' });
+    expect(result.isError).toBe(true);
+    expect(await text(file)).toBe('a = 1\n\n\nb = 2\n');
+  });
+
+  it("keeps the whitespace of the file's blank lines and drops trailing spaces the model copied from old_string", async () => {
+    const file = await seen(
+      'a.py',
+      'class A:\n    def f(self):\n        pass\n    \n    def g(self):\n        pass\n',
+    );
+    await edit({
+      path: 'a.py',
+      old_string: '        pass\n\n    def g(self):\n        pass',
+      new_string: '        pass\n\n    def g(self):\n        return 1',
+    });
+    expect(await text(file)).toBe(
+      'class A:\n    def f(self):\n        pass\n    \n    def g(self):\n        return 1\n',
+    );
+    const other = await seen('b.py', 'def f():\n    value = compute()\n    return value\n');
+    await edit({ path: 'b.py', old_string: '  value = compute()  ', new_string: '  value = compute(1)  ' });
+    expect(await text(other)).toBe('def f():\n    value = compute(1)\n    return value\n');
+  });
+
+  it('keeps odd spaces (narrow no-break, ideographic) on a changed line where the model wrote plain ones', async () => {
+    const file = await seen('a.txt', '10\u202f000 rows\n\u540d\u524d\u3000\u592a\u90ce\n');
+    await edit({ path: 'a.txt', old_string: '10 000 rows\n', new_string: '20 000 rows\n' });
+    expect(await text(file)).toBe('20\u202f000 rows\n\u540d\u524d\u3000\u592a\u90ce\n');
+  });
+
+  it('refuses a new_string that stands in "... existing code ..." for lines old_string spells out', async () => {
+    const content = 'function f() {\n  a();\n  b();\n}\n';
+    const file = await seen('a.ts', content);
+    const result = await edit({
+      path: 'a.ts',
+      old_string: 'function f() {\n  a();\n  b();\n}',
+      new_string: 'function f() {\n  // ... existing code ...\n  c();\n}',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('stands for code left out');
+    expect(await text(file)).toBe(content);
+  });
+
+  it('refuses an edit that makes a valid JSON file invalid', async () => {
+    const content = '{\n  "scripts": {\n    "test": "vitest"\n  }\n}\n';
+    const file = await seen('package.json', content);
+    const result = await edit({ path: 'package.json', old_string: '"vitest"\n', new_string: '"vitest",\n' });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('invalid JSON');
+    expect(await text(file)).toBe(content);
+  });
+
+  it('unwraps old_string and new_string that both come in a markdown code fence', async () => {
+    const file = await seen('a.py', 'def greet():\n    print("hi")\n');
+    await edit({
+      path: 'a.py',
+      old_string: '```python\ndef greet():\n    print("hi")\n```\n',
+      new_string: '```python\ndef greet():\n    print("hello")\n```\n',
+    });
+    expect(await text(file)).toBe('def greet():\n    print("hello")\n');
+  });
+
+  it('fills a "..." elision in old_string and new_string with the file\'s lines, and refuses an unpaired one', async () => {
+    const content =
+      'def add(a, b):\n    return a + b\n\ndef mid():\n    pass\n\ndef sub(a, b):\n    return a - b\n';
+    const file = await seen('calc.py', content);
+    const unpaired = await edit({
+      path: 'calc.py',
+      old_string: 'def add(a, b):\n...\n    return a - b\n',
+      new_string: 'def add(a, b):\n    return 0\n',
+    });
+    expect(unpaired.isError).toBe(true);
+    await edit({
+      path: 'calc.py',
+      old_string: 'def add(a, b):\n    return a + b\n...\ndef sub(a, b):\n    return a - b\n',
+      new_string: 'def add(a, b):\n    return b + a\n...\ndef sub(a, b):\n    return -(b - a)\n',
+    });
+    expect(await text(file)).toBe(content.replace('a + b', 'b + a').replace('a - b', '-(b - a)'));
+  });
 });

@@ -2,13 +2,14 @@ import { describeMiss, numberedLines } from './closest.js';
 import { shortDiff, type LineChange } from './diff.js';
 import { detectStyle } from './indentation.js';
 import { LINE_LEVELS, findExact, findFlexible, findLines, sameNesting, type Span } from './match.js';
+import { newPlaceholder } from './omission.js';
 import { RECOVERIES } from './recoveries.js';
 import { syntaxRegression } from './syntax-gate.js';
 import { fragmentReplacement, replacementLines, sameWrapping } from './replacement.js';
 import { lineEndingOf, toLf, withLineEnding, type LineEnding } from './text-format.js';
 
 export type EditRefusal =
-  'identical' | 'not-empty' | 'no-match' | 'ambiguous' | 'misnested' | 'unchanged' | 'syntax';
+  'identical' | 'not-empty' | 'placeholder' | 'no-match' | 'ambiguous' | 'misnested' | 'unchanged' | 'syntax';
 
 export type EditOutcome =
   | {
@@ -41,6 +42,14 @@ export function applyEdit(
   if (oldString === newString) {
     return refuse('identical', 'old_string and new_string are identical; there is nothing to change.');
   }
+  const placeholder = newPlaceholder(oldString, newString);
+  if (placeholder) {
+    return refuse(
+      'placeholder',
+      `new_string has the line ${JSON.stringify(placeholder)}, which stands for code left out, but old_string does not: ` +
+        'the edit would replace that code with the comment. Write out the lines in full, or make old_string smaller.',
+    );
+  }
   const ending = lineEndingOf(content);
   const text = ending === '\r\n' ? toLf(content) : content;
   const old = toLf(oldString);
@@ -58,7 +67,7 @@ export function applyEdit(
   const found = locate(text, ending, old, replacement, replaceAll);
   if (found) return found;
   for (const recover of RECOVERIES) {
-    const recovered = recover(old, replacement);
+    const recovered = recover(old, replacement, text);
     const retried = recovered && locate(text, ending, recovered.old, recovered.replacement, replaceAll);
     if (!retried) continue;
     if (!retried.ok) return retried;

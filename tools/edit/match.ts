@@ -84,8 +84,10 @@ export function sameNesting(fileBlock: string[], oldBlock: string[], tabColumns:
 /**
  * Occurrences of `old` when runs of whitespace may differ in amount (and vanish next to punctuation):
  * catches fragments of lines and blocks whose lines were wrapped differently. The ends stay anchored
- * where old_string's were: a word at either end is not part of a longer word in the file, and a line
- * break before or after old_string's text means a line starts or ends there in the file too.
+ * where old_string's were: a word at either end is not part of a longer word in the file, whitespace
+ * before or after old_string's text means whitespace (or a line edge) there in the file too, and a
+ * line break there means a line starts or ends there. A run of whitespace crosses a blank line only
+ * where old_string's does, so a match never spans paragraphs or blocks old_string keeps apart.
  */
 export function findFlexible(content: string, old: string): Span[] {
   const tokens = old.trim().match(/\s+|[\p{L}\p{N}_$]+|[^\s\p{L}\p{N}_$]/gu) ?? [];
@@ -94,19 +96,28 @@ export function findFlexible(content: string, old: string): Span[] {
   let pattern = '';
   tokens.forEach((token, i) => {
     if (/^\s/.test(token)) {
-      pattern += isWord(tokens[i - 1]) && isWord(tokens[i + 1]) ? '\\s+' : '\\s*';
+      const required = isWord(tokens[i - 1]) && isWord(tokens[i + 1]);
+      pattern += /\n[^\S\n]*\n/.test(token)
+        ? required
+          ? '\\s+'
+          : '\\s*'
+        : required
+          ? SOME_SPACE
+          : ANY_SPACE;
     } else {
       if (i > 0 && !/^\s/.test(tokens[i - 1]!) && !(isWord(tokens[i - 1]) && isWord(token)))
-        pattern += '\\s*';
+        pattern += ANY_SPACE;
       pattern += token.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
     }
   });
   const lead = /^\s*/.exec(old)![0];
   const trail = /\s*$/.exec(old)![0];
-  if (isWord(tokens[0])) pattern = `(?<!${WORD_CHAR})${pattern}`;
   if (lead.includes('\n')) pattern = `(?<=^[ \\t]*)${pattern}`;
-  if (isWord(tokens[tokens.length - 1])) pattern += `(?!${WORD_CHAR})`;
+  else if (lead) pattern = `(?<=^|\\s)${pattern}`;
+  else if (isWord(tokens[0])) pattern = `(?<!${WORD_CHAR})${pattern}`;
   if (trail.includes('\n')) pattern += '(?=[ \\t\\r]*$)';
+  else if (trail) pattern += '(?=\\s|$)';
+  else if (isWord(tokens[tokens.length - 1])) pattern += `(?!${WORD_CHAR})`;
   return [...content.matchAll(new RegExp(pattern, 'gmu'))].map((m) => ({
     start: m.index,
     end: m.index + m[0].length,
@@ -114,3 +125,6 @@ export function findFlexible(content: string, old: string): Span[] {
 }
 
 const WORD_CHAR = '[\\p{L}\\p{N}_$]';
+/** Whitespace holding at most one line break (no blank line), possibly none / at least one character. */
+const ANY_SPACE = '[^\\S\\n]*(?:\\n[^\\S\\n]*)?';
+const SOME_SPACE = `(?=\\s)${ANY_SPACE}`;

@@ -24,9 +24,11 @@ export function replacementLines(
     const oldIndex = kept.get(i);
     if (oldIndex !== undefined) return { line: fileBlock[oldIndex]! };
     const counterpart = counterparts.get(i);
-    return counterpart === undefined
-      ? null
-      : { old: oldLines[counterpart]!.trimStart(), file: fileBlock[counterpart]!.trimStart() };
+    if (counterpart === undefined) return null;
+    // A blank line in place of a blank line stays as the file has it (whitespace and all).
+    if (newLines[i]!.trim() === '' && fileBlock[counterpart]!.trim() === '')
+      return { line: fileBlock[counterpart]! };
+    return { old: oldLines[counterpart]!.trimStart(), file: fileBlock[counterpart]!.trimStart() };
   });
 }
 
@@ -89,12 +91,23 @@ function placeLines(newLines: string[], place: Placer, sourceOf: (i: number) => 
     if (line.trim() === '') return '';
     const indent = leadingWhitespace(line);
     const body = source
-      ? keepTypography(line.slice(indent.length), source.old, source.file)
+      ? keepFileLook(line.slice(indent.length), source.old, source.file)
       : line.slice(indent.length);
     const output = (place ? place(indent, previous) : indent) + body;
     previous = { model: line, output };
     return output;
   });
+}
+
+/**
+ * A changed line's text with the file's typography, and with the file's trailing whitespace where
+ * the model's line ends the way its old line did (the model's trailing whitespace was not the file's).
+ */
+function keepFileLook(newBody: string, oldBody: string, fileBody: string): string {
+  const body = keepTypography(newBody, oldBody, fileBody);
+  const trailing = (text: string) => /\s*$/.exec(text)![0];
+  if (!trailing(oldBody) || trailing(body) !== trailing(oldBody)) return body;
+  return body.trimEnd() + trailing(fileBody);
 }
 
 /** Maps indices of new lines to the old line they repeat unchanged (longest common subsequence). */

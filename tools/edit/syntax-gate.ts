@@ -18,24 +18,88 @@ interface SyntaxError {
  * MISSING nodes) than the text before it. Files already broken may still be edited as long as the
  * edit adds no error of its own.
  *
- * Only the top-level statements around the change are parsed first; a whole-file parse (before and
- * after) settles it only when that region shows new errors, so a clean edit costs one small parse.
+ * Only the top-level statements around the change are parsed first, so a clean edit costs one small
+ * parse. When they show new errors, a window of a few hundred lines around them confirms it, and only
+ * when the window cannot vouch for the region's edges (they may lie inside a long string or comment,
+ * or the file is already broken there) are both whole versions parsed.
  */
 export async function syntaxRegression(
   filePath: string,
   before: string,
   after: string,
 ): Promise<string | null> {
+  if (before === after) return null;
+  if (filePath.endsWith('.json')) return jsonRegression(before, after);
   const spec = languageOf(filePath);
-  if (!spec || before === after) return null;
+  if (!spec) return null;
   const region = changedRegion(before, after);
   const regionAfter = await errorsIn(spec, after.slice(region.start, region.afterEnd));
   if (regionAfter.length === 0) return null;
   const regionBefore = await errorsIn(spec, before.slice(region.start, region.beforeEnd));
   if (regionAfter.length <= regionBefore.length) return null;
+  const confirmed = await windowErrors(spec, before, after, region);
+  if (confirmed) return report(spec, after, region.changed, confirmed, 0);
   const [whole, wholeBefore] = [await errorsIn(spec, after), await errorsIn(spec, before)];
   if (whole.length <= wholeBefore.length) return null;
   return report(spec, after, region.changed, whole, wholeBefore.length);
+}
+
+/** Lines on each side of the changed region that the confirming window takes in. */
+const WINDOW_LINES = 200;
+
+interface Region {
+  start: number;
+  beforeEnd: number;
+  afterEnd: number;
+}
+
+/**
+ * The errors of the edited text in a window around the region, or null when the window cannot settle
+ * it. The text before the edit must parse there without error: a window whose edge falls inside a
+ * long string or comment, or a file already broken nearby, shows errors there, and is left to the
+ * whole-file parse.
+ */
+async function windowErrors(
+  spec: LanguageSpec,
+  before: string,
+  after: string,
+  region: Region,
+): Promise<SyntaxError[] | null> {
+  let start = region.start;
+  for (let n = 0; n < WINDOW_LINES && start > 0; n++) start = after.lastIndexOf('\n', start - 2) + 1;
+  start = topLevelAtOrBefore(after, start);
+  let afterEnd = region.afterEnd;
+  for (let n = 0; n < WINDOW_LINES && afterEnd < after.length; n++) afterEnd = nextLineStart(after, afterEnd);
+  afterEnd = topLevelAtOrAfter(after, afterEnd);
+  if (start === 0 && afterEnd === after.length) return null;
+  const beforeWindow = before.slice(start, afterEnd - after.length + before.length);
+  const tree = await parseSource(spec, beforeWindow);
+  if (!tree) return null;
+  const clean = !tree.rootNode.hasError;
+  tree.delete();
+  if (!clean) return null;
+  const errors = await errorsIn(spec, after.slice(start, afterEnd));
+  if (errors.length === 0) return null;
+  const firstLine = lineCount(after, 0, start);
+  return errors.map((error) => ({ ...error, line: error.line + firstLine }));
+}
+
+/** JSON has no grammar here but a strict parser: an edit may not turn a valid document into an invalid one. */
+function jsonRegression(before: string, after: string): string | null {
+  const problem = (text: string) => {
+    try {
+      JSON.parse(text);
+      return null;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  if (problem(before) !== null) return null;
+  const broken = problem(after);
+  return broken === null
+    ? null
+    : `the edit would leave the file invalid JSON (${broken}), so it was not applied (the file is unchanged). ` +
+        'Check commas, brackets and quotes in new_string.';
 }
 
 /**
@@ -56,11 +120,8 @@ function changedRegion(
   ) {
     suffix++;
   }
-  let start = after.lastIndexOf('\n', prefix - 1) + 1;
-  while (start > 0 && !isTopLevel(after, start)) start = after.lastIndexOf('\n', start - 2) + 1;
-  let end = after.indexOf('\n', after.length - suffix);
-  while (end !== -1 && !isTopLevel(after, end + 1)) end = after.indexOf('\n', end + 1);
-  const afterEnd = end === -1 ? after.length : end + 1;
+  const start = topLevelAtOrBefore(after, after.lastIndexOf('\n', prefix - 1) + 1);
+  const afterEnd = topLevelAtOrAfter(after, nextLineStart(after, after.length - suffix));
   const lineOf = (offset: number) => {
     let line = 0;
     for (let at = after.indexOf('\n'); at !== -1 && at < offset; at = after.indexOf('\n', at + 1)) line++;
@@ -76,6 +137,33 @@ function changedRegion(
 
 const isTopLevel = (text: string, lineStart: number): boolean =>
   lineStart < text.length && /[^\s)\]}]/.test(text[lineStart]!);
+
+/** Start of the line after the one holding `offset` (the text's end when there is none). */
+function nextLineStart(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  return newline === -1 ? text.length : newline + 1;
+}
+
+/** The nearest top-level line start at or before the line start `lineStart` (or the text's start). */
+function topLevelAtOrBefore(text: string, lineStart: number): number {
+  let start = lineStart;
+  while (start > 0 && !isTopLevel(text, start)) start = text.lastIndexOf('\n', start - 2) + 1;
+  return start;
+}
+
+/** The nearest top-level line start at or after the line start `lineStart` (or the text's end). */
+function topLevelAtOrAfter(text: string, lineStart: number): number {
+  let end = lineStart;
+  while (end < text.length && !isTopLevel(text, end)) end = nextLineStart(text, end);
+  return end;
+}
+
+/** Line breaks in text[from, to). */
+function lineCount(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
 
 async function errorsIn(spec: LanguageSpec, source: string): Promise<SyntaxError[]> {
   const tree = await parseSource(spec, source);
@@ -106,14 +194,16 @@ function report(
   after: string,
   [firstChanged, lastChanged]: [number, number],
   errors: SyntaxError[],
+  /** How many of `errors` the text had before the edit. */
   before: number,
 ): string {
   const lines = after.replace(/\r\n/g, '\n').split('\n');
   const shown = errors.slice(0, SHOWN_ERRORS).map(({ line, what }) => `  line ${line + 1}: ${what}`);
   const first = Math.max(0, firstChanged - CONTEXT_LINES);
+  const added = errors.length - before;
   return [
-    `the edit would leave the file with ${errors.length} ${spec.id} syntax error${errors.length > 1 ? 's' : ''}` +
-      ` where it had ${before}, so it was not applied (the file is unchanged):`,
+    `the edit would add ${added} ${spec.id} syntax error${added > 1 ? 's' : ''}` +
+      ', so it was not applied (the file is unchanged):',
     ...shown,
     `The edited region would read:`,
     numberedLines(lines, first, lastChanged + CONTEXT_LINES + 1 - first),

@@ -16,6 +16,18 @@ const LOOKALIKES: Record<string, string> = {
   '\u201e': '"',
   '\u201f': '"',
   '\u00a0': ' ',
+  '\u2002': ' ',
+  '\u2003': ' ',
+  '\u2004': ' ',
+  '\u2005': ' ',
+  '\u2006': ' ',
+  '\u2007': ' ',
+  '\u2008': ' ',
+  '\u2009': ' ',
+  '\u200a': ' ',
+  '\u202f': ' ',
+  '\u205f': ' ',
+  '\u3000': ' ',
   '\u2026': '...',
 };
 
@@ -66,6 +78,11 @@ function standIns(
     const f = fileLine[i];
     const o = oldLine[j];
     if (f !== undefined && o !== undefined && f === o) {
+      i++;
+      j++;
+    } else if (f !== undefined && f !== ' ' && LOOKALIKES[f] === ' ' && o === ' ') {
+      // An odd space where the model wrote a plain one, told apart from a mere amount of whitespace.
+      found.set(j, { length: 1, typographic: f });
       i++;
       j++;
     } else if ((f === undefined || space.test(f)) && (o === undefined || space.test(o))) {

@@ -1,42 +1,11 @@
 /**
- * Hand-written edit cases for the failure classes seen on edits from outside our generator: the
- * situations the anchors' own edit tests and issue trackers describe (Aider's search/replace tests,
- * OpenCode's replacer tests and its indentation bug reports, Gemini CLI's edit correction, OpenHands'
- * str_replace tests, Codex's apply_patch look-alike punctuation), written anew in our own words.
+ * The failure classes issue 9 names (tolerant matches ending inside a token, changed block structure,
+ * rewrapped text, indentation units, look-alike characters, no-op "successes", the syntax gate),
+ * each built anew from situations the anchors' edit tests and trackers describe.
  */
-import type { EditCase } from './edit-corpus.js';
+import { lines, type SourceCases } from './spec.js';
 
-export type OutsideCategory =
-  | 'token-boundary'
-  | 'block-structure'
-  | 'rewrapped'
-  | 'indent-units'
-  | 'typography'
-  | 'no-op'
-  | 'syntax-gate';
-
-export const OUTSIDE_CATEGORIES: OutsideCategory[] = [
-  'token-boundary',
-  'block-structure',
-  'rewrapped',
-  'indent-units',
-  'typography',
-  'no-op',
-  'syntax-gate',
-];
-
-type Spec = [
-  id: string,
-  path: string,
-  content: string,
-  oldString: string,
-  newString: string,
-  expected: string | null,
-];
-
-const lines = (...parts: string[]): string => `${parts.join('\n')}\n`;
-
-const CASES: Record<OutsideCategory, Spec[]> = {
+export const ISSUE_CLASSES: SourceCases = {
   'token-boundary': [
     ['return-prefix', 'a.py', lines('def f():', '    return foobar'), 'return foo\n', 'return bar\n', null],
     ['count-prefix', 'a.py', lines('count = 10', 'other = 2'), 'count = 1\n', 'count = 2\n', null],
@@ -477,18 +446,3 @@ const CASES: Record<OutsideCategory, Spec[]> = {
     ],
   ],
 };
-
-export function outsideCases(): (EditCase & { category: OutsideCategory })[] {
-  return OUTSIDE_CATEGORIES.flatMap((category) =>
-    CASES[category].map(([id, path, content, oldString, newString, expected]) => ({
-      id: `${category}-${id}`,
-      category,
-      path,
-      content,
-      oldString,
-      newString,
-      replaceAll: false,
-      expected,
-    })),
-  );
-}
