@@ -2,8 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CommandCgroups } from '../src/sandbox/command-cgroups.js';
 import { HostSandbox } from '../src/sandbox/host.js';
 import { isRunning, waitFor } from './support/processes.js';
+
+/** Whether this machine lets a process create cgroups under its own (root, or a delegated systemd user session). */
+const cgroups = await CommandCgroups.open();
+await cgroups?.dispose();
 
 function sandbox() {
   const root = mkdtempSync(path.join(tmpdir(), 'agent-host-'));
@@ -135,5 +140,17 @@ describe('HostSandbox', () => {
       await running;
       expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
     });
+    it.skipIf(!cgroups)(
+      'are killed also when they drop the marker too (env -i), where cgroups are available',
+      async () => {
+        const { root, host } = sandbox();
+        const hidden =
+          "env -i setsid sh -c 'echo $$ > escapee.pid; sleep 30; touch survived' >/dev/null 2>&1 &";
+        const result = await host.exec(`${hidden} sleep 0.2`, { timeoutMs: 30_000 });
+        expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+        expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
+        await host.dispose();
+      },
+    );
   });
 });
