@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -152,5 +153,23 @@ describe('HostSandbox', () => {
         await host.dispose();
       },
     );
+    it.skipIf(!cgroups)('of an agent that was killed are ended when the next one starts', async () => {
+      const { root } = sandbox();
+      const hidden = "env -i setsid sh -c 'echo $$ > escapee.pid; exec sleep 60' >/dev/null 2>&1 &";
+      const code =
+        'const { HostSandbox } = await import(process.argv[1]);' +
+        `void new HostSandbox(${JSON.stringify(root)}).exec(${JSON.stringify(`${hidden} sleep 60`)}, { timeoutMs: 60_000 });`;
+      const built = new URL('../dist/src/sandbox/host.js', import.meta.url).href;
+      const agent = spawn(process.execPath, ['--input-type=module', '-e', code, built], { stdio: 'ignore' });
+      const pidFile = path.join(root, 'escapee.pid');
+      expect(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'))).toBe(
+        true,
+      );
+      await new Promise((resolve) => agent.kill('SIGKILL') && agent.on('exit', resolve));
+      const escapee = Number(readFileSync(pidFile, 'utf8'));
+      expect(isRunning(escapee)).toBe(true);
+      await (await CommandCgroups.open())?.dispose();
+      expect(isRunning(escapee)).toBe(false);
+    });
   });
 });
