@@ -1,9 +1,15 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CommandCgroups } from '../src/sandbox/command-cgroups.js';
 import { HostSandbox } from '../src/sandbox/host.js';
 import { isRunning, waitFor } from './support/processes.js';
+
+/** Whether this machine lets a process create cgroups under its own (root, or a delegated systemd user session). */
+const cgroups = await CommandCgroups.open();
+await cgroups?.dispose();
 
 function sandbox() {
   const root = mkdtempSync(path.join(tmpdir(), 'agent-host-'));
@@ -134,6 +140,36 @@ describe('HostSandbox', () => {
       });
       await running;
       expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
+    });
+    it.skipIf(!cgroups)(
+      'are killed also when they drop the marker too (env -i), where cgroups are available',
+      async () => {
+        const { root, host } = sandbox();
+        const hidden =
+          "env -i setsid sh -c 'echo $$ > escapee.pid; sleep 30; touch survived' >/dev/null 2>&1 &";
+        const result = await host.exec(`${hidden} sleep 0.2`, { timeoutMs: 30_000 });
+        expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+        expect(isRunning(Number(readFileSync(path.join(root, 'escapee.pid'), 'utf8')))).toBe(false);
+        await host.dispose();
+      },
+    );
+    it.skipIf(!cgroups)('of an agent that was killed are ended when the next one starts', async () => {
+      const { root } = sandbox();
+      const hidden = "env -i setsid sh -c 'echo $$ > escapee.pid; exec sleep 60' >/dev/null 2>&1 &";
+      const code =
+        'const { HostSandbox } = await import(process.argv[1]);' +
+        `void new HostSandbox(${JSON.stringify(root)}).exec(${JSON.stringify(`${hidden} sleep 60`)}, { timeoutMs: 60_000 });`;
+      const built = new URL('../dist/src/sandbox/host.js', import.meta.url).href;
+      const agent = spawn(process.execPath, ['--input-type=module', '-e', code, built], { stdio: 'ignore' });
+      const pidFile = path.join(root, 'escapee.pid');
+      expect(await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').endsWith('\n'))).toBe(
+        true,
+      );
+      await new Promise((resolve) => agent.kill('SIGKILL') && agent.on('exit', resolve));
+      const escapee = Number(readFileSync(pidFile, 'utf8'));
+      expect(isRunning(escapee)).toBe(true);
+      await (await CommandCgroups.open())?.dispose();
+      expect(isRunning(escapee)).toBe(false);
     });
   });
 });

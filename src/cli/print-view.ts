@@ -1,6 +1,6 @@
 import type { AgentEvent, EventSink } from '../core/events.js';
 import { callSummary } from '../core/call-summary.js';
-import { jsonLine, terminalSafe } from '../core/terminal-text.js';
+import { jsonLine, terminalSafe, visibleLine } from '../core/terminal-text.js';
 import { commitLine } from '../git/commit-line.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
@@ -67,7 +67,7 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
         endLine();
         break;
       case 'tool_call_start':
-        stderr.write(`  → ${event.name} ${summariseArguments(event.arguments)}\n`);
+        stderr.write(`  → ${visibleLine(event.name)} ${summariseArguments(event.arguments)}\n`);
         break;
       case 'tool_call_end':
         stderr.write(
@@ -118,7 +118,7 @@ function describeFailure(event: Extract<AgentEvent, { type: 'result' }>): string
 }
 
 function summariseArguments(raw: string): string {
-  const oneLine = raw.replace(/\s+/g, ' ');
+  const oneLine = visibleLine(raw.replace(/\s+/g, ' '));
   return oneLine.length > 100 ? `${oneLine.slice(0, 97)}...` : oneLine;
 }
 

@@ -1,4 +1,5 @@
 import type { CallDetail } from './events.js';
+import { visibleLine } from './terminal-text.js';
 
 /**
  * One line saying how a tool call ended, for every front end (the TUI's ✓/✗
@@ -25,7 +26,9 @@ export function callSummary(
       if (!isError) return undefined;
       const lines = output.split('\n').filter((line) => line.trim() !== '');
       const status = lines.at(-1);
-      return status?.startsWith('[') ? status : lines[0];
+      const line = status?.startsWith('[') ? status : lines[0];
+      // Output of a command or a file: a carriage return or a bidi override must not fake the line.
+      return line === undefined ? undefined : visibleLine(line);
     }
   }
 }

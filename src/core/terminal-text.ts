@@ -62,3 +62,32 @@ export function jsonLine(value: unknown): string {
   );
   return `${json}\n`;
 }
+
+/**
+ * Characters that do not show as themselves, or change how the text around
+ * them shows: controls but newline and tab, and invisible formatting — bidi
+ * overrides and isolates (U+202E reverses what follows), zero-width
+ * characters, the soft hyphen, line and paragraph separators.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const HIDDEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\p{Cf}\u2028\u2029]/gu;
+const NAMED: Record<string, string> = { '\r': '\\r', '\x1b': '\\e', '\n': '\\n', '\t': '\\t' };
+
+/**
+ * Text shown for the user to judge (a command to approve, a diff): every
+ * character in it that would not show as itself is written as an escape
+ * (`\r`, `\e`, `\u{202e}`), so nothing can be hidden, overwritten or reordered
+ * on the screen. Newlines and tabs stay.
+ */
+export function visibleText(text: string): string {
+  return text.replace(HIDDEN, escapeOf);
+}
+
+/** visibleText on one line: newlines and tabs are escaped too, so a name cannot fake the lines after it. */
+export function visibleLine(text: string): string {
+  return visibleText(text).replace(/[\n\t]/g, escapeOf);
+}
+
+function escapeOf(char: string): string {
+  return NAMED[char] ?? `\\u{${char.codePointAt(0)!.toString(16)}}`;
+}

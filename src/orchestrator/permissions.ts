@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApprovalAction, EventSink, PermissionMode } from '../core/events.js';
+import { commandRules } from './command-rules.js';
 
 /** The user's answer to one approval request. */
 export interface ApprovalAnswer {
@@ -41,7 +42,7 @@ export const PERMISSION_MODES = Object.keys(POLICY) as PermissionMode[];
  * The permission step of the tool-call pipeline: decides by the mode's policy,
  * asks the user where it says so (interactive sessions), and remembers
  * "always" answers for the rest of the session — per tool action for edits, per
- * command prefix (`npm test`) for commands.
+ * command rule (`npm test`, see commandRules) for commands.
  */
 export class Permissions {
   private modeNow: PermissionMode;
@@ -74,8 +75,8 @@ export class Permissions {
       return { approved: false, message: refusalByPolicy(this.modeNow, request.action, Boolean(this.ask)) };
     }
     const detail = await request.detail();
-    const key = alwaysKey(request.action, detail);
-    if (this.always.has(key)) return { approved: true };
+    const keys = await alwaysKeys(request.action, detail);
+    if (keys.every((key) => this.always.has(key))) return { approved: true };
     // Waiting starts before the question goes out: a front end may answer from inside the event.
     const pending = this.ask(id, signal);
     this.emit({
@@ -93,7 +94,7 @@ export class Permissions {
       answer = { decision: 'no', note: 'the session was interrupted before the user answered' };
     }
     const approved = answer.decision !== 'no';
-    if (answer.decision === 'always') this.always.add(key);
+    if (answer.decision === 'always') for (const key of keys) this.always.add(key);
     this.emit({
       type: 'approval_result',
       id,
@@ -111,12 +112,10 @@ export class Permissions {
   }
 }
 
-/** What "always" covers: all edits, or commands starting the same way (`npm test`, `git status`). */
-function alwaysKey(action: ApprovalAction, detail: string): string {
-  if (action === 'edit') return 'edit';
-  const words = detail.trim().split(/\s+/);
-  const prefix = /^[a-z][\w:.-]*$/i.test(words[1] ?? '') ? words.slice(0, 2) : words.slice(0, 1);
-  return `${action}:${prefix.join(' ')}`;
+/** What "always" covers: all edits, or the commands of a command line (see commandRules). */
+async function alwaysKeys(action: ApprovalAction, detail: string): Promise<string[]> {
+  if (action === 'edit') return ['edit'];
+  return (await commandRules(detail)).map((rule) => `${action}:${rule}`);
 }
 
 function describeAction(action: ApprovalAction): string {

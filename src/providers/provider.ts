@@ -1,5 +1,6 @@
 import type { Message, ReasoningBlock, ToolCall } from '../core/messages.js';
 import type { Usage } from '../core/usage.js';
+import { redactKeys } from '../core/model-keys.js';
 
 export interface ToolSpec {
   name: string;
@@ -63,7 +64,8 @@ export class ProviderError extends Error {
     /** Server-requested delay before retrying, from retry-after / retry-after-ms. */
     readonly retryAfterMs?: number,
   ) {
-    super(message);
+    // Servers and proxies may echo the key they were sent: no event, log or session record shows it.
+    super(redactKeys(message));
     this.name = 'ProviderError';
   }
 

@@ -7,10 +7,18 @@ import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { BoundedOutput } from './bounded-output.js';
 import { EXEC_MARKER, killMarked, markedProcesses } from './marked-processes.js';
 import { withoutKeys } from '../core/model-keys.js';
+import { CommandCgroups, type CommandCgroup } from './command-cgroups.js';
 
 /** Time a command's processes get to exit after SIGTERM before they are SIGKILLed. */
 const KILL_GRACE_MS = 1_000;
 const POLL_MS = 50;
+
+/**
+ * Starts a command inside its cgroup: the shell joins it before it runs
+ * anything, so no process of the command is ever outside. Where joining
+ * fails, the command runs anyway and is ended by group and marker.
+ */
+const JOIN_THEN_RUN = '{ echo $$ > "$1"; } 2>/dev/null; exec bash -c "$2"';
 
 /** Environment that keeps tools from waiting for a human (pagers, credential prompts). */
 const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMPT: '0' };
@@ -20,7 +28,9 @@ const NON_INTERACTIVE_ENV = { PAGER: 'cat', GIT_PAGER: 'cat', GIT_TERMINAL_PROMP
  * is the explicit opt-out from the Docker sandbox. Each command gets its own
  * process group and a marker in its environment, so that a timeout, an
  * interrupt, the command finishing or the session ending takes every process
- * it started down with it, also ones that left the group (setsid).
+ * it started down with it, also ones that left the group (setsid). Where the
+ * machine allows, each command also runs in a cgroup of its own, which ends
+ * even processes that left both (see CommandCgroups).
  */
 export class HostSandbox implements Sandbox {
   readonly kind = 'host';
@@ -28,6 +38,7 @@ export class HostSandbox implements Sandbox {
 
   private readonly root: string;
   private readonly running = new Set<CommandTree>();
+  private cgroups: Promise<CommandCgroups | undefined> | undefined;
 
   constructor(root: string) {
     this.root = root;
@@ -37,12 +48,18 @@ export class HostSandbox implements Sandbox {
 
   async dispose(): Promise<void> {
     await Promise.all([...this.running].map((tree) => tree.stop()));
+    await (await this.cgroups)?.dispose();
   }
 
-  exec(command: string, options: ExecOptions): Promise<ExecResult> {
+  async exec(command: string, options: ExecOptions): Promise<ExecResult> {
     const started = performance.now();
     const execId = randomUUID();
-    const child = spawn('bash', ['-c', command], {
+    this.cgroups ??= CommandCgroups.open();
+    const cgroup = await (await this.cgroups)?.create(execId);
+    const [program, args] = cgroup
+      ? ['sh', ['-c', JOIN_THEN_RUN, 'sh', cgroup.procs, command]]
+      : ['bash', ['-c', command]];
+    const child = spawn(program, args, {
       cwd: this.root,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +81,7 @@ export class HostSandbox implements Sandbox {
 
     let timedOut = false;
     let interrupted = false;
-    const tree = new CommandTree(child.pid, execId);
+    const tree = new CommandTree(child.pid, execId, cgroup);
     this.running.add(tree);
     const timer = setTimeout(() => {
       timedOut = true;
@@ -114,10 +131,9 @@ export class HostSandbox implements Sandbox {
 }
 
 /**
- * The processes of one command: its process group (led by the detached bash)
- * and everything carrying its marker. Stopping gives the group SIGTERM and the
- * marked processes a grace period to exit, then SIGKILLs the group and every
- * marked process still alive.
+ * The processes of one command: its process group (led by the detached bash),
+ * everything carrying its marker, and everything in its cgroup. Stopping gives
+ * them SIGTERM and a grace period to exit, then SIGKILLs all still alive.
  */
 class CommandTree {
   private stopping: Promise<void> | undefined;
@@ -125,6 +141,7 @@ class CommandTree {
   constructor(
     private readonly pid: number | undefined,
     private readonly execId: string,
+    private readonly cgroup: CommandCgroup | undefined,
   ) {}
 
   stop(): Promise<void> {
@@ -133,13 +150,14 @@ class CommandTree {
 
   private async terminate(): Promise<void> {
     this.signalGroup('SIGTERM');
+    await this.cgroup?.signal('SIGTERM');
     // Zombies no longer carry an environment, so this waits for live processes only.
     for (let waited = 0; waited < KILL_GRACE_MS; waited += POLL_MS) {
-      if ((await markedProcesses(this.execId)).length === 0) break;
+      if ((await markedProcesses(this.execId)).length === 0 && !(await this.cgroup?.populated())) break;
       await sleep(POLL_MS);
     }
     this.signalGroup('SIGKILL');
-    await killMarked(this.execId);
+    await Promise.all([this.cgroup?.kill(), killMarked(this.execId)]);
   }
 
   /** false when the group no longer exists. */

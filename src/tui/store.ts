@@ -1,4 +1,4 @@
-import { TerminalSafeStream, terminalSafe } from '../core/terminal-text.js';
+import { TerminalSafeStream, terminalSafe, visibleLine, visibleText } from '../core/terminal-text.js';
 import { initialState, reduce, type TuiAction, type TuiState } from './transcript-state.js';
 
 /**
@@ -62,7 +62,27 @@ class Streams {
         break;
       case 'tool_call_end':
         this.open.delete(event.id);
+        if (event.detail?.kind === 'diff')
+          return safeStrings({
+            ...action,
+            event: { ...event, detail: { ...event.detail, diff: visibleText(event.detail.diff) } },
+          });
         break;
+      // What the user judges a call by shows every character it holds (see visibleText).
+      case 'tool_call_start':
+        return safeStrings({
+          ...action,
+          event: {
+            ...event,
+            arguments: visibleLine(event.arguments),
+            ...(event.display && { display: { ...event.display, title: visibleLine(event.display.title) } }),
+          },
+        });
+      case 'approval_request':
+        return safeStrings({
+          ...action,
+          event: { ...event, title: visibleLine(event.title), detail: visibleText(event.detail) },
+        });
     }
     return safeStrings(action);
   }

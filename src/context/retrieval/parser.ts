@@ -55,18 +55,31 @@ const SIGNATURE_MAX_CHARS = 160;
 const require = createRequire(import.meta.url);
 let runtime: Promise<void> | undefined;
 /** Grammars load on first use, so a repository only pays for the languages it contains. */
+const grammars = new Map<string, Promise<Parser>>();
 const loaded = new Map<string, Promise<LoadedLanguage>>();
+
+/** The parser of one grammar of @vscode/tree-sitter-wasm (`tree-sitter-bash.wasm`), loaded once. */
+export function grammarParser(wasm: string): Promise<Parser> {
+  let pending = grammars.get(wasm);
+  if (!pending) {
+    pending = (async () => {
+      runtime ??= Parser.init();
+      await runtime;
+      const parser = new Parser();
+      parser.setLanguage(await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/${wasm}`)));
+      return parser;
+    })();
+    grammars.set(wasm, pending);
+  }
+  return pending;
+}
 
 function load(spec: LanguageSpec): Promise<LoadedLanguage> {
   let pending = loaded.get(spec.id);
   if (!pending) {
     pending = (async () => {
-      runtime ??= Parser.init();
-      await runtime;
-      const language = await Language.load(require.resolve(`@vscode/tree-sitter-wasm/wasm/${spec.wasm}`));
-      const parser = new Parser();
-      parser.setLanguage(language);
-      return { parser, definitions: new Query(language, spec.definitions) };
+      const parser = await grammarParser(spec.wasm);
+      return { parser, definitions: new Query(parser.language!, spec.definitions) };
     })();
     loaded.set(spec.id, pending);
   }
