@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scriptSequence, toolCall } from './scripted-provider/script.js';
+import { runAgent, runCli } from './support/cli.js';
+import { docker, needsDocker } from './support/docker.js';
+import { makeGitRepo } from './support/git-repo.js';
+import { scriptedProviderPerTest } from './support/scripted-server.js';
+
+// Attacks of a hostile model (commands in the default Docker sandbox) and a hostile repository on
+// what the harness later runs on the host: its own git calls, undo. Each plants something in one
+// session and checks that nothing outside the workspace was touched by the next step.
+
+const provider = scriptedProviderPerTest();
+
+const stateEnv = () => ({ XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-state-')) });
+
+/** One session in the Docker sandbox whose model runs `command` and stops. */
+async function plant(repo: string, env: Record<string, string>, command: string, flags: string[] = []) {
+  await provider.start(scriptSequence(toolCall('terminal', { command }), { text: 'Done.' }));
+  const run = await runAgent(provider.current(), 'anthropic', {
+    cwd: repo,
+    env,
+    task: 'go',
+    flags,
+    sandbox: ['--sandbox', 'docker', '--yolo'],
+  });
+  expect(run.result, run.stderr).toMatchObject({ status: 'success' });
+  return run;
+}
+
+/** A host directory outside the workspace the attacks aim at. */
+const outsideDir = () => realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-outside-')));
+
+describe.skipIf(!docker)(
+  'a hostile model against what the harness runs on the host later',
+  needsDocker,
+  () => {
+    it('cannot get undo to write through a directory it replaced with a link out of the workspace', async () => {
+      const repo = makeGitRepo({ 'd/f.txt': 'original\n' });
+      const outside = outsideDir();
+      const env = stateEnv();
+      await plant(repo, env, `rm -rf d && ln -s ${outside} d`);
+      const undo = await runCli(['undo'], { cwd: repo, env });
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(readdirSync(outside)).toEqual([]);
+      expect(readFileSync(path.join(repo, 'd/f.txt'), 'utf8')).toBe('original\n');
+    });
+
+    it('cannot get a filter of its own run by the host’s next git status through a submodule it redirected', async () => {
+      const inner = makeGitRepo({ 'f.txt': 'inner\n' });
+      const repo = makeGitRepo({ 'a.txt': 'top\n' });
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+      git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'sub');
+      git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'submodule');
+      const outside = outsideDir();
+      const env = stateEnv();
+      // The submodule's git directory is under the read-only .git, but the `.git` file naming it is
+      // the work tree's: pointed at a copy with a filter driver, git status on the host would hash
+      // the (stat-dirty) file through that filter in the submodule.
+      await plant(
+        repo,
+        env,
+        [
+          'cp -r .git/modules/sub evil.git',
+          'git config -f evil.git/config --unset core.worktree',
+          `git config -f evil.git/config filter.x.clean 'touch ${outside}/PWNED; cat'`,
+          "echo 'gitdir: ../evil.git' > sub/.git",
+          "echo '* filter=x' > sub/.gitattributes",
+          'touch -m -d @1000000000 sub/f.txt',
+        ].join(' && '),
+        ['--git-commit'],
+      );
+      // The next session reads the repository's state at its start (and --git-commit before and after).
+      await provider.start(scriptSequence({ text: 'Nothing to do.' }));
+      const next = await runAgent(provider.current(), 'anthropic', {
+        cwd: repo,
+        env,
+        task: 'go',
+        flags: ['--git-commit'],
+      });
+      expect(next.result, next.stderr).toMatchObject({ status: 'success' });
+      expect(readdirSync(outside)).toEqual([]);
+    });
+
+    it('cannot point the harness’s git at another host directory through a core.worktree it planted', async () => {
+      const parent = makeGitRepo({ 'pkg/x.txt': 'x\n' });
+      const workspace = path.join(parent, 'pkg');
+      // Another repository of the user's on the host, where work goes on during the session.
+      const other = makeGitRepo({ 'notes.txt': 'mine\n' });
+      for (const name of ['u1.txt', 'u2.txt']) writeFileSync(path.join(other, name), 'untracked\n');
+      const otherLog = () => execFileSync('git', ['log', '--oneline'], { cwd: other, encoding: 'utf8' });
+      const before = otherLog();
+      const env = stateEnv();
+      // The workspace has no .git of its own (the parent's is not mounted): a command may create one,
+      // whose work tree is elsewhere (`/` made every start walk the whole disk, about 30 s here).
+      await plant(workspace, env, `git init -q && git config core.worktree ${other}`);
+      await provider.start(
+        scriptSequence(() => {
+          writeFileSync(path.join(other, 'notes.txt'), 'mine, edited\n');
+          return { text: 'Done.' };
+        }),
+      );
+      const next = await runAgent(provider.current(), 'anthropic', {
+        cwd: workspace,
+        env,
+        task: 'go',
+        flags: ['--git-commit'],
+      });
+      expect(next.result, next.stderr).toMatchObject({ status: 'success' });
+      // Git's view of the other directory (2 untracked files) is not the workspace's state.
+      expect(provider.current().requests[0]!.system).not.toContain('Git repository');
+      expect(next.events.filter((e) => e.type === 'git_commit')).toEqual([]);
+      expect(otherLog()).toBe(before);
+    });
+  },
+);
