@@ -49,6 +49,16 @@ describe.skipIf(!docker)(
       expect(readFileSync(path.join(repo, 'd/f.txt'), 'utf8')).toBe('original\n');
     });
 
+    it('cannot switch checkpoints off with a file name that is not UTF-8', async () => {
+      const repo = makeGitRepo({ 'a.txt': 'original\n' });
+      const env = stateEnv();
+      const run = await plant(repo, env, `echo changed > a.txt && touch "$(printf 'bad\\377name')"`);
+      expect(run.events.filter((e) => e.type === 'checkpoint')).toHaveLength(1);
+      const undo = await runCli(['undo'], { cwd: repo, env });
+      expect(undo.code, undo.stderr).toBe(0);
+      expect(readFileSync(path.join(repo, 'a.txt'), 'utf8')).toBe('original\n');
+    });
+
     it('cannot get a filter of its own run by the host’s next git status through a submodule it redirected', async () => {
       const inner = makeGitRepo({ 'f.txt': 'inner\n' });
       const repo = makeGitRepo({ 'a.txt': 'top\n' });

@@ -5,6 +5,9 @@ import type { ShadowRepo } from './shadow-repo.js';
 /** Files larger than this are left out of snapshots (and named as such): a checkpoint is not a backup of build artefacts. */
 const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
 
+/** What git's bytes decode to where a file name is not UTF-8 (a command can name a file anything). */
+const NOT_UTF8 = '\uFFFD';
+
 /** Up to this many changed files are added by name; more, and git walks the tree for them. */
 const MAX_LISTED_CHANGES = 200;
 
@@ -63,7 +66,8 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
     const pathspec =
       // A few files: only they are looked at. Many (a first snapshot): one
       // pass over the tree beats matching each path against thousands of pathspecs.
-      changed.length <= MAX_LISTED_CHANGES
+      // A name that is not UTF-8 reached us mangled and would match nothing: git's pass names it itself.
+      changed.length <= MAX_LISTED_CHANGES && !changed.some((file) => file.includes(NOT_UTF8))
         ? literalList(changed)
         : ['.', ...uncovered.map((entry) => `:(exclude,literal)${entry.path}`)].map((p) => `${p}\0`).join('');
     await repo.run([
