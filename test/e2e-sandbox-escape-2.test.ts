@@ -59,6 +59,43 @@ describe.skipIf(!docker)(
       expect(readFileSync(path.join(repo, 'a.txt'), 'utf8')).toBe('original\n');
     });
 
+    it('cannot break list, search or the index with directories nested thousands deep', async () => {
+      const repo = makeGitRepo({ 'a.txt': 'needle\n' });
+      // 2,030 levels: their path still fits PATH_MAX on the host (deeper, listing fails by itself).
+      // openat() level by level: a shell's `cd` makes each level slower than the last.
+      const nest = [
+        'import os',
+        "fd = os.open('.', os.O_RDONLY)",
+        'for _ in range(2030):',
+        "    os.mkdir('d', dir_fd=fd); fd = os.open('d', os.O_RDONLY, dir_fd=fd)",
+        "os.write(os.open('deep.txt', os.O_WRONLY | os.O_CREAT, dir_fd=fd), b'needle')",
+      ].join('\n');
+      await provider.start(
+        scriptSequence(
+          toolCall('terminal', { command: `python3 -c '${nest.replaceAll("'", "'\\''")}' && echo nested` }),
+          toolCall('list', { path: '.' }),
+          toolCall('search', { query: 'needle' }),
+          toolCall('codebase_search', { query: 'needle' }),
+          { text: 'Done.' },
+        ),
+      );
+      const run = await runAgent(provider.current(), 'anthropic', {
+        cwd: repo,
+        task: 'go',
+        env: stateEnv(),
+        sandbox: ['--sandbox', 'docker', '--yolo'],
+      });
+      expect(run.result, run.stderr).toMatchObject({ status: 'success' });
+      const results = provider
+        .current()
+        .requests.slice(1)
+        .map((request) => request.messages.at(-1) as { content: string; isError: boolean });
+      expect(results[0]!.content).toMatch(/^nested\n/);
+      for (const result of results.slice(1)) expect(result, result.content).toMatchObject({ isError: false });
+      expect(results[1]!.content).toContain('not looked into');
+      expect(results[3]!.content).toContain('a.txt');
+    });
+
     it('cannot get a filter of its own run by the host’s next git status through a submodule it redirected', async () => {
       const inner = makeGitRepo({ 'f.txt': 'inner\n' });
       const repo = makeGitRepo({ 'a.txt': 'top\n' });
