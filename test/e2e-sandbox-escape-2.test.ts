@@ -132,6 +132,29 @@ describe.skipIf(!docker)(
       expect(readdirSync(outside)).toEqual([]);
     });
 
+    it('cannot redirect a submodule to a git directory of its own for the user’s next git status', async () => {
+      const inner = makeGitRepo({ 'f.txt': 'inner\n' });
+      const repo = makeGitRepo({ 'a.txt': 'top\n' });
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+      git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'sub');
+      git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'submodule');
+      const outside = outsideDir();
+      const run = await plant(
+        repo,
+        stateEnv(),
+        [
+          'cp -r .git/modules/sub evil.git',
+          'git config -f evil.git/config --unset core.worktree',
+          `git config -f evil.git/config core.fsmonitor 'touch ${outside}/PWNED; false'`,
+          "echo 'gitdir: ../evil.git' > sub/.git",
+        ].join('; '),
+      );
+      expect(JSON.stringify(run.events)).toContain('Read-only file system');
+      // The user's own git, with nothing of the harness's settings: it looks into every submodule.
+      git('status');
+      expect(readdirSync(outside)).toEqual([]);
+    });
+
     it('cannot point the harness’s git at another host directory through a core.worktree it planted', async () => {
       const parent = makeGitRepo({ 'pkg/x.txt': 'x\n' });
       const workspace = path.join(parent, 'pkg');
