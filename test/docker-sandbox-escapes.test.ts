@@ -218,6 +218,35 @@ describe.skipIf(!docker)('a git directory named by a `.git` file inside the work
   });
 });
 
+describe.skipIf(!docker)('the `.git` of a submodule of a submodule', needsDocker, () => {
+  it('is read-only in the sandbox, and so is the git directory it names', async () => {
+    const innermost = makeGitRepo({ 'c.txt': 'c\n' });
+    const middle = makeGitRepo({ 'b.txt': 'b\n' });
+    const workspace = makeGitRepo({ 'a.txt': 'a\n' });
+    dirs.push(innermost, middle, workspace);
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'protocol.file.allow=always', ...args], { cwd, stdio: 'pipe' });
+    const commit = (cwd: string) =>
+      git(cwd, '-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'sub');
+    git(middle, 'submodule', 'add', '-q', innermost, 'inner');
+    commit(middle);
+    git(workspace, 'submodule', 'add', '-q', middle, 'sub');
+    git(workspace, 'submodule', 'update', '--init', '--recursive', '-q');
+    commit(workspace);
+    const sandbox = new DockerSandbox({ workspace, sessionId: 'test' });
+    try {
+      const attack = await run(
+        sandbox,
+        'echo "gitdir: /tmp" > sub/inner/.git; echo x > .git/modules/sub/modules/inner/config; cat sub/inner/c.txt',
+      );
+      expect(attack.output.match(/Read-only file system/g)).toHaveLength(2);
+      expect(attack.output).toMatch(/^c$/m);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
 // Images made for these tests from the sandbox image: one whose `node` is missing (the `docker exec`
 // fallback runs every command), one whose command server lies once in the way workspace/lie says.
 const NO_NODE_IMAGE = 'agent-sandbox-test:no-node';

@@ -67,7 +67,11 @@ export async function openShadowRepo(workspaceRoot: string): Promise<ShadowRepo>
   // simple-git waits 50 ms after a command that printed nothing (its completion
   // plugin); git's one trace line on stderr makes every command print something.
   const quick = { GIT_TRACE: '2' };
-  const init = await hostSimpleGit(workspaceRoot, { config: SHADOW_CONFIG, env: quick });
+  // GIT_DIR names it (init creates it there): nothing of a repository found in the workspace applies.
+  const init = await hostSimpleGit(workspaceRoot, {
+    config: SHADOW_CONFIG,
+    env: { ...quick, GIT_DIR: gitDir },
+  });
   await initialise(gitDir, (args) => init.raw(args));
   await syncExcludes(workspaceRoot, gitDir);
   // Named by the environment, not discovered: cat-file takes no --git-dir after its name.

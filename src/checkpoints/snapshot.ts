@@ -5,6 +5,9 @@ import type { ShadowRepo } from './shadow-repo.js';
 /** Files larger than this are left out of snapshots (and named as such): a checkpoint is not a backup of build artefacts. */
 const MAX_SNAPSHOT_FILE_BYTES = 5 * 1024 * 1024;
 
+/** What git's bytes decode to where a file name is not UTF-8 (a command can name a file anything). */
+const NOT_UTF8 = '\uFFFD';
+
 /** Up to this many changed files are added by name; more, and git walks the tree for them. */
 const MAX_LISTED_CHANGES = 200;
 
@@ -34,20 +37,28 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
     .filter(Boolean);
   const uncovered: Uncovered[] = [];
   const changed: string[] = [];
+  // Files under a directory since replaced by a link (or a file): gone, and `git add` refuses to name them.
+  const gone: string[] = [];
+  const directories = new DirectoryCheck(repo.root);
   for (const file of new Set(candidates)) {
+    if (!(await directories.parentsAreDirectories(file))) {
+      gone.push(file);
+      continue;
+    }
     const why = await exclusion(repo.root, file);
     if (why) uncovered.push({ path: file.replace(/\/$/, ''), reason: why });
     else changed.push(file);
   }
-  if (uncovered.length > 0) {
-    // Left out of the index altogether: a stale copy there would claim content the file no longer has.
+  // Left out of the index altogether: a stale copy there would claim content the file no longer has.
+  const dropped = [...gone, ...uncovered.map((e) => e.path)];
+  if (dropped.length > 0) {
     await repo.run([
       'rm',
       '--cached',
       '--quiet',
       '--ignore-unmatch',
       '-r',
-      `--pathspec-from-file=${await repo.scratch('drop.pathspec', literalList(uncovered.map((e) => e.path)))}`,
+      `--pathspec-from-file=${await repo.scratch('drop.pathspec', literalList(dropped))}`,
       '--pathspec-file-nul',
     ]);
   }
@@ -55,7 +66,8 @@ export async function takeSnapshot(repo: ShadowRepo): Promise<Snapshot> {
     const pathspec =
       // A few files: only they are looked at. Many (a first snapshot): one
       // pass over the tree beats matching each path against thousands of pathspecs.
-      changed.length <= MAX_LISTED_CHANGES
+      // A name that is not UTF-8 reached us mangled and would match nothing: git's pass names it itself.
+      changed.length <= MAX_LISTED_CHANGES && !changed.some((file) => file.includes(NOT_UTF8))
         ? literalList(changed)
         : ['.', ...uncovered.map((entry) => `:(exclude,literal)${entry.path}`)].map((p) => `${p}\0`).join('');
     await repo.run([
@@ -76,6 +88,34 @@ export function uncoveredPaths(...sides: { uncovered: Uncovered[] }[]): string[]
 
 function literalList(paths: string[]): string {
   return paths.map((p) => `:(literal)${p}\0`).join('');
+}
+
+/**
+ * Whether every directory above a workspace-relative path is a real directory,
+ * checked without following links (a link's target is not the workspace's):
+ * the sandbox may have turned one into a link since the last snapshot.
+ */
+class DirectoryCheck {
+  private readonly known = new Map<string, Promise<boolean>>();
+
+  constructor(private readonly root: string) {}
+
+  parentsAreDirectories(file: string): Promise<boolean> {
+    const parent = path.posix.dirname(file.replace(/\/$/, ''));
+    return parent === '.' ? Promise.resolve(true) : this.isDirectoryChain(parent);
+  }
+
+  private isDirectoryChain(dir: string): Promise<boolean> {
+    let answer = this.known.get(dir);
+    if (!answer) {
+      answer = this.parentsAreDirectories(dir).then(
+        async (above) =>
+          above && ((await lstat(path.join(this.root, dir)).catch(() => undefined))?.isDirectory() ?? false),
+      );
+      this.known.set(dir, answer);
+    }
+    return answer;
+  }
 }
 
 async function exclusion(root: string, file: string): Promise<Uncovered['reason'] | undefined> {

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { lstat, realpath } from 'node:fs/promises';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 /**
@@ -38,6 +40,8 @@ const NEUTRAL_CONFIG = [
   'sequence.editor=true',
   // Signing runs gpg.program, which the repository's config may name.
   'commit.gpgSign=false',
+  // A submodule's git directory is named by a `.git` file the sandbox may rewrite: never go into one.
+  'submodule.recurse=false',
 ];
 
 /** Environment without the variables that make git run or prompt for something. */
@@ -65,8 +69,14 @@ function neutralEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * Filter drivers have repository-chosen names, so the ones configured are
  * looked up (reading config runs nothing) and each is switched off by name.
  */
-export async function hostGit(cwd: string, base: NodeJS.ProcessEnv = process.env): Promise<HostGit> {
+export async function hostGit(
+  cwd: string,
+  base: NodeJS.ProcessEnv = process.env,
+  /** False when the caller names its git directory and work tree itself (GIT_DIR), as the checkpoints do. */
+  discovered = true,
+): Promise<HostGit> {
   const env = neutralEnv(base);
+  if (discovered) await refuseMovedWorkTree(cwd, asArgs(NEUTRAL_CONFIG), env);
   const drivers = await configuredFilterDrivers(cwd, asArgs(NEUTRAL_CONFIG), env);
   const filters = drivers.flatMap((name) =>
     ['clean', 'smudge', 'process'].map((key) => `filter.${name}.${key}=`),
@@ -102,4 +112,46 @@ async function configuredFilterDrivers(
     if (match) names.add(match[1]!);
   }
   return [...names];
+}
+
+/**
+ * A repository's config can move its work tree anywhere (core.worktree), and a
+ * command in the sandbox can create a repository where the workspace had none
+ * (its parent's .git, or none, is not mounted). Git found from the workspace
+ * would then list, hash and commit files of that other place: all of `/` at
+ * every start, or another repository of the user's. So the work tree must be
+ * the directory that holds the `.git` git found; anything else is refused.
+ */
+async function refuseMovedWorkTree(cwd: string, config: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  let top: string;
+  try {
+    ({ stdout: top } = await run('git', [...config, 'rev-parse', '--show-toplevel'], {
+      cwd,
+      env,
+      encoding: 'utf8',
+      timeout: 10_000,
+    }));
+  } catch {
+    return; // not in a work tree: the caller's own git call says so
+  }
+  const holder = await dotGitHolder(await realpath(cwd));
+  if (holder === undefined || (await realpath(top.trim())) !== holder)
+    throw new Error(
+      `git's work tree (${top.trim()}) is not the directory that holds the repository's .git` +
+        ` (core.worktree moved it): the harness runs no git there`,
+    );
+}
+
+/** The nearest directory at or above `dir` with a `.git` entry, as git's discovery walks. */
+async function dotGitHolder(dir: string): Promise<string | undefined> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (
+      await lstat(path.join(current, '.git')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return current;
+    if (path.dirname(current) === current) return undefined;
+  }
 }

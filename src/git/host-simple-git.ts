@@ -41,7 +41,7 @@ export async function hostSimpleGit(
   cwd: string,
   extra: { config?: string[]; env?: Record<string, string> } = {},
 ): Promise<SimpleGit> {
-  const neutral = await hostGit(cwd);
+  const neutral = await hostGit(cwd, process.env, extra.env?.GIT_DIR === undefined);
   const env = { ...neutral.env, ...extra.env };
   return simpleGit({
     baseDir: cwd,

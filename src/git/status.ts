@@ -17,6 +17,13 @@ export interface GitStatus {
 /**
  * One `git status --porcelain=v2 -z` call (machine-readable and stable across
  * git versions and locales), limited to `pathspec` when given (taken literally).
+ * Submodules are not looked into: git would run `git status` inside each one,
+ * with the git directory its `.git` file names and that directory's config, and
+ * that file is the sandbox's to rewrite (a filter driver there ran on the
+ * host). Only the command-line flag counts: `.gitmodules`, also the sandbox's,
+ * overrides the `diff.ignoreSubmodules` setting. The sandbox cannot commit in a
+ * submodule (its git directory lies under the read-only .git), so nothing a turn
+ * did is hidden by this.
  */
 export async function readStatus(git: SimpleGit, pathspec?: string): Promise<GitStatus> {
   const output = await git.raw([
@@ -25,6 +32,7 @@ export async function readStatus(git: SimpleGit, pathspec?: string): Promise<Git
     '--porcelain=v2',
     '--branch',
     '--untracked-files=all',
+    '--ignore-submodules=all',
     '-z',
     ...(pathspec ? ['--', pathspec] : []),
   ]);

@@ -220,7 +220,7 @@ export class DockerSandbox implements Sandbox {
         workspaceRoot: this.options.workspace,
         sessionId: this.options.sessionId ?? randomUUID(),
         limits: { ...DEFAULT_LIMITS, ...this.options.limits },
-        protectedPaths: protectedPaths(this.options.workspace, this.options.harnessDirs ?? []),
+        protectedPaths: await protectedPaths(this.options.workspace, this.options.harnessDirs ?? []),
       }),
     );
     return { docker, container };

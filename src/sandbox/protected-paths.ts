@@ -1,10 +1,16 @@
+import { execFile } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { isInside, realOfNearestExisting } from '../fs/paths.js';
+import { hostGit } from '../git/host-git.js';
 
 /** Places inside the workspace the sandbox must not write (git's) or must not see at all (the harness's own). */
 export interface ProtectedPaths {
-  /** Workspace-relative paths mounted read-only: the repository's `.git` and the git directory it names. */
+  /**
+   * Workspace-relative paths mounted read-only: the repository's `.git`, its submodules' (at any
+   * depth), and the git directories they name.
+   */
   readOnly: string[];
   /** Workspace-relative paths covered by an empty read-only mount. */
   hidden: string[];
@@ -15,7 +21,10 @@ export interface ProtectedPaths {
  * run on the host at the user's next `git status`. The harness's cache, state and configuration must
  * not be read or forged by the model's commands when they happen to lie inside the workspace.
  */
-export function protectedPaths(workspace: string, harnessDirs: readonly string[]): ProtectedPaths {
+export async function protectedPaths(
+  workspace: string,
+  harnessDirs: readonly string[],
+): Promise<ProtectedPaths> {
   const root = realpathSync(workspace);
   const hidden: string[] = [];
   for (const dir of harnessDirs) {
@@ -25,11 +34,50 @@ export function protectedPaths(workspace: string, harnessDirs: readonly string[]
     mkdirSync(path.join(root, inside), { recursive: true });
     hidden.push(inside);
   }
-  return { readOnly: gitPaths(root), hidden };
+  // Submodules are looked for even without a .git here: the workspace may be a directory of a repository.
+  return { readOnly: [...gitPaths(root, ''), ...(await submoduleGitPaths(root, ''))], hidden };
 }
 
-function gitPaths(root: string): string[] {
-  const dotGit = path.join(root, '.git');
+const run = promisify(execFile);
+
+/**
+ * A submodule's `.git` is a file in the work tree naming its git directory:
+ * rewritten by the sandbox to name a directory of its own (fsmonitor, filter
+ * drivers), the user's next `git status` in the superproject runs it on the
+ * host, as git looks into every submodule. So the `.git` of every submodule the
+ * index records is mounted read-only too, and the same for theirs.
+ */
+async function submoduleGitPaths(root: string, repository: string): Promise<string[]> {
+  const cwd = path.join(root, repository);
+  let listing: string;
+  try {
+    const git = await hostGit(cwd);
+    ({ stdout: listing } = await run('git', [...git.args, 'ls-files', '--stage', '-z'], {
+      cwd,
+      env: git.env,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 30_000,
+    }));
+  } catch {
+    return []; // no git, or not a repository git can read: nothing it would run from
+  }
+  const found: string[] = [];
+  for (const record of listing.split('\0')) {
+    const match = /^160000 [0-9a-f]+ \d+\t(.+)$/s.exec(record);
+    if (!match) continue;
+    const submodule = path.join(repository, match[1]!);
+    const paths = gitPaths(root, submodule);
+    if (paths.length === 0) continue; // not checked out
+    found.push(...paths, ...(await submoduleGitPaths(root, submodule)));
+  }
+  return found;
+}
+
+/** `.git` of the repository at `repository` (relative to root) and the git directory it names, if in the workspace. */
+function gitPaths(root: string, repository: string): string[] {
+  const own = path.join(repository, '.git');
+  const dotGit = path.join(root, own);
   let isFile: boolean;
   try {
     const stat = lstatSync(dotGit);
@@ -39,12 +87,14 @@ function gitPaths(root: string): string[] {
   } catch {
     return [];
   }
-  if (!isFile) return ['.git'];
+  if (!isFile) return [own];
   // A worktree's or submodule's `.git` file names its git directory: protect that too if it is in here.
   const named = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
   return [
-    '.git',
-    ...optional(named && relativeInside(root, realOfNearestExisting(path.resolve(root, named)))),
+    own,
+    ...optional(
+      named && relativeInside(root, realOfNearestExisting(path.resolve(path.dirname(dotGit), named))),
+    ),
   ];
 }
 

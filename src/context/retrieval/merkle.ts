@@ -9,7 +9,7 @@ import {
 } from '../../fs/confined.js';
 import { IGNORE_FILES, IgnoreRules } from './ignore-rules.js';
 import type { DirtyPaths } from './dir-watcher.js';
-import { SIZE_LIMITS } from '../../fs/visibility/limits.js';
+import { MAX_WALK_DEPTH, SIZE_LIMITS } from '../../fs/visibility/limits.js';
 
 /** Files above this are tracked but never read. */
 export const MAX_FILE_BYTES = SIZE_LIMITS.index;
@@ -273,7 +273,8 @@ export class MerkleTree {
     for (const entry of readdirConfinedSync(this.root, absolute)) {
       const relative = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!rules.ignores(relative, true)) dirs.push(entry.name);
+        // Deeper directories are not indexed: visit() and rulesFor() recurse once per level.
+        if (depthOf(relative) <= MAX_WALK_DEPTH && !rules.ignores(relative, true)) dirs.push(entry.name);
       } else if (entry.isFile() && !rules.ignores(relative, false)) {
         files.push(entry.name);
       }

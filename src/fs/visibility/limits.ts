@@ -20,3 +20,10 @@ export const SIZE_LIMITS = {
  * the cost of a walk: 50,000 rules made `list` of 1,000 files take 30 s.
  */
 export const RULE_LIMITS = { perFile: 1_000, perChain: 5_000 } as const;
+
+/**
+ * Directory levels below the root that walks (list, search, the index) go
+ * into; deeper directories are left out. A command can nest thousands of
+ * levels in seconds, and 2,000 overflowed the stack of every recursive walker.
+ */
+export const MAX_WALK_DEPTH = 128;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readdirConfined } from '../confined.js';
+import { MAX_WALK_DEPTH } from './limits.js';
 import type { DirectoryRules, Visibility } from './policy.js';
 import { debugLog } from '../../core/debug-log.js';
 
@@ -39,13 +40,14 @@ export async function* walkVisible(
     if (visibility.judge('walked', notices)(relative, true) !== undefined) return;
     for (const dir of ancestorsBelowRoot(relative)) rules = rules.child(dir);
   }
-  yield* walkDirectory(root, start, rules, options.signal);
+  yield* walkDirectory(root, start, rules, notices, options.signal);
 }
 
 async function* walkDirectory(
   root: string,
   dir: string,
   rules: DirectoryRules,
+  notices: Set<string>,
   signal?: AbortSignal,
 ): AsyncGenerator<WalkedFile> {
   signal?.throwIfAborted();
@@ -62,11 +64,19 @@ async function* walkDirectory(
     const relative = relativeTo(root, absolute);
     const isDirectory = entry.isDirectory();
     if (rules.hides(relative, isDirectory)) continue;
-    if (isDirectory) yield* walkDirectory(root, absolute, rules.child(relative), signal);
-    else if (entry.isFile() || entry.isSymbolicLink()) {
+    if (isDirectory) {
+      if (depthOf(relative) > MAX_WALK_DEPTH) notices.add(TOO_DEEP);
+      else yield* walkDirectory(root, absolute, rules.child(relative), notices, signal);
+    } else if (entry.isFile() || entry.isSymbolicLink()) {
       yield { absolute, relative, symlink: entry.isSymbolicLink() };
     }
   }
+}
+
+const TOO_DEEP = `directories more than ${MAX_WALK_DEPTH} levels deep were not looked into`;
+
+function depthOf(relative: string): number {
+  return relative.split('/').length;
 }
 
 /** Plain code-point order, the same on every machine (unlike localeCompare). */
