@@ -218,6 +218,31 @@ describe.skipIf(!docker)('a git directory named by a `.git` file inside the work
   });
 });
 
+describe.skipIf(!docker)('a `.git` made by a command in a workspace that had none', needsDocker, () => {
+  it('is reported to the user and the model once, as it cannot be protected', async () => {
+    const workspace = makeWorkspace();
+    writeFileSync(join(workspace, 'a.txt'), 'one\n');
+    const notices: string[] = [];
+    const sandbox = new DockerSandbox({ workspace, sessionId: 'test', onNotice: (m) => notices.push(m) });
+    try {
+      const context = toolContext(workspace, sandbox);
+      expect((await callTool(terminalTool, { command: 'ls' }, context)).output).not.toMatch(/\.git/);
+      const planted = await callTool(
+        terminalTool,
+        { command: 'mkdir -p .git/hooks && echo "#!/bin/sh" > .git/hooks/post-checkout' },
+        context,
+      );
+      expect(planted.output).toMatch(/created \.git in the workspace/);
+      expect(notices.filter((m) => /created \.git in the workspace/.test(m))).toHaveLength(1);
+      const next = await callTool(terminalTool, { command: 'true' }, context);
+      expect(next.output).not.toMatch(/\.git/);
+      expect(notices.filter((m) => /created \.git/.test(m))).toHaveLength(1);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
 describe.skipIf(!docker)('the `.git` of a submodule of a submodule', needsDocker, () => {
   it('is read-only in the sandbox, and so is the git directory it names', async () => {
     const innermost = makeGitRepo({ 'c.txt': 'c\n' });

@@ -65,7 +65,7 @@ export const terminalTool: Tool<typeof schema> = {
       ? `\n[the sandbox also discarded ${plural(result.dropped.lines, 'line')} (${formatBytes(result.dropped.chars)}) from the middle of this very long output]`
       : '';
     return {
-      output: `${body}${droppedNote}\n${statusLine(result, timeoutMs)}${networkNote}`,
+      output: `${body}${droppedNote}\n${statusLine(result, timeoutMs)}${networkNote}${result.createdGitRepository ? GIT_CREATED_NOTE : ''}`,
       isError: result.exitCode !== 0,
       detail: {
         kind: 'command',
@@ -77,6 +77,10 @@ export const terminalTool: Tool<typeof schema> = {
     };
   },
 };
+
+const GIT_CREATED_NOTE =
+  '\n[this command created .git in the workspace: a repository made in the sandbox is not protected, so the ' +
+  'user has been warned. Leave repositories to the user]';
 
 function statusLine(result: ExecResult, timeoutMs: number): string {
   if (result.timedOut) {

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import type Docker from 'dockerode';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { connectDocker } from './docker-engine.js';
@@ -64,6 +66,8 @@ export class DockerSandbox implements Sandbox {
   private readonly identity: { uid: number; gid: number };
   /** The container's own processes (see process-tree.ts), found by its first runner, given to the next. */
   private resident?: number[];
+  /** Set while the workspace has no `.git` of its own: one made by a command would not be protected. */
+  private gitWatch?: 'watching' | 'reported';
 
   constructor(options: DockerSandboxOptions) {
     this.options = options;
@@ -146,8 +150,25 @@ export class DockerSandbox implements Sandbox {
       timedOut: stoppedBy === 'timeout',
       ...(killedBy && { killedBy }),
       ...(DISK_FULL.test(outcome.output) && { diskFull: true }),
+      ...((await this.gitRepositoryCreated()) && { createdGitRepository: true }),
       durationMs,
     };
+  }
+
+  /**
+   * A `.git` that did not exist when the container was made has no read-only mount: its hooks and
+   * config would run at the user's next git command there. It cannot be prevented without leaving
+   * a placeholder in the user's directory, so it is reported, once, to the user and the model.
+   */
+  private async gitRepositoryCreated(): Promise<boolean> {
+    if (this.gitWatch !== 'watching' || !(await pathExists(path.join(this.options.workspace, '.git'))))
+      return false;
+    this.gitWatch = 'reported';
+    this.options.onNotice?.(
+      'warning: a command in the sandbox created .git in the workspace; it is not protected like an existing ' +
+        'repository, so check its hooks and config (or delete it) before you run git here',
+    );
+    return true;
   }
 
   /** Fail closed: a sandbox that cannot be sealed again must not run anything more. */
@@ -223,6 +244,7 @@ export class DockerSandbox implements Sandbox {
         protectedPaths: await protectedPaths(this.options.workspace, this.options.harnessDirs ?? []),
       }),
     );
+    if (!(await pathExists(path.join(this.options.workspace, '.git')))) this.gitWatch = 'watching';
     return { docker, container };
   }
 
@@ -286,3 +308,10 @@ function parseUser(user: string): { uid: number; gid: number } {
 export function createDockerSandbox(options: DockerSandboxOptions): DockerSandbox {
   return new DockerSandbox(options);
 }
+
+/** Whether anything, a dangling link included, is at that path (lstat: never follows, never blocks). */
+const pathExists = (file: string): Promise<boolean> =>
+  lstat(file).then(
+    () => true,
+    () => false,
+  );

@@ -24,6 +24,8 @@ export interface ExecResult {
   killedBy?: 'memory' | 'pids' | 'interrupt';
   /** The output says a filesystem was full ("No space left on device"), the sandbox's size-limited /tmp for one. */
   diskFull?: boolean;
+  /** The command made a `.git` the workspace did not have: unprotected, so it is reported. */
+  createdGitRepository?: boolean;
   durationMs: number;
 }
 
