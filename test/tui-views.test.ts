@@ -125,6 +125,41 @@ describe('diff view', () => {
     ]);
     expect(frame(h(DiffView, { diff: EDIT_DIFF, maxLines: 2 }))).toContain('… 3 more lines');
   });
+
+  it('shows a session diff of several files (as /diff prints it) with each file named, never as changed lines', () => {
+    const sessionDiff = [
+      '--- a/new.txt',
+      '+++ b/new.txt',
+      '@@ -0,0 +1,1 @@',
+      '+hello',
+      'Binary file logo.png differs',
+      EDIT_DIFF,
+    ].join('\n');
+    expect(
+      frame(
+        h(TranscriptItemView, {
+          width: 80,
+          item: { kind: 'diff', key: 0, title: 'changes', diff: sessionDiff },
+        }),
+      )
+        .split('\n')
+        .map((line) => line.trimEnd()),
+    ).toEqual([
+      'changes',
+      '  --- a/new.txt',
+      '  +++ b/new.txt',
+      '  @@ -0,0 +1,1 @@',
+      '   1 + hello',
+      '  Binary file logo.png differs',
+      '  --- a/src/stats.js',
+      '  +++ b/src/stats.js',
+      '  @@ -9,3 +9,3 @@',
+      '   9   function mean(xs) {',
+      '  10 -   return sum(xs) / xs.lenght;',
+      '  10 +   return sum(xs) / xs.length;',
+      '  11   }',
+    ]);
+  });
 });
 
 describe('transcript items', () => {
