@@ -251,6 +251,22 @@ describe('approval prompt', () => {
     );
   });
 
+  it("asks agent's own yes/no question with its files shown, and n answers at once, without a note", async () => {
+    const answers: Operation[] = [];
+    const question = {
+      id: 'q1',
+      action: 'edit' as const,
+      title: 'undo anyway?',
+      detail: 'notes.txt',
+      question: true as const,
+    };
+    const view = show(h(ApprovalPrompt, { approval: question, onAnswer: (op) => answers.push(op) }));
+    expect(view.lastFrame()).toMatch(/undo anyway\?\s.*\n.*notes\.txt[\s\S]*y yes · n no/);
+    view.stdin.write('a');
+    view.stdin.write('n');
+    await waitFor(() => expect(answers).toEqual([{ type: 'approval', id: 'q1', decision: 'no' }]));
+  });
+
   it('refuses on Ctrl-C, so the question never hangs', async () => {
     const view = ask();
     view.stdin.write('\x03');

@@ -178,7 +178,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   const confirm = async (title: string, detail: string): Promise<boolean> => {
     const requestId = randomUUID();
     const answer = answerTo(requestId, current.signal);
-    emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail });
+    emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail, question: true });
     const approved = await answer.then(
       ({ decision }) => decision !== 'no',
       () => false,
