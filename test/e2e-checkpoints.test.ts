@@ -338,6 +338,11 @@ describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => 
     await terminal.waitFor(/1 {2}fix add/, 10_000);
     terminal.type('/undo', 'Enter');
     await terminal.waitFor(/overwriting changes made since/, 10_000);
+    // A yes/no question naming the file it would overwrite: no "always" to give, no note for the model.
+    const question = terminal.screen();
+    expect(question).toMatch(/│ notes\.txt/);
+    expect(question).toContain('y yes · n no');
+    expect(question).not.toMatch(/always|Allow edit/);
     expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('my own notes\n');
     terminal.type('y');
     await terminal.waitFor(/undid turn 1/, 10_000);

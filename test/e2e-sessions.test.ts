@@ -312,5 +312,27 @@ describe('sessions on disk', () => {
     expect(r.code).toBe(42);
     expect(r.stderr).toContain('agent sessions');
     expect(server.requests).toHaveLength(0);
+
+    // Without a task, it is still --resume that is wrong, not the task that is missing.
+    const alone = await run('openai', { cwd: repo, env, flags: ['--resume'], format: 'text' });
+    expect(alone.code).toBe(42);
+    expect(alone.stderr).toMatch(/--resume needs a session id/);
+  });
+
+  it('says when --resume took the task for a session id, instead of "no task given"', async () => {
+    const { repo, env } = repoWithState();
+    const server = await provider.start(() => ({ text: 'unused' }));
+    const r = await run('openai', {
+      cwd: repo,
+      env,
+      flags: ['--sandbox', 'none', '--yolo', '--resume'],
+      sandbox: [],
+      task: 'now add a test',
+      format: 'text',
+    });
+    // The task came right after --resume: commander gave it to the option.
+    expect(r.code).toBe(42);
+    expect(r.stderr).toMatch(/--resume took "now add a test" as a session id; give the id before the task/);
+    expect(server.requests).toHaveLength(0);
   });
 });

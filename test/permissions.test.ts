@@ -114,3 +114,22 @@ describe('"always" rules for commands', () => {
     expect(await s.asked('npm test')).toBe(true);
   });
 });
+
+describe('a refusal with a note', () => {
+  it('gives the model the note as a sentence of its own, quoted, before the advice', async () => {
+    const permissions = new Permissions(
+      'ask',
+      () => {},
+      async (): Promise<ApprovalAnswer> => ({ decision: 'no', note: 'use a different approach' }),
+    );
+    const outcome = await permissions.check(
+      { action: 'edit', title: 'edit a.ts', detail: async () => '' },
+      new AbortController().signal,
+    );
+    expect(outcome).toEqual({
+      approved: false,
+      message:
+        'The user declined this file change. The user\'s note: "use a different approach". Do not retry it unchanged; ask or take another way.',
+    });
+  });
+});

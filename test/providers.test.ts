@@ -151,6 +151,15 @@ describe.each<WireProtocol>(['openai', 'anthropic'])('%s provider through the of
     expect(retries).toHaveLength(1);
   });
 
+  it('names the reason a connection failed (refused, and where), not only that it failed', async () => {
+    const provider = await connect(protocol, () => ({ text: 'never sent' }));
+    const { port } = new URL(server.baseUrl);
+    await server.close();
+    const error = await providerFailure(provider.complete(modelRequest(), {}));
+    expect(error.kind).toBe('connection');
+    expect(error.message).toContain(`ECONNREFUSED 127.0.0.1:${port}`);
+  });
+
   it('treats a stream that closes without its end marker as a dropped connection', async () => {
     const provider = await connect(protocol, () => ({
       fault: 'drop',

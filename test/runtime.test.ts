@@ -281,6 +281,37 @@ describe('the session runtime', () => {
     expect(last.messages[0]).toMatchObject({ role: 'user', content: 'read the notes' });
   });
 
+  it('compacts at once on /compact between turns, and says so when there is nothing to compact', async () => {
+    const { agent, next, events } = await start(
+      withSummaries((turn) => {
+        if (lastUserText(turn) === 'go on') return { text: 'continuing' };
+        const reads = turn.messages.filter((m) => m.role === 'tool').length;
+        return reads < 3
+          ? { toolCalls: [{ name: 'read', arguments: { path: 'notes.txt', offset: reads + 1 } }] }
+          : { text: 'done' };
+      }, '## Task\nRead the notes three times.'),
+      { files: { 'notes.txt': 'a fairly long line of notes\n'.repeat(400) } },
+    );
+    agent.submit({ type: 'compact' });
+    await next('idle');
+    expect(events.some((e) => e.type === 'notice' && /nothing to compact/.test(e.message))).toBe(true);
+
+    agent.submit({ type: 'user_message', text: 'read the notes' });
+    await next('idle');
+    const before = server!.requests.length;
+    agent.submit({ type: 'compact' });
+    await next('idle');
+    // Done before any message follows: the summary was asked for, and the conversation is shorter now.
+    expect(server!.requests.slice(before).map(isSummaryRequest)).toEqual([true]);
+    const compaction = events.find((e) => e.type === 'compaction');
+    expect(compaction!.tokens_after).toBeLessThan(compaction!.tokens_before);
+
+    agent.submit({ type: 'user_message', text: 'go on' });
+    expect(await next('idle')).toMatchObject({ text: 'continuing' });
+    const [previous, last] = agentTurns(server!.requests).slice(-2);
+    expect(JSON.stringify(last!.body).length).toBeLessThan(JSON.stringify(previous!.body).length);
+  });
+
   it('nudges a model that ends with an empty reply instead of ending with nothing', async () => {
     const { agent, next, events } = await start((turn) =>
       turn.index === 0 ? { text: '' } : { text: 'All done.' },

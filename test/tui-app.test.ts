@@ -190,6 +190,14 @@ describe('interactive session', () => {
       { type: 'compact' },
       { type: 'clear' },
     ]);
+    // Each change is confirmed where the user typed it; a mistyped mode is named, not ignored.
+    await waitFor(() => expect(frame()).toContain('model: gpt-4o from the next call on'));
+    expect(frame()).toContain('mode: plan');
+    await type('/mode yolo!', KEY.enter);
+    await waitFor(() =>
+      expect(frame()).toContain('no mode "yolo!": choose one of plan, ask, auto-edit, yolo'),
+    );
+    expect(session.ops).toHaveLength(4);
     await type('/exit', KEY.enter);
     expect(exits).toEqual([false]);
   });

@@ -125,6 +125,41 @@ describe('diff view', () => {
     ]);
     expect(frame(h(DiffView, { diff: EDIT_DIFF, maxLines: 2 }))).toContain('… 3 more lines');
   });
+
+  it('shows a session diff of several files (as /diff prints it) with each file named, never as changed lines', () => {
+    const sessionDiff = [
+      '--- a/new.txt',
+      '+++ b/new.txt',
+      '@@ -0,0 +1,1 @@',
+      '+hello',
+      'Binary file logo.png differs',
+      EDIT_DIFF,
+    ].join('\n');
+    expect(
+      frame(
+        h(TranscriptItemView, {
+          width: 80,
+          item: { kind: 'diff', key: 0, title: 'changes', diff: sessionDiff },
+        }),
+      )
+        .split('\n')
+        .map((line) => line.trimEnd()),
+    ).toEqual([
+      'changes',
+      '  --- a/new.txt',
+      '  +++ b/new.txt',
+      '  @@ -0,0 +1,1 @@',
+      '   1 + hello',
+      '  Binary file logo.png differs',
+      '  --- a/src/stats.js',
+      '  +++ b/src/stats.js',
+      '  @@ -9,3 +9,3 @@',
+      '   9   function mean(xs) {',
+      '  10 -   return sum(xs) / xs.lenght;',
+      '  10 +   return sum(xs) / xs.length;',
+      '  11   }',
+    ]);
+  });
 });
 
 describe('transcript items', () => {
@@ -214,6 +249,22 @@ describe('approval prompt', () => {
     await waitFor(() =>
       expect(withNote.answers).toEqual([{ type: 'approval', id: 'a1', decision: 'no', note: 'use pnpm' }]),
     );
+  });
+
+  it("asks agent's own yes/no question with its files shown, and n answers at once, without a note", async () => {
+    const answers: Operation[] = [];
+    const question = {
+      id: 'q1',
+      action: 'edit' as const,
+      title: 'undo anyway?',
+      detail: 'notes.txt',
+      question: true as const,
+    };
+    const view = show(h(ApprovalPrompt, { approval: question, onAnswer: (op) => answers.push(op) }));
+    expect(view.lastFrame()).toMatch(/undo anyway\?\s.*\n.*notes\.txt[\s\S]*y yes · n no/);
+    view.stdin.write('a');
+    view.stdin.write('n');
+    await waitFor(() => expect(answers).toEqual([{ type: 'approval', id: 'q1', decision: 'no' }]));
   });
 
   it('refuses on Ctrl-C, so the question never hangs', async () => {

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, type CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, UsageError } from './exit-codes.js';
@@ -184,7 +184,10 @@ const program = new Command()
     "commit each request's changes on the current branch, with a message naming the request and the files (git hooks do not run; default: the configuration's gitCommit, else off)",
   )
   .option('--no-git-commit', 'do not commit, whatever the configuration says')
-  .showHelpAfterError()
+  // The error stays in view: a pointer to the help, not the whole of it.
+  .showHelpAfterError('(--help lists the options)')
+  // Set before the subcommands are added, which inherit it: their bad usage is bad usage too.
+  .exitOverride(onCommanderExit)
   .action(async (task: string | undefined, flags: RunFlags) => {
     const { runCommand } = await import('./run-command.js');
     const { debugLog } = await import('../core/debug-log.js');
@@ -265,13 +268,6 @@ program
     process.exitCode = await diffCommand({ ...flags, cwd: program.opts<RunFlags>().cwd });
   });
 
-program.exitOverride((error) => {
-  // Help and version are not failures; anything else commander rejects is bad usage.
-  if (error.exitCode === 0) process.exit(ExitCode.success);
-  reportFailedStart(error.message.replace(/^error: /, ''));
-  process.exit(ExitCode.usage);
-});
-
 try {
   await program.parseAsync();
 } catch (error) {
@@ -284,6 +280,13 @@ try {
   );
   process.exitCode = usage ? ExitCode.usage : ExitCode.error;
   reportFailedStart(message);
+}
+
+/** Help and version are not failures; anything else commander rejects is bad usage. */
+function onCommanderExit(error: CommanderError): never {
+  if (error.exitCode === 0) process.exit(ExitCode.success);
+  reportFailedStart(error.message.replace(/^error: /, ''));
+  process.exit(ExitCode.usage);
 }
 
 /**

@@ -13,7 +13,7 @@ import { homeWorkspaceRisk } from './home-workspace.js';
 import { providerEnv } from '../core/model-keys.js';
 import { connectProvider } from './provider-setup.js';
 import { pruneSessions } from '../sessions/store.js';
-import { chosenSession } from './session-choice.js';
+import { checkResumeFlags, chosenSession } from './session-choice.js';
 import type { RunFlags } from './main.js';
 import { packageRoot } from '../core/package-root.js';
 
@@ -29,6 +29,8 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const tui = interactive ? loadTui() : undefined;
   tui?.catch(() => undefined); // a failed start-up below must not also report an unhandled rejection
   const task = withPipedContext(taskArgument?.trim() ?? '', (await readPipedStdin()).trim());
+  // A task swallowed by --resume is said as such, not as a missing task.
+  checkResumeFlags(flags, interactive);
   if (!task && !interactive)
     throw new UsageError('no task given. Usage: agent "fix failing tests" (or pipe the task on stdin)');
   const cwd = resolveWorkspace(flags.cwd);

@@ -29,10 +29,7 @@ export async function chosenSession(
   interactive: boolean,
 ): Promise<AgentConfig['resume']> {
   if (!flags.continue && flags.resume === undefined) return undefined;
-  if (flags.continue && flags.resume !== undefined)
-    throw new UsageError('use --continue or --resume, not both');
-  if (flags.resume === true && !interactive)
-    throw new UsageError(`--resume needs a session id in print mode; ${HOW_TO_FIND}`);
+  checkResumeFlags(flags, interactive);
   const dir = repositorySessions(realpathSync(cwd));
   let session: StoredSession;
   if (typeof flags.resume === 'string') {
@@ -52,6 +49,22 @@ export async function chosenSession(
     history: transcriptOf(session, HISTORY_EVENTS),
     notes: session.restoresSinceState.flatMap((restore) => restoreNoteForModel(restore) ?? []),
   };
+}
+
+/** What is wrong with --continue and --resume on their own: checked before anything else, a missing task included. */
+export function checkResumeFlags(
+  flags: { continue?: boolean; resume?: string | true },
+  interactive: boolean,
+): void {
+  if (flags.continue && flags.resume !== undefined)
+    throw new UsageError('use --continue or --resume, not both');
+  if (flags.resume === true && !interactive)
+    throw new UsageError(`--resume needs a session id in print mode; ${HOW_TO_FIND}`);
+  // `agent -p --resume "add a test"`: the task went to --resume, whose value is optional. Ids have no spaces.
+  if (typeof flags.resume === 'string' && /\s/.test(flags.resume))
+    throw new UsageError(
+      `--resume took "${flags.resume}" as a session id; give the id before the task (agent --resume <id> "task"), or --continue; ${HOW_TO_FIND}`,
+    );
 }
 
 /** One line per session for people: date, turns, first message, changed files. */

@@ -122,8 +122,13 @@ export type AgentEvent =
       call_id?: string;
       action: ApprovalAction;
       title: string;
-      /** The diff of an edit or the command to run. */
+      /** The diff of an edit or the command to run (for a question, the files it is about). */
       detail: string;
+      /**
+       * A yes/no question of agent's own, about no tool call (an undo that would overwrite the
+       * user's changes): there is nothing to allow "always" and no model to send a note to.
+       */
+      question?: true;
     }
   | {
       type: 'approval_result';

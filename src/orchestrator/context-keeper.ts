@@ -36,9 +36,18 @@ export class ContextKeeper {
     private readonly emit: EventSink,
   ) {}
 
-  /** Ask for a compaction before the next model call (the user's /compact). */
+  /** Ask for a compaction before the next model call (the user's /compact while a turn runs). */
   requestCompaction(): void {
     this.userRequested = true;
+  }
+
+  /** The user's /compact between turns: compacts at once, and says so when there was nothing to free. */
+  async compactNow(state: PromptState): Promise<Message[]> {
+    this.userRequested = false;
+    const outcome = await this.compact(state, 'user');
+    if (outcome.strategy === 'none')
+      this.emit({ type: 'notice', message: 'nothing to compact: the conversation is as short as it gets' });
+    return outcome.messages;
   }
 
   count(state: PromptState): number {

@@ -104,7 +104,7 @@ export class Permissions {
       ...(answer.note && { note: answer.note }),
     });
     if (approved) return { approved: true, ...(answer.note && { note: answer.note }) };
-    const note = answer.note ? ` The user's note: ${answer.note}` : '';
+    const note = answer.note ? ` The user's note: "${answer.note}".` : '';
     return {
       approved: false,
       message: `The user declined this ${describeAction(request.action)}.${note} Do not retry it unchanged; ask or take another way.`,

@@ -152,9 +152,15 @@ export class Session {
     this.mainModel = model;
   }
 
-  /** Compact the conversation before the next model call (the user's /compact). */
+  /** Compact the conversation before the next model call (the user's /compact while a turn runs). */
   requestCompaction(): void {
     this.options.context?.requestCompaction();
+  }
+
+  /** Compact the conversation now (the user's /compact between turns). */
+  async compactNow(): Promise<void> {
+    const { context } = this.options;
+    if (context) await this.adopt(await context.compactNow(this.promptState()));
   }
 
   /** Starts a new conversation; the workspace, sandbox and settings stay. */

@@ -83,7 +83,25 @@ export function toProviderError(error: unknown, signal?: AbortSignal): ProviderE
   }
   // An error the server reported in the stream, typed or not (OpenAI-compatible servers often leave the type out).
   if (type || shape.error) return new ProviderError(message, kindForStreamErrorType(type));
-  return new ProviderError(`Connection failed: ${message}`, 'connection');
+  const reason = innermostCause(error);
+  return new ProviderError(
+    `Connection failed: ${message}${reason && reason !== message ? ` (${reason})` : ''}`,
+    'connection',
+  );
+}
+
+/**
+ * The SDKs say only "Connection error." and fetch "fetch failed": what the
+ * user can act on (`connect ECONNREFUSED 127.0.0.1:11434`, `getaddrinfo
+ * ENOTFOUND host`) is the message of the innermost cause.
+ */
+function innermostCause(error: unknown): string | undefined {
+  let reason: string | undefined;
+  for (let cause = (error as { cause?: unknown }).cause, depth = 0; cause && depth < 8; depth++) {
+    if (cause instanceof Error && cause.message) reason = cause.message;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return reason;
 }
 
 /** Thrown when a stream closes without its protocol's end marker: the response is incomplete. */

@@ -178,7 +178,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
   const confirm = async (title: string, detail: string): Promise<boolean> => {
     const requestId = randomUUID();
     const answer = answerTo(requestId, current.signal);
-    emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail });
+    emit({ type: 'approval_request', id: requestId, action: 'edit', title, detail, question: true });
     const approved = await answer.then(
       ({ decision }) => decision !== 'no',
       () => false,
@@ -251,7 +251,9 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
         if (running) current.abort(new Error('interrupted by the user'));
         break;
       case 'compact':
-        session.requestCompaction();
+        // Between turns it happens at once; during one, before the turn's next model call.
+        if (running) session.requestCompaction();
+        else if (!shuttingDown) inbox.put({ type: 'compact' });
         break;
       case 'set_model':
         session.setModel(op.model);
@@ -275,6 +277,25 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
         inbox.put({ type: 'shutdown' });
         break;
     }
+  };
+
+  /** The user's /compact between turns: interruptible like a turn, and recorded once done (at `idle`). */
+  const compactNow = async (): Promise<void> => {
+    current = new AbortController();
+    running = true;
+    emit({ type: 'notice', message: 'compacting the conversation…' });
+    try {
+      await session.compactNow();
+    } catch (error) {
+      if (current.signal.aborted) emit({ type: 'notice', message: 'compaction interrupted' });
+      else
+        emit({
+          type: 'error',
+          message: `compaction failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+    }
+    running = false;
+    emit({ type: 'idle', status: 'success', text: '' });
   };
 
   const started = performance.now();
@@ -309,6 +330,10 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
         if (delivery.type === 'shutdown') break;
         if (delivery.type === 'clear') {
           session.clear();
+          continue;
+        }
+        if (delivery.type === 'compact') {
+          await compactNow();
           continue;
         }
         if (delivery.type === 'restore') {

@@ -5,6 +5,7 @@ import type { UserInput } from '../orchestrator/session.js';
 export type Delivery =
   | ({ type: 'message' } & UserInput)
   | { type: 'clear' }
+  | { type: 'compact' }
   | { type: 'restore'; op: RestoreOperation }
   | { type: 'shutdown' };
 

@@ -54,16 +54,23 @@ export const COMMANDS: readonly SlashCommand[] = [
     name: 'model',
     args: '<model id>',
     summary: 'use another model from the next call on',
-    run: (arg, { status, submit, print }) =>
-      arg ? submit({ type: 'set_model', model: arg }) : print(info(`model: ${status.model}`)),
+    run: (arg, { status, submit, print }) => {
+      if (!arg) return print(info(`model: ${status.model}`));
+      submit({ type: 'set_model', model: arg });
+      print(info(`model: ${arg} from the next call on`));
+    },
   },
   {
     name: 'mode',
     args: `<${PERMISSION_MODES.join('|')}>`,
     summary: 'what may run without asking',
     run: (arg, { status, submit, print }) => {
-      if (isPermissionMode(arg)) submit({ type: 'set_mode', mode: arg });
-      else print(info(`mode: ${status.mode} (choose one of ${PERMISSION_MODES.join(', ')})`));
+      const choices = `choose one of ${PERMISSION_MODES.join(', ')}`;
+      if (isPermissionMode(arg)) {
+        submit({ type: 'set_mode', mode: arg });
+        print(info(`mode: ${arg}`));
+      } else if (arg) print(info(`no mode "${arg}": ${choices} (now ${status.mode})`));
+      else print(info(`mode: ${status.mode} (${choices})`));
     },
   },
   {

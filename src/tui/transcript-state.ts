@@ -48,6 +48,8 @@ export interface PendingApproval {
   action: ApprovalAction;
   title: string;
   detail: string;
+  /** A yes/no question (see the approval_request event): no "always", no note. */
+  question?: true;
 }
 
 export interface SessionStatus {
@@ -256,7 +258,13 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         ...state,
         approvals: [
           ...state.approvals,
-          { id: event.id, action: event.action, title: event.title, detail: event.detail },
+          {
+            id: event.id,
+            action: event.action,
+            title: event.title,
+            detail: event.detail,
+            ...(event.question && { question: event.question }),
+          },
         ],
       };
     case 'approval_result': {

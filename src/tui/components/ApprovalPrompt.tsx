@@ -10,6 +10,7 @@ type Answer = Extract<Operation, { type: 'approval' }>;
 /**
  * An approval inline with what it is about (the diff, or the command): y yes,
  * a always (this session), n no, then an optional note to the model and Enter.
+ * A question of agent's own (approval.question) is y or n alone: Enter answers no.
  * Esc and Ctrl-C refuse, so no key leaves the session stuck on a question.
  */
 export function ApprovalPrompt({
@@ -39,6 +40,7 @@ export function ApprovalPrompt({
     if (typed === undefined) {
       const choice = input.slice(0, 1).toLowerCase();
       if (choice === 'y') return answer('yes');
+      if (approval.question) return choice === 'n' || key.return ? answer('no') : undefined;
       if (choice === 'a') return answer('always');
       if (choice !== 'n') return;
       if (text === '') return update('');
@@ -51,15 +53,17 @@ export function ApprovalPrompt({
 
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={hue('yellow')} paddingX={1}>
-      <Text bold>
-        Allow {approval.action}: {approval.title}?
-      </Text>
-      {approval.action === 'edit' ? (
+      <Text bold>{approval.question ? approval.title : `Allow ${approval.action}: ${approval.title}?`}</Text>
+      {approval.action === 'edit' && !approval.question ? (
         <DiffView diff={approval.detail} />
       ) : (
         <Text color={hue('cyan')}>{approval.detail}</Text>
       )}
-      {note === undefined ? (
+      {approval.question ? (
+        <Text>
+          <Text bold>y</Text> yes · <Text bold>n</Text> no
+        </Text>
+      ) : note === undefined ? (
         <Text>
           <Text bold>y</Text> yes · <Text bold>a</Text> always (this session) · <Text bold>n</Text> no
         </Text>

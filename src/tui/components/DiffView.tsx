@@ -5,11 +5,24 @@ import { useHue } from '../theme.js';
 /** Long diffs are cut here: the whole change is one /diff away, the transcript stays readable. */
 const MAX_LINES = 40;
 
-/** An edit or write as a coloured diff with line numbers. */
-export function DiffView({ diff, maxLines = MAX_LINES }: { diff: string; maxLines?: number }) {
+/**
+ * An edit or write as a coloured diff with line numbers. With `fileHeaders`
+ * (a diff of several files, such as /diff), the `---`/`+++` lines name each file.
+ */
+export function DiffView({
+  diff,
+  maxLines = MAX_LINES,
+  fileHeaders = false,
+}: {
+  diff: string;
+  maxLines?: number;
+  fileHeaders?: boolean;
+}) {
   const hue = useHue();
-  // File headers other than `diff --git a/x b/x` repeat what the title already says.
-  const lines = parseDiff(diff).filter((line) => line.kind !== 'header' || line.text.startsWith('diff '));
+  // Otherwise file headers other than `diff --git a/x b/x` repeat what the title already says.
+  const lines = parseDiff(diff).filter(
+    (line) => fileHeaders || line.kind !== 'header' || line.text.startsWith('diff '),
+  );
   const shown = lines.slice(0, maxLines);
   const width = String(Math.max(0, ...shown.map((line) => line.number ?? 0))).length;
   return (

@@ -49,7 +49,7 @@ export function TranscriptItemView({ item, width }: { item: TranscriptItem; widt
       return (
         <Box flexDirection="column">
           <Text bold>{item.title}</Text>
-          <DiffView diff={item.diff} maxLines={Infinity} />
+          <DiffView diff={item.diff} maxLines={Infinity} fileHeaders />
         </Box>
       );
   }
