@@ -620,3 +620,12 @@ describe('edit: situations from Roo Code, Cline, Continue and Claude Code', () =
     expect(await text(file)).toBe(content);
   });
 });
+
+describe('edit: syntax gate on the first lines of a file', () => {
+  it('checks an edit to an indented line of a file that opens with a blank line', async () => {
+    const file = await seen('a.js', '\n  run();\n');
+    const result = await edit({ path: 'a.js', old_string: 'run()', new_string: 'start()' });
+    expect(result.isError).toBe(false);
+    expect(await text(file)).toBe('\n  start();\n');
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Hand-written edit cases from outside our generator: situations the anchors' own edit tests and
  * issue trackers describe (Aider, OpenCode, Gemini CLI, OpenHands, Codex, Roo Code, Cline, Continue,
- * Claude Code), written anew in our own words, one file per source. The bench reports them by class.
+ * Claude Code, and reports against OpenCode's replacers and their kin), written anew in our own
+ * words, one file per source. The bench reports them by class.
  */
 import type { EditCase } from '../edit-corpus.js';
 import { AIDER } from './aider.js';
@@ -13,6 +14,7 @@ import { GEMINI } from './gemini.js';
 import { ISSUE_CLASSES } from './issue-classes.js';
 import { OPENCODE } from './opencode.js';
 import { OPENHANDS } from './openhands.js';
+import { REPLACER_REPORTS } from './replacer-reports.js';
 import { ROO } from './roo.js';
 import { OUTSIDE_CATEGORIES, type OutsideCategory, type SourceCases } from './spec.js';
 import { TRACKERS } from './trackers.js';
@@ -31,6 +33,7 @@ const SOURCES: [string, SourceCases][] = [
   ['cline', CLINE],
   ['continue', CONTINUE],
   ['claude-code', CLAUDE_CODE],
+  ['replacers', REPLACER_REPORTS],
 ];
 
 export function outsideCases(): (EditCase & { category: OutsideCategory })[] {

@@ -66,7 +66,7 @@ async function windowErrors(
   region: Region,
 ): Promise<SyntaxError[] | null> {
   let start = region.start;
-  for (let n = 0; n < WINDOW_LINES && start > 0; n++) start = after.lastIndexOf('\n', start - 2) + 1;
+  for (let n = 0; n < WINDOW_LINES && start > 0; n++) start = lineStartAt(after, start - 1);
   start = topLevelAtOrBefore(after, start);
   let afterEnd = region.afterEnd;
   for (let n = 0; n < WINDOW_LINES && afterEnd < after.length; n++) afterEnd = nextLineStart(after, afterEnd);
@@ -120,7 +120,7 @@ function changedRegion(
   ) {
     suffix++;
   }
-  const start = topLevelAtOrBefore(after, after.lastIndexOf('\n', prefix - 1) + 1, before);
+  const start = topLevelAtOrBefore(after, lineStartAt(after, prefix), before);
   const afterEnd = topLevelAtOrAfter(after, nextLineStart(after, after.length - suffix));
   const lineOf = (offset: number) => {
     let line = 0;
@@ -138,6 +138,13 @@ function changedRegion(
 const isTopLevel = (text: string, lineStart: number): boolean =>
   lineStart < text.length && /[^\s)\]}]/.test(text[lineStart]!);
 
+/**
+ * Start of the line holding `offset`. (lastIndexOf takes a negative start as 0, so a text opening
+ * with a line break would send a walk back to the top round in circles without the guard.)
+ */
+const lineStartAt = (text: string, offset: number): number =>
+  offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+
 /** Start of the line after the one holding `offset` (the text's end when there is none). */
 function nextLineStart(text: string, offset: number): number {
   const newline = text.indexOf('\n', offset);
@@ -153,7 +160,7 @@ function nextLineStart(text: string, offset: number): number {
 function topLevelAtOrBefore(text: string, lineStart: number, unedited?: string): number {
   let start = lineStart;
   while (start > 0 && !(isTopLevel(text, start) && (unedited === undefined || isTopLevel(unedited, start))))
-    start = text.lastIndexOf('\n', start - 2) + 1;
+    start = lineStartAt(text, start - 1);
   return start;
 }
 
