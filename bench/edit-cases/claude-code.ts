@@ -1,9 +1,9 @@
 /**
  * Edit failures reported against Claude Code's Edit tool (and the same reports filed against
- * OpenCode and other str_replace tools): tab-indented files edited with spaces, CRLF files, curly
- * quotes matched as straight ones, replace_all on markdown, `$` sequences in new_string, literal
- * `\uXXXX` escapes, files reformatted since they were read, and
- * "Found 2 matches" in files full of similar blocks. Written anew as our own cases.
+ * OpenCode, Amazon Q and other str_replace tools): tab-indented files edited with spaces, CRLF
+ * files, curly quotes matched as straight ones, replace_all on markdown, `$` sequences in
+ * new_string, literal `\uXXXX` escapes, files reformatted since they were read, and "Found 2
+ * matches" in files full of similar blocks. Written anew as our own cases.
  */
 import { lines, type SourceCases } from './spec.js';
 
@@ -95,6 +95,37 @@ export const CLAUDE_CODE: SourceCases = {
       '\tif (ready) {\n\t\trun();\n\t}',
       '\tif (ready) {\n\t\trun();\n\t\treport();\n\t}',
       lines('function start() {', '  if (ready) {', '    run();', '    report();', '  }', '}'),
+    ],
+    [
+      'kernel-c-tabs-searched-as-eight-spaces',
+      'probe.c',
+      lines(
+        'static int probe(struct device *dev)',
+        '{',
+        '\tif (!dev)',
+        '\t\treturn -EINVAL;',
+        '\treturn 0;',
+        '}',
+      ),
+      '        if (!dev)\n                return -EINVAL;',
+      '        if (!dev)\n                return -ENODEV;\n        dev_dbg(dev, "probe\\n");',
+      lines(
+        'static int probe(struct device *dev)',
+        '{',
+        '\tif (!dev)',
+        '\t\treturn -ENODEV;',
+        '\tdev_dbg(dev, "probe\\n");',
+        '\treturn 0;',
+        '}',
+      ),
+    ],
+    [
+      'kernel-c-continuation-tabs-and-spaces',
+      'irq.c',
+      lines('\tret = request_irq(irq, handler, IRQF_SHARED,', '\t\t\t  "mydev", dev);', '\treturn ret;'),
+      '        ret = request_irq(irq, handler, IRQF_SHARED,\n                          "mydev", dev);',
+      '        ret = request_irq(irq, handler, IRQF_SHARED,\n                          "mydev0", dev);',
+      lines('\tret = request_irq(irq, handler, IRQF_SHARED,', '\t\t\t  "mydev0", dev);', '\treturn ret;'),
     ],
     [
       'makefile-recipe-searched-with-spaces',
