@@ -592,3 +592,40 @@ describe('edit: situations from other harnesses and their trackers', () => {
     expect(await text(file)).toBe(content.replace('a + b', 'b + a').replace('a - b', '-(b - a)'));
   });
 });
+
+describe('edit: situations from Roo Code, Cline, Continue and Claude Code', () => {
+  it('keeps new_string on its own line when it replaces whole lines but lacks their final line break', async () => {
+    const file = await seen('page.txt', 'header\n\nbody\n\nfooter\n');
+    await edit({ path: 'page.txt', old_string: '\nbody\n\n', new_string: 'new body content' });
+    expect(await text(file)).toBe('header\nnew body content\nfooter\n');
+  });
+
+  it('matches a one-word old_string padded with whitespace as a whole word only', async () => {
+    const file = await seen('greet.txt', 'othello\nhello world\n');
+    const result = await edit({ path: 'greet.txt', old_string: '  hello  ', new_string: '  hi  ' });
+    expect(result.isError).toBe(false);
+    expect(await text(file)).toBe('othello\nhi world\n');
+  });
+
+  it('refuses a Python edit that dedents a block body to column 0, leaving the block empty', async () => {
+    const content = 'def check(x):\n    if x:\n        return 1\n    return 0\n';
+    const file = await seen('check.py', content);
+    const result = await edit({
+      path: 'check.py',
+      old_string: '    if x:\n        return 1\n',
+      new_string: '    if x:\nreturn 1\n',
+    });
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain('expected an indented block');
+    expect(await text(file)).toBe(content);
+  });
+});
+
+describe('edit: syntax gate on the first lines of a file', () => {
+  it('checks an edit to an indented line of a file that opens with a blank line', async () => {
+    const file = await seen('a.js', '\n  run();\n');
+    const result = await edit({ path: 'a.js', old_string: 'run()', new_string: 'start()' });
+    expect(result.isError).toBe(false);
+    expect(await text(file)).toBe('\n  start();\n');
+  });
+});

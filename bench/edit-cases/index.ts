@@ -1,15 +1,21 @@
 /**
  * Hand-written edit cases from outside our generator: situations the anchors' own edit tests and
- * issue trackers describe (Aider, OpenCode, Gemini CLI, OpenHands, Codex), written anew in our own
+ * issue trackers describe (Aider, OpenCode, Gemini CLI, OpenHands, Codex, Roo Code, Cline, Continue,
+ * Claude Code, and reports against OpenCode's replacers and their kin), written anew in our own
  * words, one file per source. The bench reports them by class.
  */
 import type { EditCase } from '../edit-corpus.js';
 import { AIDER } from './aider.js';
+import { CLAUDE_CODE } from './claude-code.js';
+import { CLINE } from './cline.js';
 import { CODEX } from './codex.js';
+import { CONTINUE } from './continue.js';
 import { GEMINI } from './gemini.js';
 import { ISSUE_CLASSES } from './issue-classes.js';
 import { OPENCODE } from './opencode.js';
 import { OPENHANDS } from './openhands.js';
+import { REPLACER_REPORTS } from './replacer-reports.js';
+import { ROO } from './roo.js';
 import { OUTSIDE_CATEGORIES, type OutsideCategory, type SourceCases } from './spec.js';
 import { TRACKERS } from './trackers.js';
 
@@ -23,6 +29,11 @@ const SOURCES: [string, SourceCases][] = [
   ['openhands', OPENHANDS],
   ['codex', CODEX],
   ['tracker', TRACKERS],
+  ['roo', ROO],
+  ['cline', CLINE],
+  ['continue', CONTINUE],
+  ['claude-code', CLAUDE_CODE],
+  ['replacers', REPLACER_REPORTS],
 ];
 
 export function outsideCases(): (EditCase & { category: OutsideCategory })[] {

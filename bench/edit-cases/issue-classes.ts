@@ -371,6 +371,7 @@ export const ISSUE_CLASSES: SourceCases = {
     ],
   ],
   'syntax-gate': [
+    ['file-opening-with-blank-line', 'a.js', '\n  run();\n', 'run()', 'start()', '\n  start();\n'],
     [
       'ts-drops-closing-brace',
       'a.ts',

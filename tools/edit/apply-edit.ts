@@ -112,7 +112,7 @@ function locate(
     return applied(
       text,
       ending,
-      exact.map((span) => ({ ...span, text: replacement })),
+      exact.map((span) => ({ ...span, text: asLines(text, span, replacement) })),
       null,
     );
   }
@@ -237,6 +237,16 @@ function lineSpan(offsets: number[], lines: string[], first: number, count: numb
 
 const wholeLines = (text: string, { start, end }: Span): boolean =>
   (start === 0 || text[start - 1] === '\n') && (end === text.length || text[end] === '\n') && end > start;
+
+/**
+ * new_string for an exact match of whole lines (old_string ending in a line break): text the model
+ * wrote without its final line break still ends its line, instead of running into the next one.
+ */
+function asLines(text: string, { start, end }: Span, replacement: string): string {
+  const linesMatched = (start === 0 || text[start - 1] === '\n') && text[end - 1] === '\n';
+  const runsOn = replacement !== '' && !replacement.endsWith('\n') && end < text.length;
+  return linesMatched && runsOn ? `${replacement}\n` : replacement;
+}
 
 /** Deleting whole lines removes their line break too, instead of leaving an empty line behind. */
 function swallowLineBreak(text: string, span: Span): void {

@@ -91,7 +91,7 @@ export function sameNesting(fileBlock: string[], oldBlock: string[], tabColumns:
  */
 export function findFlexible(content: string, old: string): Span[] {
   const tokens = old.trim().match(/\s+|[\p{L}\p{N}_$]+|[^\s\p{L}\p{N}_$]/gu) ?? [];
-  if (tokens.length < 2) return [];
+  if (tokens.length === 0) return [];
   const isWord = (token: string | undefined) => token !== undefined && /^[\p{L}\p{N}_$]/u.test(token);
   let pattern = '';
   tokens.forEach((token, i) => {

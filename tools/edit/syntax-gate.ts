@@ -66,7 +66,7 @@ async function windowErrors(
   region: Region,
 ): Promise<SyntaxError[] | null> {
   let start = region.start;
-  for (let n = 0; n < WINDOW_LINES && start > 0; n++) start = after.lastIndexOf('\n', start - 2) + 1;
+  for (let n = 0; n < WINDOW_LINES && start > 0; n++) start = lineStartAt(after, start - 1);
   start = topLevelAtOrBefore(after, start);
   let afterEnd = region.afterEnd;
   for (let n = 0; n < WINDOW_LINES && afterEnd < after.length; n++) afterEnd = nextLineStart(after, afterEnd);
@@ -120,7 +120,7 @@ function changedRegion(
   ) {
     suffix++;
   }
-  const start = topLevelAtOrBefore(after, after.lastIndexOf('\n', prefix - 1) + 1);
+  const start = topLevelAtOrBefore(after, lineStartAt(after, prefix), before);
   const afterEnd = topLevelAtOrAfter(after, nextLineStart(after, after.length - suffix));
   const lineOf = (offset: number) => {
     let line = 0;
@@ -138,16 +138,29 @@ function changedRegion(
 const isTopLevel = (text: string, lineStart: number): boolean =>
   lineStart < text.length && /[^\s)\]}]/.test(text[lineStart]!);
 
+/**
+ * Start of the line holding `offset`. (lastIndexOf takes a negative start as 0, so a text opening
+ * with a line break would send a walk back to the top round in circles without the guard.)
+ */
+const lineStartAt = (text: string, offset: number): number =>
+  offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+
 /** Start of the line after the one holding `offset` (the text's end when there is none). */
 function nextLineStart(text: string, offset: number): number {
   const newline = text.indexOf('\n', offset);
   return newline === -1 ? text.length : newline + 1;
 }
 
-/** The nearest top-level line start at or before the line start `lineStart` (or the text's start). */
-function topLevelAtOrBefore(text: string, lineStart: number): number {
+/**
+ * The nearest top-level line start at or before the line start `lineStart` (or the text's start).
+ * With `unedited` (the text before the edit, equal to `text` up to the change), the line must be
+ * top-level there too: a line the edit moved to the top level (a body dedented to column 0) does not
+ * start a statement of the file, and parsed from there the broken block would look whole.
+ */
+function topLevelAtOrBefore(text: string, lineStart: number, unedited?: string): number {
   let start = lineStart;
-  while (start > 0 && !isTopLevel(text, start)) start = text.lastIndexOf('\n', start - 2) + 1;
+  while (start > 0 && !(isTopLevel(text, start) && (unedited === undefined || isTopLevel(unedited, start))))
+    start = lineStartAt(text, start - 1);
   return start;
 }
 
@@ -165,12 +178,26 @@ function lineCount(text: string, from: number, to: number): number {
   return count;
 }
 
+/**
+ * Node types of blocks that may not be empty although the grammar accepts them so: tree-sitter's
+ * Python grammar parses `if x:` followed by a dedented line as an if with an empty block, which
+ * Python rejects ("expected an indented block").
+ */
+const NON_EMPTY_BLOCKS: Record<string, string> = { python: 'block' };
+
 async function errorsIn(spec: LanguageSpec, source: string): Promise<SyntaxError[]> {
   const tree = await parseSource(spec, source);
   if (!tree) return [];
   try {
     const errors: SyntaxError[] = [];
     if (tree.rootNode.hasError) collect(tree.rootNode, errors);
+    const block = NON_EMPTY_BLOCKS[spec.id];
+    if (block) {
+      for (const node of tree.rootNode.descendantsOfType(block)) {
+        if (node && node.namedChildren.every((child) => child?.type === 'comment'))
+          errors.push({ line: node.startPosition.row, what: 'expected an indented block' });
+      }
+    }
     return errors;
   } finally {
     tree.delete();
