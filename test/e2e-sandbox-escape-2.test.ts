@@ -32,6 +32,16 @@ async function plant(repo: string, env: Record<string, string>, command: string,
 }
 
 /** A host directory outside the workspace the attacks aim at. */
+/** A repository with a committed submodule at `sub` (its git directory under `.git/modules/sub`). */
+function repoWithSubmodule(): string {
+  const inner = makeGitRepo({ 'f.txt': 'inner\n' });
+  const repo = makeGitRepo({ 'a.txt': 'top\n' });
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+  git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'sub');
+  git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'submodule');
+  return repo;
+}
+
 const outsideDir = () => realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-outside-')));
 
 describe.skipIf(!docker)(
@@ -97,11 +107,7 @@ describe.skipIf(!docker)(
     });
 
     it('cannot get a filter of its own run by the host’s next git status through a submodule it redirected', async () => {
-      const inner = makeGitRepo({ 'f.txt': 'inner\n' });
-      const repo = makeGitRepo({ 'a.txt': 'top\n' });
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-      git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'sub');
-      git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'submodule');
+      const repo = repoWithSubmodule();
       const outside = outsideDir();
       const env = stateEnv();
       // The submodule's git directory is under the read-only .git, but the `.git` file naming it is
@@ -133,11 +139,7 @@ describe.skipIf(!docker)(
     });
 
     it('cannot redirect a submodule to a git directory of its own for the user’s next git status', async () => {
-      const inner = makeGitRepo({ 'f.txt': 'inner\n' });
-      const repo = makeGitRepo({ 'a.txt': 'top\n' });
-      const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
-      git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner, 'sub');
-      git('-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'submodule');
+      const repo = repoWithSubmodule();
       const outside = outsideDir();
       const run = await plant(
         repo,
@@ -151,7 +153,7 @@ describe.skipIf(!docker)(
       );
       expect(JSON.stringify(run.events)).toContain('Read-only file system');
       // The user's own git, with nothing of the harness's settings: it looks into every submodule.
-      git('status');
+      execFileSync('git', ['status'], { cwd: repo, stdio: 'pipe' });
       expect(readdirSync(outside)).toEqual([]);
     });
 
