@@ -173,7 +173,7 @@ describe('the router', () => {
       format: 'text',
       flags: ['--verbose'],
     });
-    expect(text.stderr).toMatch(/— done in 6 turns, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
+    expect(text.stderr).toMatch(/— done in 6 model calls, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
   });
 
   it('retries a missed edit once on the fast model, escalates when it misses again, and returns after successes', async () => {

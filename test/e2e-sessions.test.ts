@@ -120,12 +120,20 @@ describe('sessions on disk', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(sessions).toMatchObject([
-      { id: idle.result!.session_id, turns: 1, first_message: 'say hello', changed_files: [] },
-      { id: fixed.result!.session_id, turns: 3, first_message: 'fix add', changed_files: ['src/math.js'] },
+      { id: idle.result!.session_id, messages: 1, model_calls: 1, first_message: 'say hello' },
+      {
+        id: fixed.result!.session_id,
+        messages: 1,
+        model_calls: 3,
+        first_message: 'fix add',
+        changed_files: ['src/math.js'],
+      },
     ]);
+    // Counted as /undo counts turns: the user's messages, not the model calls made for them.
+    expect(sessions[0]).not.toHaveProperty('turns');
     const text = await cli('sessions');
     expect(text.stdout).toContain(`${fixed.result!.session_id.slice(0, 8)}`);
-    expect(text.stdout).toMatch(/3 turns\s+fix add\s+\[src\/math\.js\]/);
+    expect(text.stdout).toMatch(/ 1 message\s+fix add\s+\[src\/math\.js\]/);
 
     const shown = await cli('sessions', 'show', fixed.result!.session_id.slice(0, 6));
     expect(shown.code).toBe(0);

@@ -317,11 +317,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     if (config.interactive && debugLog.path) emit({ type: 'notice', message: `debug log: ${debugLog.path}` });
     if (config.interactive && config.resume?.history?.length)
       emit({ type: 'history', events: config.resume.history });
-    if (config.resume)
-      emit({
-        type: 'notice',
-        message: `Resumed session ${id}; model turns so far: ${restored?.turns ?? 0}.`,
-      });
+    if (config.resume) emit({ type: 'notice', message: `Resumed session ${id}.` });
     let last: TaskOutcome | undefined;
     let stoppedMidTask = false;
     try {

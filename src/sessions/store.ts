@@ -27,7 +27,10 @@ export interface StoredSession {
   created: string;
   /** When the file was last written. */
   updated: Date;
-  turns: number;
+  /** Messages of the user's that entered the conversation (what /undo and /rewind count as turns). */
+  messages: number;
+  /** Calls to the model over the whole session. */
+  modelCalls: number;
   firstMessage: string;
   /** Files changed by edit and write (commands are not tracked here). */
   changedFiles: string[];
@@ -54,7 +57,9 @@ export function loadSession(file: string): StoredSession {
   let firstMessage = '';
   const changed = new Set<string>();
   let restores: StoredSession['restoresSinceState'] = [];
+  let userMessages = 0;
   for (const line of lines) {
+    if (line.type === 'event' && line.event.type === 'user_message') userMessages++;
     if (line.type === 'event' && line.event.type === 'restore') restores.push(line.event);
     if (line.type === 'op' && line.op.type === 'user_message') firstMessage ||= line.op.text;
     if (line.type === 'event' && line.event.type === 'tool_call_end' && line.event.detail?.kind === 'diff')
@@ -71,7 +76,8 @@ export function loadSession(file: string): StoredSession {
     cwd: header?.cwd ?? '',
     created: header?.created ?? '',
     updated: statSync(file).mtime,
-    turns: state?.turns ?? 0,
+    messages: userMessages,
+    modelCalls: state?.turns ?? 0,
     firstMessage,
     changedFiles: [...changed].sort(),
     state,
