@@ -50,7 +50,8 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     allowFiles,
     record: true,
     checkpoints: true,
-    ...(resume && { resume }),
+    // A --model given now wins over the /model the session last chose.
+    ...(resume && { resume: flags.model ? { ...resume, model: undefined } : resume }),
     sandbox: sandboxChoice(flags),
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
     mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),
@@ -65,6 +66,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
       const { runTui } = await tui!;
       return await runTui(agent, tuiServices(cwd, allowFiles, agent.id), {
         ...(task && { initialMessage: task }),
+        resumed: Boolean(resume),
       });
     }
     const view = createPrintView({

@@ -48,6 +48,9 @@ export async function chosenSession(
     state: session.state,
     history: transcriptOf(session, HISTORY_EVENTS),
     notes: session.restoresSinceState.flatMap((restore) => restoreNoteForModel(restore) ?? []),
+    turnStarts: session.turnStarts,
+    lastTurn: session.lastTurn,
+    ...(session.chosenModel && { model: session.chosenModel }),
   };
 }
 

@@ -120,9 +120,10 @@ export class Session {
     this.mainModel = options.models.main;
     this.caches = new PromptCaches((model) => options.price?.(model));
     if (options.restored) {
-      const { messages, usage, turns, system } = options.restored;
+      const { messages, usage, costUsd, turns, system } = options.restored;
       this.messages = [...messages];
       this.total = usage;
+      this.cost = costUsd ?? null;
       this.turns = turns;
       this.system = system;
     }

@@ -372,13 +372,16 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
 /**
  * A resumed session's earlier transcript, drawn as it was: its events go
  * through this same reducer on their own, so only the finished items carry
- * over (a call cut off by a kill shows as a line, never as still running).
+ * over (a call cut off by a kill shows as a line, never as still running),
+ * with the usage so far and the turns /rewind can reach.
  */
 function replayHistory(state: TuiState, history: Extract<StampedEvent, { type: 'history' }>): TuiState {
   let past = initialState();
   for (const event of history.events)
     past = reduceEvent(past, { ...event, seq: history.seq, ts: history.ts });
-  let next = state;
+  const { total, cost, contextUsed } = past.status;
+  // The running totals and the turns (for /rewind) go on from the recorded ones.
+  let next: TuiState = { ...state, turns: past.turns, status: { ...state.status, total, cost, contextUsed } };
   for (const item of past.items) next = append(next, item); // append renumbers it
   for (const call of past.running)
     next = append(next, { kind: 'tool', call: { ...call, state: 'error', summary: 'cut off' } });
