@@ -209,7 +209,7 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(lastToolResult(declined!)?.content).toMatch(/say it differently/);
   });
 
-  it('Esc interrupts the running command, the session stays, and a message typed while it works is queued', async () => {
+  it('Esc interrupts the running command, the session stays, and a message queued meanwhile comes back to the prompt', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const terminal = await open((turn) => {
       const text = lastUserText(turn) ?? '';
@@ -229,7 +229,12 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     terminal.type('wait again', 'Enter');
     await terminal.waitFor(/terminal sleep 60[\s\S]*terminal sleep 60/);
     terminal.type('queued words', 'Enter');
+    await terminal.waitFor(/queued: queued words/);
     terminal.type('', 'Escape');
+    // Esc stops the work; the queued message comes back to the prompt, unsent.
+    await terminal.waitFor(/interrupted\n› queued words *\n.* · ctx /);
+    expect(server!.requests.some((r) => lastUserText(r) === 'queued words')).toBe(false);
+    terminal.type('', 'Enter');
     await terminal.waitFor(/Now: queued words/);
   });
 

@@ -171,6 +171,31 @@ describe('the session runtime', () => {
     expect(idle.text).toMatch(/^after: .*interrupted/s);
   });
 
+  it('interrupt gives back the messages queued behind the turn, unsent, instead of sending them at once', async () => {
+    const { agent, next, events } = await start(
+      (turn) => {
+        if (turn.index === 0)
+          return { toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 30' } }] };
+        return { text: `saw: ${userTexts(turn).join(' | ')}` };
+      },
+      { mode: 'yolo' },
+    );
+    agent.submit({ type: 'user_message', text: 'wait' });
+    await next('tool_call_start');
+    agent.submit({ type: 'user_message', text: 'also this' });
+    const unsent = next('unsent');
+    agent.submit({ type: 'interrupt' });
+    expect(await unsent).toMatchObject({ texts: ['also this'] });
+    expect(await next('idle')).toMatchObject({ status: 'interrupted' });
+
+    agent.submit({ type: 'user_message', text: 'something else' });
+    expect(await next('idle')).toMatchObject({ status: 'success', text: 'saw: wait | something else' });
+    expect(events.filter((e) => e.type === 'user_message').map((e) => e.text)).toEqual([
+      'wait',
+      'something else',
+    ]);
+  });
+
   it('in ask mode shows the diff, honours "no" with a note, and "always" for the rest of the session', async () => {
     const write = (file: string) => ({
       toolCalls: [{ name: 'write', arguments: { path: file, content: 'new\n' } }],

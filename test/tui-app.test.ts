@@ -110,6 +110,23 @@ describe('interactive session', () => {
     await waitFor(() => expect(session.ops).toEqual([{ type: 'user_message', text: 'explain @README.md' }]));
   });
 
+  it('puts messages an interrupt gave back into the prompt, before what is being typed, to edit or send again', async () => {
+    const { session, frame, type } = open();
+    session.emit({ type: 'turn_start', turn: 1, model: 'm' });
+    await type('also update the docs', KEY.enter);
+    await waitFor(() => expect(frame()).toContain('⧗ queued: also update the docs'));
+    await type('and the');
+    session.emit({ type: 'unsent', texts: ['also update the docs'] });
+    session.emit({ type: 'idle', status: 'interrupted', text: '' });
+    await waitFor(() => expect(frame()).toContain('› also update the docs\n  and the'));
+    expect(frame()).not.toContain('queued');
+    await type(' changelog', KEY.enter);
+    expect(session.ops.at(-1)).toEqual({
+      type: 'user_message',
+      text: 'also update the docs\nand the changelog',
+    });
+  });
+
   it('interrupts with Esc only while a turn runs', async () => {
     const { session, type } = open();
     await type(KEY.esc);

@@ -259,9 +259,13 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       case 'approval':
         approvals.get(op.id)?.({ decision: op.decision, ...(op.note && { note: op.note }) });
         break;
-      case 'interrupt':
-        if (running) current.abort(new Error('interrupted by the user'));
+      case 'interrupt': {
+        if (!running) break;
+        current.abort(new Error('interrupted by the user'));
+        const unsent = inbox.takeMessages().map((message) => message.text);
+        if (unsent.length > 0) emit({ type: 'unsent', texts: unsent });
         break;
+      }
       case 'compact':
         // Between turns it happens at once; during one, before the turn's next model call.
         if (running) session.requestCompaction();

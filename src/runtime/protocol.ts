@@ -10,7 +10,10 @@ export type Operation =
   | { type: 'user_message'; text: string }
   /** The answer to an `approval_request`; `always` allows the same kind of action for the rest of the session. */
   | { type: 'approval'; id: string; decision: 'yes' | 'no' | 'always'; note?: string }
-  /** Stops the current turn: the running call ends as interrupted, the session waits for the next message. */
+  /**
+   * Stops the current turn: the running call ends as interrupted, messages queued behind it come back
+   * unsent (an `unsent` event), the session waits for the next message.
+   */
   | { type: 'interrupt' }
   /** Compacts the conversation before the next model call. */
   | { type: 'compact' }

@@ -36,6 +36,12 @@ export const emptyEditor = (history: string[] = []): EditorState => ({
   selected: 0,
 });
 
+/** Messages given back unsent (an interrupt) go before what is being typed, to edit or send again. */
+export function takeBack(state: EditorState, text: string): EditorState {
+  const combined = state.text ? `${text}\n${state.text}` : text;
+  return { ...state, text: combined, cursor: combined.length, browsing: undefined, selected: 0 };
+}
+
 /** `suggestions`: the completions currently offered for the word under the cursor. */
 export function edit(
   state: EditorState,

@@ -90,6 +90,8 @@ export interface TuiState {
   status: SessionStatus;
   /** The turns so far (a message of the user's and the work for it), for /rewind. */
   turns: { turn: number; text: string }[];
+  /** Queued messages an interrupt gave back, for the prompt to take up again (`key` tells one return from the next). */
+  unsent?: { key: number; text: string };
 }
 
 export type TuiAction =
@@ -342,6 +344,14 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
     }
     case 'history':
       return replayHistory(state, event);
+    case 'unsent': {
+      const queued = [...state.queued];
+      for (const text of event.texts) {
+        const index = queued.indexOf(text);
+        queued.splice(index === -1 ? 0 : index, 1);
+      }
+      return { ...state, queued, unsent: { key: event.seq, text: event.texts.join('\n') } };
+    }
     case 'user_turn':
       return { ...state, turns: [...state.turns, { turn: event.turn, text: event.text }] };
     case 'checkpoint':
