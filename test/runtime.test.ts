@@ -196,6 +196,21 @@ describe('the session runtime', () => {
     ]);
   });
 
+  it('says which @mentioned files went to the model, and why the others did not', async () => {
+    const { agent, next, events } = await start((turn) => ({ text: `got ${lastUserText(turn)?.length}` }), {
+      files: { 'a.txt': 'one\ntwo\n' },
+    });
+    agent.submit({ type: 'user_message', text: 'compare @a.txt with @nope.txt and @../etc/passwd' });
+    await next('idle');
+    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+    expect(notices).toContain('attached a.txt (2 lines)');
+    expect(notices).toContainEqual(
+      expect.stringMatching(/^not attached: @nope\.txt: nope\.txt does not exist/),
+    );
+    expect(notices).toContainEqual(expect.stringMatching(/^not attached: @\.\.\/etc\/passwd: .*outside/));
+    expect(lastUserText(server!.requests[0]!)).not.toContain('root:');
+  });
+
   it('in ask mode shows the diff, honours "no" with a note, and "always" for the rest of the session', async () => {
     const write = (file: string) => ({
       toolCalls: [{ name: 'write', arguments: { path: file, content: 'new\n' } }],

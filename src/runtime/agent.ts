@@ -254,7 +254,11 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     switch (op.type) {
       case 'user_message':
         if (!shuttingDown)
-          inbox.put({ type: 'message', text: op.text, content: expandMentions(op.text, mentionContext) });
+          inbox.put({
+            type: 'message',
+            text: op.text,
+            content: expandMentions(op.text, mentionContext, (message) => emit({ type: 'notice', message })),
+          });
         break;
       case 'approval':
         approvals.get(op.id)?.({ decision: op.decision, ...(op.note && { note: op.note }) });
