@@ -299,6 +299,7 @@ export class Session {
               this.startSandbox();
               emit({ type: 'thinking_delta', text });
             },
+            onWarning: (message) => emit({ type: 'notice', message }),
           },
         );
         this.startSandbox();
