@@ -78,7 +78,8 @@ describe('checkpoints and agent undo', () => {
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('-  return a - b;');
     expect(diff.stdout).toContain('+  return a + b;');
-    expect(diff.stdout).toContain('+++ b/gen.txt');
+    // A file the session created is diffed from nothing, as git shows it.
+    expect(diff.stdout).toContain('--- /dev/null\n+++ b/gen.txt');
     expect(diff.stdout).not.toContain('\x1b['); // piped: plain
 
     const undo = await runCli(['undo'], { cwd: repo, env });
