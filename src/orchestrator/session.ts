@@ -235,16 +235,16 @@ export class Session {
         emit({ type: 'turn_end', turn: this.turns });
         // A sandbox that failed under a tool call is the run's error, said below, not an interrupt.
         if (signal.reason instanceof SandboxFailure) throw signal.reason;
-        if (signal.aborted) return interrupted(text);
+        if (signal.aborted) return interrupted(text, signal);
       }
       return {
         status: 'max_turns',
         text,
-        error: `stopped after reaching the limit of ${this.options.maxTurns} turns`,
+        error: `stopped after reaching the limit of ${this.options.maxTurns} model turn${this.options.maxTurns === 1 ? '' : 's'}`,
       };
     } catch (error) {
       if (error instanceof BudgetExceeded) return { status: 'budget', text, error: error.message };
-      if (signal.aborted && !(signal.reason instanceof SandboxFailure)) return interrupted(text);
+      if (signal.aborted && !(signal.reason instanceof SandboxFailure)) return interrupted(text, signal);
       const cause: unknown = signal.reason instanceof SandboxFailure ? signal.reason.cause : error;
       const messageText = cause instanceof Error ? cause.message : String(cause);
       emit({ type: 'error', message: messageText });
@@ -399,8 +399,10 @@ class BudgetExceeded extends Error {
 
 const dollars = (amount: number): string => `$${amount.toFixed(4)}`;
 
-function interrupted(text: string): TaskOutcome {
-  return { status: 'interrupted', text, error: 'interrupted by the user' };
+/** The work stopped: why is the abort's reason (the user's interrupt, a SIGTERM, a /clear). */
+function interrupted(text: string, signal: AbortSignal): TaskOutcome {
+  const reason: unknown = signal.reason;
+  return { status: 'interrupted', text, error: reason instanceof Error ? reason.message : 'interrupted' };
 }
 
 /**

@@ -293,7 +293,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       case 'shutdown':
         if (shuttingDown) break;
         shuttingDown = true;
-        current.abort(new Error('the session is shutting down'));
+        current.abort(new Error(op.reason ?? 'the session is shutting down'));
         inbox.put({ type: 'shutdown' });
         break;
     }

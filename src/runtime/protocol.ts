@@ -30,8 +30,11 @@ export type Operation =
   | { type: 'rewind'; turn: number; scope: RewindScope; force?: boolean }
   /** Starts a new conversation in the same workspace and sandbox. */
   | { type: 'clear' }
-  /** Ends the session: the current turn is interrupted, everything is released, `result` is the last event. */
-  | { type: 'shutdown' };
+  /**
+   * Ends the session: the current turn is interrupted, everything is released, `result` is the last event.
+   * `reason` is what the interrupted turn's result says (default: the session is shutting down).
+   */
+  | { type: 'shutdown'; reason?: string };
 
 export type RewindScope = 'files' | 'conversation' | 'both';
 
