@@ -43,7 +43,10 @@ export async function runRestore(
           `${op.type} anyway, overwriting changes made since the turn?`,
           outcome.conflicts.join('\n'),
         );
-        if (!overwrite) return;
+        if (!overwrite) {
+          emit({ type: 'notice', message: `${op.type} cancelled: nothing was changed` });
+          return;
+        }
         outcome = await checkpoints.undo(scope, true);
         emit({ type: 'restore', action: op.type, ...outcome });
       }

@@ -281,7 +281,8 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         },
       };
       // Approvals the policy grants are the mode working as chosen; only answers and refusals are worth a line.
-      if (event.by === 'policy' && event.approved) return next;
+      // A question's answer is followed by what came of it (an undo done, or cancelled): that is its line.
+      if ((event.by === 'policy' && event.approved) || request?.question) return next;
       const verdict = event.approved ? (event.scope === 'session' ? 'always allowed' : 'allowed') : 'refused';
       const by = event.by === 'policy' ? ` by the ${status.mode} mode` : '';
       const note = event.note ? ` — “${event.note}”` : '';
