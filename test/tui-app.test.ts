@@ -127,6 +127,16 @@ describe('interactive session', () => {
     });
   });
 
+  it('deletes as readline does: Ctrl-W the word before the cursor, Ctrl-U to the start of the line, Ctrl-K to its end', async () => {
+    const { session, frame, type } = open();
+    await type('first line', '\n', 'fix the tests ', '\x17');
+    await waitFor(() => expect(frame()).toMatch(/› first line\n {2}fix the *\n/));
+    await type('\x15', 'second');
+    await waitFor(() => expect(frame()).toMatch(/› first line\n {2}second/));
+    await type('\x01', '\x0b', 'third', '\x05', '!', KEY.enter);
+    expect(session.ops).toEqual([{ type: 'user_message', text: 'first line\nthird!' }]);
+  });
+
   it('interrupts with Esc only while a turn runs', async () => {
     const { session, type } = open();
     await type(KEY.esc);
