@@ -87,6 +87,31 @@ describe('sessions on disk', () => {
     },
   );
 
+  it('a resumed session goes on counting its cost, while --max-budget-usd limits what this run spends', async () => {
+    const { repo, env } = repoWithState();
+    const sized = { usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0 } };
+    await provider.start(
+      scriptSequence(
+        { ...toolCall('read', { path: 'src/math.js' }), ...sized },
+        { text: 'Read it.', ...sized },
+        { text: 'Again.', ...sized },
+      ),
+    );
+    const flags = ['-m', 'gpt-5'];
+    const first = await run('openai', { cwd: repo, env, task: 'read math', flags });
+    const spent = first.result!.usage.cost_usd!;
+    expect(spent).toBeCloseTo(0.0045, 6);
+
+    const resumed = await run('openai', {
+      cwd: repo,
+      env,
+      task: 'once more',
+      flags: [...flags, '--continue', '--max-budget-usd', String(spent * 0.9)],
+    });
+    expect(resumed.result).toMatchObject({ status: 'success', text: 'Again.' });
+    expect(resumed.result!.usage.cost_usd).toBeCloseTo(spent + 0.00225, 6);
+  });
+
   it('--continue resumes the latest session of the repository', async () => {
     const { repo, env } = repoWithState();
     const server = await provider.start((turn) => ({ text: `answer to ${lastUserText(turn)}` }));

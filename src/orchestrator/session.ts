@@ -108,6 +108,8 @@ export class Session {
   private total: Usage = emptyUsage();
   /** Dollars so far; null once a call used a model whose price is unknown. */
   private cost: number | null = 0;
+  /** Dollars this process spent: what --max-budget-usd limits (a resumed session's earlier runs had their own). */
+  private spent: number | null = 0;
   /** What each model has cached: the router's and the budget's estimates of the next calls. */
   private readonly caches: PromptCaches;
   private turns = 0;
@@ -329,6 +331,7 @@ export class Session {
     const price = this.options.price?.(model);
     const turnCost = price && costOf(price, usage);
     this.cost = this.cost === null || turnCost === undefined ? null : this.cost + turnCost;
+    this.spent = this.spent === null || turnCost === undefined ? null : this.spent + turnCost;
     this.total = addUsage(this.total, usage);
     this.options.emit({
       type: 'usage',
@@ -343,8 +346,8 @@ export class Session {
     const budget = this.options.maxBudgetUsd;
     if (budget === undefined) return;
     const price = this.options.price?.(model);
-    const spent = this.cost ?? 0;
-    if (!price || this.cost === null)
+    const spent = this.spent ?? 0;
+    if (!price || this.spent === null)
       throw new BudgetExceeded(`the price of ${model} is unknown, so the budget cannot be kept`);
     const next = this.caches.cost(model, this.promptState(), promptTokens) ?? 0;
     if (spent + next > budget)

@@ -64,7 +64,7 @@ export interface AgentConfig {
   mode: PermissionMode;
   /** Model turns allowed per user message. */
   maxTurns: number;
-  /** Dollars the session may spend (--max-budget-usd). */
+  /** Dollars this run may spend (--max-budget-usd); a resumed session's earlier runs do not count. */
   maxBudgetUsd?: number;
   /** Globs of credential-looking files the user lets the model see (their configuration's `allowFiles`). */
   allowFiles?: string[];
