@@ -66,7 +66,7 @@ export async function runRestore(
   if (!start) {
     emit({
       type: 'notice',
-      message: `the conversation as turn ${op.turn} began was not recorded (a session of an older version): only its files went back`,
+      message: `the conversation as turn ${op.turn} began was not recorded (a session of an older version): ${files ? 'only its files went back' : 'the conversation stays'}`,
     });
     return;
   }
