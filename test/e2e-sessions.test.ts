@@ -112,6 +112,20 @@ describe('sessions on disk', () => {
     expect(resumed.result!.usage.cost_usd).toBeCloseTo(spent + 0.00225, 6);
   });
 
+  it('a resumed session numbers its turns on from the recorded ones, also when the last changed no file', async () => {
+    const { repo, env } = repoWithState();
+    await provider.start(
+      scriptSequence({ text: 'Hi.' }, toolCall('write', { path: 'b.txt', content: 'bee\n' }), {
+        text: 'Made b.',
+      }),
+    );
+    const first = await run('openai', { cwd: repo, env, task: 'say hi' });
+    const resumed = await run('openai', { cwd: repo, env, task: 'make b', flags: ['--continue'] });
+    const turns = (r: CliRun) => r.events.flatMap((e) => (e.type === 'user_turn' ? [e.turn] : []));
+    expect(turns(first)).toEqual([1]);
+    expect(turns(resumed)).toEqual([2]);
+  });
+
   it('--continue resumes the latest session of the repository', async () => {
     const { repo, env } = repoWithState();
     const server = await provider.start((turn) => ({ text: `answer to ${lastUserText(turn)}` }));
