@@ -78,7 +78,8 @@ describe('checkpoints and agent undo', () => {
     expect(diff.code).toBe(0);
     expect(diff.stdout).toContain('-  return a - b;');
     expect(diff.stdout).toContain('+  return a + b;');
-    expect(diff.stdout).toContain('+++ b/gen.txt');
+    // A file the session created is diffed from nothing, as git shows it.
+    expect(diff.stdout).toContain('--- /dev/null\n+++ b/gen.txt');
     expect(diff.stdout).not.toContain('\x1b['); // piped: plain
 
     const undo = await runCli(['undo'], { cwd: repo, env });
@@ -344,6 +345,11 @@ describe.skipIf(!hasTmux)('/undo and /rewind in the interactive session', () => 
     expect(question).toContain('y yes · n no');
     expect(question).not.toMatch(/always|Allow edit/);
     expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('my own notes\n');
+    terminal.type('n');
+    expect(await terminal.waitFor(/undo cancelled: nothing was changed/, 10_000)).not.toMatch(/refused/);
+    expect(readFileSync(path.join(repo, 'notes.txt'), 'utf8')).toBe('my own notes\n');
+    terminal.type('/undo', 'Enter');
+    await terminal.waitFor(/undo cancelled[\s\S]*overwriting changes made since/, 10_000);
     terminal.type('y');
     await terminal.waitFor(/undid turn 1/, 10_000);
     expect(readFileSync(path.join(repo, 'src/math.js'), 'utf8')).toBe(ORIGINAL_MATH);

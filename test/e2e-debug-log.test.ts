@@ -31,7 +31,12 @@ interface Run extends CliRun {
 }
 
 /** `agent -p` over OpenAI's protocol, with its own state and cache directories and a recognisable key. */
-async function run(steps: ScriptStep[], flags: string[], prepare?: (dirs: Dirs) => void) {
+async function run(
+  steps: ScriptStep[],
+  flags: string[],
+  prepare?: (dirs: Dirs) => void,
+  env: Record<string, string> = {},
+) {
   const repo = makeGitRepo(failingAddProject);
   const state = mkdtempSync(path.join(tmpdir(), 'agent-state-'));
   const cache = mkdtempSync(path.join(tmpdir(), 'agent-cache-'));
@@ -41,7 +46,7 @@ async function run(steps: ScriptStep[], flags: string[], prepare?: (dirs: Dirs) 
     cwd: repo,
     task: 'fix the failing test',
     flags,
-    env: { OPENAI_API_KEY: KEY, XDG_STATE_HOME: state, AGENT_CACHE_DIR: cache },
+    env: { OPENAI_API_KEY: KEY, XDG_STATE_HOME: state, AGENT_CACHE_DIR: cache, ...env },
   });
   return { ...r, state } satisfies Run;
 }
@@ -129,6 +134,16 @@ describe('agent --debug', () => {
     expect(lines).toContainEqual(
       expect.objectContaining({ type: 'request', error: expect.stringContaining('Bearer [OPENAI_API_KEY]') }),
     );
+  });
+
+  it("writes the provider SDK's own log (OPENAI_LOG=debug) to the debug log, never to the terminal", async () => {
+    const r = await run([{ text: 'done' }], ['--debug'], undefined, { OPENAI_LOG: 'debug' });
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').filter((line) => line && !line.startsWith('agent: '))).toEqual([]);
+    expect(r.stdout.split('\n').filter((line) => line && !line.startsWith('{'))).toEqual([]);
+    const { text, lines } = logOf(r);
+    expect(lines).toContainEqual(expect.objectContaining({ type: 'sdk', level: 'debug' }));
+    expect(text).not.toContain(KEY);
   });
 
   it('keeps the newest 20 logs, and nothing else in the directory is touched', async () => {

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
 import type { ScriptedProvider } from './scripted-provider/server.js';
 import { scriptedProviderPerTest } from './support/scripted-server.js';
-import { agentTurns, isSummaryRequest, toolCall, withSummaries } from './scripted-provider/script.js';
+import {
+  agentTurns,
+  isSummaryRequest,
+  scriptSequence,
+  toolCall,
+  withSummaries,
+} from './scripted-provider/script.js';
 import { anthropicPromptCache } from './scripted-provider/prompt-cache.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
 import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
@@ -173,7 +179,7 @@ describe('the router', () => {
       format: 'text',
       flags: ['--verbose'],
     });
-    expect(text.stderr).toMatch(/— done in 6 turns, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
+    expect(text.stderr).toMatch(/— done in 6 model calls, .* 6000 in \/ 600 out tokens, \$0\.0288\n/);
   });
 
   it('retries a missed edit once on the fast model, escalates when it misses again, and returns after successes', async () => {
@@ -330,5 +336,22 @@ describe('--max-budget-usd', () => {
     expect(r.stderr).toContain(
       '--max-budget-usd needs the price of local-coder: set models["local-coder"].price',
     );
+  });
+});
+
+describe('what the provider SDKs say', () => {
+  it('a deprecated model is named once, as a notice, never written raw to the terminal by the SDK', async () => {
+    const server = await provider.start(
+      scriptSequence(toolCall('read', { path: 'src/math.js' }), { text: 'Read it.' }),
+    );
+    const run = await runAgent(server, 'anthropic', {
+      cwd: makeGitRepo(failingAddProject),
+      task: 'read math',
+      format: 'text',
+      flags: ['-m', 'claude-sonnet-4-5'],
+    });
+    expect(run.stdout).toBe('Read it.\n');
+    const said = run.stderr.split('\n').filter((line) => /deprecated/.test(line));
+    expect(said).toEqual([expect.stringMatching(/^agent: The model 'claude-sonnet-4-5' is deprecated/)]);
   });
 });

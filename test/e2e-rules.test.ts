@@ -173,6 +173,34 @@ describe('stopping conditions and bad usage', () => {
     const r = await run('openai', [listing, listing, listing, listing, listing], repo, ['--max-turns', '3']);
     expect(r.code).toBe(53);
     expect(r.result).toMatchObject({ status: 'max_turns', is_error: true, turns: 3 });
+    expect(r.result!.error).toBe('stopped after reaching the limit of 3 model turns');
+    const one = await run('openai', [listing, listing], repo, ['--max-turns', '1']);
+    expect(one.result!.error).toBe('stopped after reaching the limit of 1 model turn');
+  });
+
+  it.each([
+    ['SIGTERM', 'stopped by SIGTERM'],
+    ['SIGINT', 'interrupted by the user'],
+  ] as const)('says who stopped a run: %s', async (signal, said) => {
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    await provider.start(
+      scriptSequence({ toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 60' } }] }),
+    );
+    let pending = '';
+    let sent = false;
+    const r = await runAgent(provider.current(), 'openai', {
+      cwd: repo,
+      task: 'wait',
+      onSpawn: (child) =>
+        child.stdout!.on('data', (chunk: Buffer) => {
+          pending += chunk.toString();
+          if (sent || !pending.includes('"tool_call_start"')) return;
+          sent = true;
+          child.kill(signal);
+        }),
+    });
+    expect(r.code).toBe(130);
+    expect(r.result).toMatchObject({ status: 'interrupted', error: said });
   });
 
   it('says exactly what to set when no API key is configured', async () => {

@@ -87,6 +87,45 @@ describe('sessions on disk', () => {
     },
   );
 
+  it('a resumed session goes on counting its cost, while --max-budget-usd limits what this run spends', async () => {
+    const { repo, env } = repoWithState();
+    const sized = { usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0 } };
+    await provider.start(
+      scriptSequence(
+        { ...toolCall('read', { path: 'src/math.js' }), ...sized },
+        { text: 'Read it.', ...sized },
+        { text: 'Again.', ...sized },
+      ),
+    );
+    const flags = ['-m', 'gpt-5'];
+    const first = await run('openai', { cwd: repo, env, task: 'read math', flags });
+    const spent = first.result!.usage.cost_usd!;
+    expect(spent).toBeCloseTo(0.0045, 6);
+
+    const resumed = await run('openai', {
+      cwd: repo,
+      env,
+      task: 'once more',
+      flags: [...flags, '--continue', '--max-budget-usd', String(spent * 0.9)],
+    });
+    expect(resumed.result).toMatchObject({ status: 'success', text: 'Again.' });
+    expect(resumed.result!.usage.cost_usd).toBeCloseTo(spent + 0.00225, 6);
+  });
+
+  it('a resumed session numbers its turns on from the recorded ones, also when the last changed no file', async () => {
+    const { repo, env } = repoWithState();
+    await provider.start(
+      scriptSequence({ text: 'Hi.' }, toolCall('write', { path: 'b.txt', content: 'bee\n' }), {
+        text: 'Made b.',
+      }),
+    );
+    const first = await run('openai', { cwd: repo, env, task: 'say hi' });
+    const resumed = await run('openai', { cwd: repo, env, task: 'make b', flags: ['--continue'] });
+    const turns = (r: CliRun) => r.events.flatMap((e) => (e.type === 'user_turn' ? [e.turn] : []));
+    expect(turns(first)).toEqual([1]);
+    expect(turns(resumed)).toEqual([2]);
+  });
+
   it('--continue resumes the latest session of the repository', async () => {
     const { repo, env } = repoWithState();
     const server = await provider.start((turn) => ({ text: `answer to ${lastUserText(turn)}` }));
@@ -120,12 +159,20 @@ describe('sessions on disk', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(sessions).toMatchObject([
-      { id: idle.result!.session_id, turns: 1, first_message: 'say hello', changed_files: [] },
-      { id: fixed.result!.session_id, turns: 3, first_message: 'fix add', changed_files: ['src/math.js'] },
+      { id: idle.result!.session_id, messages: 1, model_calls: 1, first_message: 'say hello' },
+      {
+        id: fixed.result!.session_id,
+        messages: 1,
+        model_calls: 3,
+        first_message: 'fix add',
+        changed_files: ['src/math.js'],
+      },
     ]);
+    // Counted as /undo counts turns: the user's messages, not the model calls made for them.
+    expect(sessions[0]).not.toHaveProperty('turns');
     const text = await cli('sessions');
     expect(text.stdout).toContain(`${fixed.result!.session_id.slice(0, 8)}`);
-    expect(text.stdout).toMatch(/3 turns\s+fix add\s+\[src\/math\.js\]/);
+    expect(text.stdout).toMatch(/ 1 message\s+fix add\s+\[src\/math\.js\]/);
 
     const shown = await cli('sessions', 'show', fixed.result!.session_id.slice(0, 6));
     expect(shown.code).toBe(0);

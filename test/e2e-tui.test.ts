@@ -128,6 +128,47 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     await second.waitFor(/Second answer after 4 earlier messages/);
   });
 
+  it('a resumed session carries on where it stopped: totals, context, /model, markdown answers, and /rewind of earlier turns', async () => {
+    const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
+    const env = { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-state-')) };
+    const script: Script = (turn) => {
+      if (lastUserText(turn) === 'make b' && turn.messages.at(-1)?.role === 'user')
+        return { toolCalls: [{ name: 'write', arguments: { path: 'b.txt', content: 'bee\n' } }] };
+      return {
+        text: `Made **b.txt** for "${lastUserText(turn)}" (${turn.messages.filter((m) => m.role === 'user').length} user messages).`,
+        usage: { inputTokens: 40_000, outputTokens: 1_000 },
+      };
+    };
+    const first = await open(script, repo, ['--sandbox', 'none', '--yolo', '-m', 'gpt-5'], env);
+    first.type('/model gpt-5-mini', 'Enter');
+    await first.waitFor(/model: gpt-5-mini from the next call on/);
+    first.type('make b', 'Enter');
+    await first.waitFor(/Made b\.txt for "make b" \(1 user messages\)/);
+    first.type('/exit', 'Enter');
+    await first.waitFor(/EXITED \d+/);
+    first.close();
+    await server?.close();
+
+    const second = await open(script, repo, ['--sandbox', 'none', '--yolo', '--continue'], env);
+    const screen = await second.waitFor(/Resumed session/);
+    // The earlier answer is drawn as markdown, like a live one.
+    expect(screen).toContain('Made b.txt for "make b"');
+    expect(screen).not.toContain('**b.txt**');
+    // The status line goes on from the session's totals, its context use and its /model choice.
+    const status = screen.trimEnd().split('\n').at(-1)!;
+    expect(status).toMatch(/^gpt-5-mini .* · ctx 10% · /);
+    expect(status).not.toMatch(/ 0 tok|\$0\.000/);
+    second.type('/rewind', 'Enter');
+    await second.waitFor(/^ +1 +make b$/m);
+    second.type('/rewind 1', 'Enter');
+    await second.waitFor(/conversation rewound to before turn 1/);
+    expect(existsSync(path.join(repo, 'b.txt'))).toBe(false);
+    second.type('make c', 'Enter');
+    // The model hears the conversation as it was before turn 1: nothing.
+    await second.waitFor(/Made b\.txt for "make c" \(1 user messages\)/);
+    expect(server!.requests.at(-1)!.model).toBe('gpt-5-mini');
+  });
+
   it('with --debug shows where the debug log is', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const state = mkdtempSync(path.join(tmpdir(), 'agent-state-'));
@@ -168,7 +209,7 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     expect(lastToolResult(declined!)?.content).toMatch(/say it differently/);
   });
 
-  it('Esc interrupts the running command, the session stays, and a message typed while it works is queued', async () => {
+  it('Esc interrupts the running command, the session stays, and a message queued meanwhile comes back to the prompt', async () => {
     const repo = makeGitRepo({ 'a.txt': 'alpha\n' });
     const terminal = await open((turn) => {
       const text = lastUserText(turn) ?? '';
@@ -188,7 +229,12 @@ describe.skipIf(!hasTmux)('the interactive session in a real terminal', () => {
     terminal.type('wait again', 'Enter');
     await terminal.waitFor(/terminal sleep 60[\s\S]*terminal sleep 60/);
     terminal.type('queued words', 'Enter');
+    await terminal.waitFor(/queued: queued words/);
     terminal.type('', 'Escape');
+    // Esc stops the work; the queued message comes back to the prompt, unsent.
+    await terminal.waitFor(/interrupted\n› queued words *\n.* · ctx /);
+    expect(server!.requests.some((r) => lastUserText(r) === 'queued words')).toBe(false);
+    terminal.type('', 'Enter');
     await terminal.waitFor(/Now: queued words/);
   });
 

@@ -171,6 +171,46 @@ describe('the session runtime', () => {
     expect(idle.text).toMatch(/^after: .*interrupted/s);
   });
 
+  it('interrupt gives back the messages queued behind the turn, unsent, instead of sending them at once', async () => {
+    const { agent, next, events } = await start(
+      (turn) => {
+        if (turn.index === 0)
+          return { toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 30' } }] };
+        return { text: `saw: ${userTexts(turn).join(' | ')}` };
+      },
+      { mode: 'yolo' },
+    );
+    agent.submit({ type: 'user_message', text: 'wait' });
+    await next('tool_call_start');
+    agent.submit({ type: 'user_message', text: 'also this' });
+    const unsent = next('unsent');
+    agent.submit({ type: 'interrupt' });
+    expect(await unsent).toMatchObject({ texts: ['also this'] });
+    expect(await next('idle')).toMatchObject({ status: 'interrupted' });
+
+    agent.submit({ type: 'user_message', text: 'something else' });
+    expect(await next('idle')).toMatchObject({ status: 'success', text: 'saw: wait | something else' });
+    expect(events.filter((e) => e.type === 'user_message').map((e) => e.text)).toEqual([
+      'wait',
+      'something else',
+    ]);
+  });
+
+  it('says which @mentioned files went to the model, and why the others did not', async () => {
+    const { agent, next, events } = await start((turn) => ({ text: `got ${lastUserText(turn)?.length}` }), {
+      files: { 'a.txt': 'one\ntwo\n' },
+    });
+    agent.submit({ type: 'user_message', text: 'compare @a.txt with @nope.txt and @../etc/passwd' });
+    await next('idle');
+    const notices = events.flatMap((e) => (e.type === 'notice' ? [e.message] : []));
+    expect(notices).toContain('attached a.txt (2 lines)');
+    expect(notices).toContainEqual(
+      expect.stringMatching(/^not attached: @nope\.txt: nope\.txt does not exist/),
+    );
+    expect(notices).toContainEqual(expect.stringMatching(/^not attached: @\.\.\/etc\/passwd: .*outside/));
+    expect(lastUserText(server!.requests[0]!)).not.toContain('root:');
+  });
+
   it('in ask mode shows the diff, honours "no" with a note, and "always" for the rest of the session', async () => {
     const write = (file: string) => ({
       toolCalls: [{ name: 'write', arguments: { path: file, content: 'new\n' } }],

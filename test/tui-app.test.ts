@@ -110,6 +110,33 @@ describe('interactive session', () => {
     await waitFor(() => expect(session.ops).toEqual([{ type: 'user_message', text: 'explain @README.md' }]));
   });
 
+  it('puts messages an interrupt gave back into the prompt, before what is being typed, to edit or send again', async () => {
+    const { session, frame, type } = open();
+    session.emit({ type: 'turn_start', turn: 1, model: 'm' });
+    await type('also update the docs', KEY.enter);
+    await waitFor(() => expect(frame()).toContain('⧗ queued: also update the docs'));
+    await type('and the');
+    session.emit({ type: 'unsent', texts: ['also update the docs'] });
+    session.emit({ type: 'idle', status: 'interrupted', text: '' });
+    await waitFor(() => expect(frame()).toContain('› also update the docs\n  and the'));
+    expect(frame()).not.toContain('queued');
+    await type(' changelog', KEY.enter);
+    expect(session.ops.at(-1)).toEqual({
+      type: 'user_message',
+      text: 'also update the docs\nand the changelog',
+    });
+  });
+
+  it('deletes as readline does: Ctrl-W the word before the cursor, Ctrl-U to the start of the line, Ctrl-K to its end', async () => {
+    const { session, frame, type } = open();
+    await type('first line', '\n', 'fix the tests ', '\x17');
+    await waitFor(() => expect(frame()).toMatch(/› first line\n {2}fix the *\n/));
+    await type('\x15', 'second');
+    await waitFor(() => expect(frame()).toMatch(/› first line\n {2}second/));
+    await type('\x01', '\x0b', 'third', '\x05', '!', KEY.enter);
+    expect(session.ops).toEqual([{ type: 'user_message', text: 'first line\nthird!' }]);
+  });
+
   it('interrupts with Esc only while a turn runs', async () => {
     const { session, type } = open();
     await type(KEY.esc);

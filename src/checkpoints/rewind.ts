@@ -17,8 +17,7 @@ export interface RewindableConversation {
  * Runs an undo or rewind between turns. Files first: when they conflict,
  * nothing happens (the conversation stays too), and the `restore` event says
  * why. The conversation goes back to how it was when the chosen turn began,
- * as this process saw it (turns of a session before it was resumed can have
- * their files rewound, not their conversation).
+ * as this process saw it or the session's file recorded it.
  */
 export async function runRestore(
   op: RestoreOperation,
@@ -44,7 +43,10 @@ export async function runRestore(
           `${op.type} anyway, overwriting changes made since the turn?`,
           outcome.conflicts.join('\n'),
         );
-        if (!overwrite) return;
+        if (!overwrite) {
+          emit({ type: 'notice', message: `${op.type} cancelled: nothing was changed` });
+          return;
+        }
         outcome = await checkpoints.undo(scope, true);
         emit({ type: 'restore', action: op.type, ...outcome });
       }
@@ -64,7 +66,7 @@ export async function runRestore(
   if (!start) {
     emit({
       type: 'notice',
-      message: `turn ${op.turn} is not one of this session's turns since it started: the conversation stays`,
+      message: `the conversation as turn ${op.turn} began was not recorded (a session of an older version): ${files ? 'only its files went back' : 'the conversation stays'}`,
     });
     return;
   }

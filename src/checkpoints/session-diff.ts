@@ -29,7 +29,10 @@ export async function sessionChanges(root: string, session: string): Promise<Ses
     parts.push(
       isBinary(before) || isBinary(after)
         ? `Binary file ${change.path} differs\n`
-        : unifiedDiff(change.path, before.toString('utf8'), after.toString('utf8')),
+        : unifiedDiff(change.path, before.toString('utf8'), after.toString('utf8'), {
+            before: change.before !== undefined,
+            after: change.after !== undefined,
+          }),
     );
   }
   return { diff: parts.join(''), uncovered: uncoveredPaths(first, now) };

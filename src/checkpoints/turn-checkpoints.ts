@@ -17,25 +17,31 @@ export class TurnCheckpoints {
   private message = '';
   private before: Promise<boolean> | undefined;
   private tidied = false;
-  /** A resumed session numbers its turns on from its checkpoints. */
+  /** A resumed session numbers its turns on from its checkpoints and its recorded turns. */
   private numbered: boolean;
 
+  /** `resumedAfter`: the last turn the resumed session's file records. */
   constructor(
     private readonly root: string,
     private readonly session: string,
     private readonly emit: EventSink,
-    resumed: boolean,
+    private readonly resumedAfter: number | undefined,
   ) {
-    this.numbered = !resumed;
+    this.turn = resumedAfter ?? 0;
+    this.numbered = resumedAfter === undefined;
   }
 
   /** A user message starts turn N; returns N. */
   async begin(text: string): Promise<number> {
     if (!this.numbered) {
       this.numbered = true;
+      // Like the process that ran them, never reuse a number (turns that changed nothing have no checkpoint).
       this.turn = await this.opened()
         .then((store) => store.lastTurn(this.session))
-        .catch(() => 0);
+        .then(
+          (last) => Math.max(last, this.turn),
+          () => this.turn,
+        );
     }
     this.turn++;
     this.message = text.trim().split('\n', 1)[0] ?? '';

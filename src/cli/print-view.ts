@@ -104,7 +104,7 @@ function liveTextView(stdout: Writer, stderr: Writer): EventSink {
         stderr.write(
           event.is_error
             ? `agent: ${describeFailure(event)}\n`
-            : `— done in ${event.turns} turns, ${(event.duration_ms / 1000).toFixed(1)} s, ` +
+            : `— done in ${event.turns} model call${event.turns === 1 ? '' : 's'}, ${(event.duration_ms / 1000).toFixed(1)} s, ` +
                 `${event.usage.input_tokens} in / ${event.usage.output_tokens} out tokens` +
                 `${event.usage.cost_usd === undefined ? '' : `, $${event.usage.cost_usd.toFixed(4)}`}\n`,
         );

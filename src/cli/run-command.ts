@@ -50,7 +50,8 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
     allowFiles,
     record: true,
     checkpoints: true,
-    ...(resume && { resume }),
+    // A --model given now wins over the /model the session last chose.
+    ...(resume && { resume: flags.model ? { ...resume, model: undefined } : resume }),
     sandbox: sandboxChoice(flags),
     // --yolo confirmed host execution; inside the Docker sandbox the default already runs commands.
     mode: flags.permissionMode ?? (flags.yolo ? 'yolo' : 'auto-edit'),
@@ -65,6 +66,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
       const { runTui } = await tui!;
       return await runTui(agent, tuiServices(cwd, allowFiles, agent.id), {
         ...(task && { initialMessage: task }),
+        resumed: Boolean(resume),
       });
     }
     const view = createPrintView({
@@ -202,13 +204,17 @@ const DUPLICATE_SIGNAL_MS = 300;
 function handleSignals(agent: AgentSession): () => void {
   const giveUp = () => void agent.abandon().finally(() => process.exit(ExitCode.interrupted));
   let firstAt: number | undefined;
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     if (firstAt !== undefined) {
       if (performance.now() - firstAt > DUPLICATE_SIGNAL_MS) giveUp();
       return;
     }
     firstAt = performance.now();
-    agent.submit({ type: 'shutdown' });
+    // A SIGTERM comes from a process manager, a timeout or kill: not from the user at the keyboard.
+    agent.submit({
+      type: 'shutdown',
+      reason: signal === 'SIGINT' ? 'interrupted by the user' : `stopped by ${signal}`,
+    });
     // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
     setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();
   };

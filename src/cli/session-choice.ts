@@ -48,6 +48,9 @@ export async function chosenSession(
     state: session.state,
     history: transcriptOf(session, HISTORY_EVENTS),
     notes: session.restoresSinceState.flatMap((restore) => restoreNoteForModel(restore) ?? []),
+    turnStarts: session.turnStarts,
+    lastTurn: session.lastTurn,
+    ...(session.chosenModel && { model: session.chosenModel }),
   };
 }
 
@@ -67,13 +70,13 @@ export function checkResumeFlags(
     );
 }
 
-/** One line per session for people: date, turns, first message, changed files. */
+/** One line per session for people: date, the user's messages (what /undo counts as turns), first message, changed files. */
 export function describeSession(session: StoredSession): string {
   const date = session.updated.toISOString().slice(0, 16).replace('T', ' ');
   const first = session.firstMessage.replace(/\s+/g, ' ').slice(0, 60);
   const files = session.changedFiles.length > 0 ? `  [${session.changedFiles.join(', ')}]` : '';
   return terminalSafe(
-    `${session.id.slice(0, 8)}  ${date}  ${session.turns} turn${session.turns === 1 ? '' : 's'}  ${first}${files}`,
+    `${session.id.slice(0, 8)}  ${date}  ${session.messages} message${session.messages === 1 ? '' : 's'}  ${first}${files}`,
   );
 }
 

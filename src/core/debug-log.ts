@@ -24,7 +24,9 @@ type DebugRecord =
       error?: string;
     }
   | { type: 'retry'; attempt: number; delay_ms: number; reason: string }
-  | { type: 'route'; model: string; reason: string };
+  | { type: 'route'; model: string; reason: string }
+  /** What a provider SDK logged (src/providers/sdk-log.ts). */
+  | { type: 'sdk'; level: string; message: string };
 
 /**
  * `--debug`: what a user attaches to a bug report. One JSON line per record,

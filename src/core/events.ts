@@ -161,6 +161,12 @@ export type AgentEvent =
   | { type: 'rewound'; turn: number }
   /** A model turn and its tool calls are complete. */
   | { type: 'turn_end'; turn: number }
+  /**
+   * Messages queued behind a turn the user interrupted, taken back unsent: the
+   * interrupt stops the work, and the user decides what to say next (the TUI
+   * puts them back in the prompt, as Claude Code does).
+   */
+  | { type: 'unsent'; texts: string[] }
   /** The session finished handling the user's messages and waits for the next one. */
   | { type: 'idle'; status: ResultStatus; text: string; error?: string }
   | { type: 'error'; message: string }

@@ -108,6 +108,8 @@ export class Session {
   private total: Usage = emptyUsage();
   /** Dollars so far; null once a call used a model whose price is unknown. */
   private cost: number | null = 0;
+  /** Dollars this process spent: what --max-budget-usd limits (a resumed session's earlier runs had their own). */
+  private spent: number | null = 0;
   /** What each model has cached: the router's and the budget's estimates of the next calls. */
   private readonly caches: PromptCaches;
   private turns = 0;
@@ -120,9 +122,10 @@ export class Session {
     this.mainModel = options.models.main;
     this.caches = new PromptCaches((model) => options.price?.(model));
     if (options.restored) {
-      const { messages, usage, turns, system } = options.restored;
+      const { messages, usage, costUsd, turns, system } = options.restored;
       this.messages = [...messages];
       this.total = usage;
+      this.cost = costUsd ?? null;
       this.turns = turns;
       this.system = system;
     }
@@ -234,16 +237,16 @@ export class Session {
         emit({ type: 'turn_end', turn: this.turns });
         // A sandbox that failed under a tool call is the run's error, said below, not an interrupt.
         if (signal.reason instanceof SandboxFailure) throw signal.reason;
-        if (signal.aborted) return interrupted(text);
+        if (signal.aborted) return interrupted(text, signal);
       }
       return {
         status: 'max_turns',
         text,
-        error: `stopped after reaching the limit of ${this.options.maxTurns} turns`,
+        error: `stopped after reaching the limit of ${this.options.maxTurns} model turn${this.options.maxTurns === 1 ? '' : 's'}`,
       };
     } catch (error) {
       if (error instanceof BudgetExceeded) return { status: 'budget', text, error: error.message };
-      if (signal.aborted && !(signal.reason instanceof SandboxFailure)) return interrupted(text);
+      if (signal.aborted && !(signal.reason instanceof SandboxFailure)) return interrupted(text, signal);
       const cause: unknown = signal.reason instanceof SandboxFailure ? signal.reason.cause : error;
       const messageText = cause instanceof Error ? cause.message : String(cause);
       emit({ type: 'error', message: messageText });
@@ -298,6 +301,7 @@ export class Session {
               this.startSandbox();
               emit({ type: 'thinking_delta', text });
             },
+            onWarning: (message) => emit({ type: 'notice', message }),
           },
         );
         this.startSandbox();
@@ -327,6 +331,7 @@ export class Session {
     const price = this.options.price?.(model);
     const turnCost = price && costOf(price, usage);
     this.cost = this.cost === null || turnCost === undefined ? null : this.cost + turnCost;
+    this.spent = this.spent === null || turnCost === undefined ? null : this.spent + turnCost;
     this.total = addUsage(this.total, usage);
     this.options.emit({
       type: 'usage',
@@ -341,8 +346,8 @@ export class Session {
     const budget = this.options.maxBudgetUsd;
     if (budget === undefined) return;
     const price = this.options.price?.(model);
-    const spent = this.cost ?? 0;
-    if (!price || this.cost === null)
+    const spent = this.spent ?? 0;
+    if (!price || this.spent === null)
       throw new BudgetExceeded(`the price of ${model} is unknown, so the budget cannot be kept`);
     const next = this.caches.cost(model, this.promptState(), promptTokens) ?? 0;
     if (spent + next > budget)
@@ -397,8 +402,10 @@ class BudgetExceeded extends Error {
 
 const dollars = (amount: number): string => `$${amount.toFixed(4)}`;
 
-function interrupted(text: string): TaskOutcome {
-  return { status: 'interrupted', text, error: 'interrupted by the user' };
+/** The work stopped: why is the abort's reason (the user's interrupt, a SIGTERM, a /clear). */
+function interrupted(text: string, signal: AbortSignal): TaskOutcome {
+  const reason: unknown = signal.reason;
+  return { status: 'interrupted', text, error: reason instanceof Error ? reason.message : 'interrupted' };
 }
 
 /**

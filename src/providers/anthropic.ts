@@ -5,6 +5,7 @@ import { toProviderError, truncatedStream } from './errors.js';
 import type { ModelRequest, ModelResponse, Provider, StreamHandlers, ToolSpec } from './provider.js';
 import { withIdleTimeout } from './idle-timeout.js';
 import { lazySdkClient } from './sdk-client.js';
+import { withSdkWarnings } from './sdk-log.js';
 
 /** Passed explicitly so the SDK never falls back to a base URL from process.env behind the factory's back. */
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -123,6 +124,7 @@ export class AnthropicProvider implements Provider {
   private readonly sdk: () => Promise<Anthropic>;
   private readonly idleTimeoutMs: number | undefined;
   private readonly thinkingBudget: number | undefined;
+  private readonly warned = new Set<string>();
 
   constructor(options: AnthropicProviderOptions) {
     this.idleTimeoutMs = options.idleTimeoutMs;
@@ -132,6 +134,13 @@ export class AnthropicProvider implements Provider {
       options.apiKey,
       options.baseUrl ?? DEFAULT_BASE_URL,
     );
+  }
+
+  /** Each SDK warning is said once a session, not at every call. */
+  private warnOnce(warning: string, handlers: StreamHandlers): void {
+    if (this.warned.has(warning)) return;
+    this.warned.add(warning);
+    handlers.onWarning?.(warning);
   }
 
   complete(request: ModelRequest, handlers: StreamHandlers): Promise<ModelResponse> {
@@ -147,21 +156,25 @@ export class AnthropicProvider implements Provider {
   ): Promise<ModelResponse> {
     try {
       const client = await this.sdk();
-      const stream = await client.messages.create(
-        {
-          model: request.model,
-          max_tokens: request.maxOutputTokens,
-          ...(request.system && {
-            system: [{ type: 'text', text: request.system, cache_control: CACHE_BREAKPOINT }],
-          }),
-          messages: toWireMessages(request.messages, request.model),
-          ...(request.tools.length > 0 && { tools: toWireTools(request.tools) }),
-          ...(this.thinkingBudget && {
-            thinking: { type: 'enabled' as const, budget_tokens: this.thinkingBudget },
-          }),
-          stream: true,
-        },
-        { signal },
+      const stream = await withSdkWarnings(
+        () =>
+          client.messages.create(
+            {
+              model: request.model,
+              max_tokens: request.maxOutputTokens,
+              ...(request.system && {
+                system: [{ type: 'text', text: request.system, cache_control: CACHE_BREAKPOINT }],
+              }),
+              messages: toWireMessages(request.messages, request.model),
+              ...(request.tools.length > 0 && { tools: toWireTools(request.tools) }),
+              ...(this.thinkingBudget && {
+                thinking: { type: 'enabled' as const, budget_tokens: this.thinkingBudget },
+              }),
+              stream: true,
+            },
+            { signal },
+          ),
+        (warning) => this.warnOnce(warning, handlers),
       );
 
       const blocks: OpenBlock[] = [];

@@ -33,6 +33,8 @@ export interface StreamHandlers {
   onTextDelta?: (text: string) => void;
   /** The model's visible reasoning (Anthropic thinking, OpenAI-compatible reasoning_content / reasoning), as it streams. */
   onThinkingDelta?: (text: string) => void;
+  /** What the SDK warns of about the call (a deprecated model), for the user: never written to the terminal by the SDK. */
+  onWarning?: (message: string) => void;
 }
 
 /** One model backend. Implementations convert the neutral model to their wire format and back. */

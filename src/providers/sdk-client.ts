@@ -1,4 +1,5 @@
 import { watchedFetch } from './idle-timeout.js';
+import { sdkLogger } from './sdk-log.js';
 
 interface SdkClientOptions {
   apiKey: string;
@@ -8,6 +9,7 @@ interface SdkClientOptions {
   /** A null value removes a header the SDK would send (Azure's key replaces the bearer token). */
   defaultHeaders?: Record<string, string | null>;
   defaultQuery?: Record<string, string>;
+  logger: typeof sdkLogger;
 }
 
 type SdkModule<Client> = { default: new (options: SdkClientOptions) => Client };
@@ -22,7 +24,7 @@ export interface SdkClientExtras {
 /**
  * The SDK client, created on first use so starting the CLI never loads an SDK it does not need.
  * Its own retries are off: retry.ts owns retrying, so the SDK must not retry behind its back.
- * Its fetch feeds the idle timeout (idle-timeout.ts).
+ * Its fetch feeds the idle timeout (idle-timeout.ts); its log goes to the debug log (sdk-log.ts).
  */
 export function lazySdkClient<Client>(
   load: () => Promise<SdkModule<Client>>,
@@ -34,6 +36,15 @@ export function lazySdkClient<Client>(
   const fetch = wrapFetch ? wrapFetch(watchedFetch) : watchedFetch;
   return () =>
     (client ??= load().then(
-      ({ default: SdkClient }) => new SdkClient({ apiKey, baseURL, maxRetries: 0, fetch, ...extras }),
+      ({ default: SdkClient }) =>
+        // Its log (at the level ANTHROPIC_LOG or OPENAI_LOG ask for) goes to the debug log, never to the terminal.
+        new SdkClient({
+          apiKey,
+          baseURL,
+          maxRetries: 0,
+          fetch,
+          logger: sdkLogger,
+          ...extras,
+        }),
     ));
 }

@@ -64,7 +64,7 @@ export interface AgentConfig {
   mode: PermissionMode;
   /** Model turns allowed per user message. */
   maxTurns: number;
-  /** Dollars the session may spend (--max-budget-usd). */
+  /** Dollars this run may spend (--max-budget-usd); a resumed session's earlier runs do not count. */
   maxBudgetUsd?: number;
   /** Globs of credential-looking files the user lets the model see (their configuration's `allowFiles`). */
   allowFiles?: string[];
@@ -86,6 +86,12 @@ export interface AgentConfig {
     history?: AgentEvent[];
     /** What happened to the files since the last turn that the model must hear (an undo). */
     notes?: string[];
+    /** The conversation as each recorded turn of the user's began, for /rewind. */
+    turnStarts?: Map<number, ConversationState>;
+    /** The last turn recorded: new turns are numbered on from it. */
+    lastTurn?: number;
+    /** The model a /model chose in the session's last run (kept unless the provider changed). */
+    model?: { provider: string; model: string };
   };
   /** Commit each request's changes on the current branch (--git-commit). */
   gitCommit?: boolean;
@@ -199,10 +205,10 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     requestPermission: async () => false,
   };
   const checkpoints = config.checkpoints
-    ? new TurnCheckpoints(cwd, id, emit, Boolean(config.resume))
+    ? new TurnCheckpoints(cwd, id, emit, config.resume && (config.resume.lastTurn ?? 0))
     : undefined;
-  /** The conversation as each turn of this process found it, for a rewind. */
-  const turnStarts = new Map<number, ConversationState>();
+  /** The conversation as each turn found it (those recorded before a resume included), for a rewind. */
+  const turnStarts = new Map<number, ConversationState>(config.resume?.turnStarts);
   const session = new Session({
     workspace,
     ...(checkpoints && { beforeChange: checkpoints.beforeChange }),
@@ -233,6 +239,12 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     retriever,
   });
   for (const note of config.resume?.notes ?? []) session.note(note);
+  const resumedModel = config.resume?.model;
+  const restoreModel =
+    resumedModel?.provider === provider.name && resumedModel.model !== connection.models.main
+      ? resumedModel.model
+      : undefined;
+  if (restoreModel) session.setModel(restoreModel);
 
   const inbox = new Inbox();
   let shuttingDown = false;
@@ -242,14 +254,22 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     switch (op.type) {
       case 'user_message':
         if (!shuttingDown)
-          inbox.put({ type: 'message', text: op.text, content: expandMentions(op.text, mentionContext) });
+          inbox.put({
+            type: 'message',
+            text: op.text,
+            content: expandMentions(op.text, mentionContext, (message) => emit({ type: 'notice', message })),
+          });
         break;
       case 'approval':
         approvals.get(op.id)?.({ decision: op.decision, ...(op.note && { note: op.note }) });
         break;
-      case 'interrupt':
-        if (running) current.abort(new Error('interrupted by the user'));
+      case 'interrupt': {
+        if (!running) break;
+        current.abort(new Error('interrupted by the user'));
+        const unsent = inbox.takeMessages().map((message) => message.text);
+        if (unsent.length > 0) emit({ type: 'unsent', texts: unsent });
         break;
+      }
       case 'compact':
         // Between turns it happens at once; during one, before the turn's next model call.
         if (running) session.requestCompaction();
@@ -273,7 +293,7 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
       case 'shutdown':
         if (shuttingDown) break;
         shuttingDown = true;
-        current.abort(new Error('the session is shutting down'));
+        current.abort(new Error(op.reason ?? 'the session is shutting down'));
         inbox.put({ type: 'shutdown' });
         break;
     }
@@ -317,11 +337,8 @@ export async function createAgent(config: AgentConfig): Promise<AgentSession> {
     if (config.interactive && debugLog.path) emit({ type: 'notice', message: `debug log: ${debugLog.path}` });
     if (config.interactive && config.resume?.history?.length)
       emit({ type: 'history', events: config.resume.history });
-    if (config.resume)
-      emit({
-        type: 'notice',
-        message: `Resumed session ${id}; model turns so far: ${restored?.turns ?? 0}.`,
-      });
+    if (restoreModel) emit({ type: 'model_changed', model: restoreModel });
+    if (config.resume) emit({ type: 'notice', message: `Resumed session ${id}.` });
     let last: TaskOutcome | undefined;
     let stoppedMidTask = false;
     try {

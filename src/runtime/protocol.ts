@@ -10,7 +10,10 @@ export type Operation =
   | { type: 'user_message'; text: string }
   /** The answer to an `approval_request`; `always` allows the same kind of action for the rest of the session. */
   | { type: 'approval'; id: string; decision: 'yes' | 'no' | 'always'; note?: string }
-  /** Stops the current turn: the running call ends as interrupted, the session waits for the next message. */
+  /**
+   * Stops the current turn: the running call ends as interrupted, messages queued behind it come back
+   * unsent (an `unsent` event), the session waits for the next message.
+   */
   | { type: 'interrupt' }
   /** Compacts the conversation before the next model call. */
   | { type: 'compact' }
@@ -27,8 +30,11 @@ export type Operation =
   | { type: 'rewind'; turn: number; scope: RewindScope; force?: boolean }
   /** Starts a new conversation in the same workspace and sandbox. */
   | { type: 'clear' }
-  /** Ends the session: the current turn is interrupted, everything is released, `result` is the last event. */
-  | { type: 'shutdown' };
+  /**
+   * Ends the session: the current turn is interrupted, everything is released, `result` is the last event.
+   * `reason` is what the interrupted turn's result says (default: the session is shutting down).
+   */
+  | { type: 'shutdown'; reason?: string };
 
 export type RewindScope = 'files' | 'conversation' | 'both';
 

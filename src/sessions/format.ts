@@ -16,7 +16,8 @@ export type RecordLine =
   | StateLine;
 
 /**
- * The conversation at a turn boundary. Messages are stored incrementally: the
+ * The conversation at a turn boundary, and as each of the user's turns
+ * began (after its `user_turn` event: what a rewind goes back to). Messages are stored incrementally: the
  * first `keep` messages of the previous state line stay, `messages` follow them
  * (a compaction rewrites the conversation, so then `keep` is 0). The system
  * prompt is written when it changed.
@@ -27,6 +28,8 @@ interface StateLine {
   keep: number;
   messages: ConversationState['messages'];
   usage: ConversationState['usage'];
+  /** Dollars so far; null once a call used a model whose price is unknown (absent in files of older versions). */
+  cost_usd?: number | null;
   turns: number;
   system?: string;
   reads: Record<string, string>;

@@ -87,9 +87,13 @@ export class Recorder {
     this.guard(() => {
       this.write({ type: 'event', event });
       // A rewind changed the conversation: a later --resume must see it as rewound.
+      // At a user's turn: a resumed session can rewind the conversation to it.
       if (
         this.fd !== undefined &&
-        (event.type === 'turn_end' || event.type === 'idle' || event.type === 'rewound')
+        (event.type === 'turn_end' ||
+          event.type === 'idle' ||
+          event.type === 'rewound' ||
+          event.type === 'user_turn')
       ) {
         this.writeState();
         fsyncSync(this.fd!);
@@ -99,7 +103,7 @@ export class Recorder {
   }
 
   private writeState(): void {
-    const { messages, usage, turns, system, reads } = this.snapshot();
+    const { messages, usage, costUsd, turns, system, reads } = this.snapshot();
     let keep = 0;
     while (keep < this.recorded.length && messages[keep] === this.recorded[keep]) keep++;
     // Messages are never changed in place: the same object is the same message, so a shorter list was rewritten.
@@ -110,6 +114,7 @@ export class Recorder {
       keep,
       messages: messages.slice(keep),
       usage,
+      cost_usd: costUsd ?? null,
       turns,
       ...(system !== this.system && { system }),
       reads,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { repositoryKey, stateDir } from '../core/state-dir.js';
 import type { AgentEvent } from '../core/events.js';
 import type { Message } from '../core/messages.js';
+import { emptyUsage } from '../core/usage.js';
+import type { ConversationState } from '../orchestrator/session.js';
 import type { RecordLine, SavedConversation } from './format.js';
 
 /** Where every repository's sessions live. */
@@ -27,16 +29,28 @@ export interface StoredSession {
   created: string;
   /** When the file was last written. */
   updated: Date;
-  turns: number;
+  /** Messages of the user's that entered the conversation (what /undo and /rewind count as turns). */
+  messages: number;
+  /** Calls to the model over the whole session. */
+  modelCalls: number;
   firstMessage: string;
   /** Files changed by edit and write (commands are not tracked here). */
   changedFiles: string[];
   /** The conversation at the last complete turn boundary; undefined if no turn completed. */
   state: SavedConversation | undefined;
+  /** The conversation as each of the user's turns (still standing) began: what /rewind goes back to. */
+  turnStarts: Map<number, ConversationState>;
+  /** The number of the session's last turn of the user's (0 before any): a resumed session numbers on from it. */
+  lastTurn: number;
+  /** The model a `/model` chose in the session's last run, if one did (and its provider). */
+  chosenModel: { provider: string; model: string } | undefined;
   /** Undos and rewinds of files after that boundary: the model has not heard of them yet. */
   restoresSinceState: Extract<AgentEvent, { type: 'restore' }>[];
   lines: RecordLine[];
 }
+
+/** A conversation before its first message. */
+const EMPTY: ConversationState = { messages: [], usage: emptyUsage(), turns: 0, system: '' };
 
 /** Reads a session file. Unreadable lines (a torn last line after a kill) are skipped. */
 export function loadSession(file: string): StoredSession {
@@ -54,7 +68,34 @@ export function loadSession(file: string): StoredSession {
   let firstMessage = '';
   const changed = new Set<string>();
   let restores: StoredSession['restoresSinceState'] = [];
+  let userMessages = 0;
+  const turnStarts = new Map<number, ConversationState>();
+  /** A turn whose start the next state line records (files of older versions lack it). */
+  let starting: number | undefined;
+  let provider = '';
+  let chosenModel: StoredSession['chosenModel'];
+  let lastTurn = 0;
   for (const line of lines) {
+    // The state line the recorder writes right after a user_turn event is the turn's start.
+    const justStarted = starting;
+    starting = undefined;
+    if (line.type === 'header' || line.type === 'resumed') {
+      // Each run starts on the model its flags and configuration name.
+      provider = line.provider;
+      chosenModel = undefined;
+    }
+    if (line.type === 'event') {
+      const { event } = line;
+      if (event.type === 'user_message') userMessages++;
+      if (event.type === 'model_changed') chosenModel = { provider, model: event.model };
+      if (event.type === 'user_turn') {
+        turnStarts.set(event.turn, state ?? EMPTY);
+        starting = event.turn;
+        lastTurn = Math.max(lastTurn, event.turn);
+      }
+      if (event.type === 'rewound')
+        for (const turn of turnStarts.keys()) if (turn >= event.turn) turnStarts.delete(turn);
+    }
     if (line.type === 'event' && line.event.type === 'restore') restores.push(line.event);
     if (line.type === 'op' && line.op.type === 'user_message') firstMessage ||= line.op.text;
     if (line.type === 'event' && line.event.type === 'tool_call_end' && line.event.detail?.kind === 'diff')
@@ -63,7 +104,15 @@ export function loadSession(file: string): StoredSession {
     restores = [];
     const messages: Message[] = [...(state?.messages.slice(0, line.keep) ?? []), ...line.messages];
     const system = line.system ?? state?.system ?? '';
-    state = { messages, usage: line.usage, turns: line.turns, system, reads: line.reads };
+    state = {
+      messages,
+      usage: line.usage,
+      ...(line.cost_usd !== null && { costUsd: line.cost_usd ?? 0 }),
+      turns: line.turns,
+      system,
+      reads: line.reads,
+    };
+    if (justStarted !== undefined) turnStarts.set(justStarted, state);
   }
   return {
     id: header?.id ?? path.basename(file, '.jsonl'),
@@ -71,10 +120,14 @@ export function loadSession(file: string): StoredSession {
     cwd: header?.cwd ?? '',
     created: header?.created ?? '',
     updated: statSync(file).mtime,
-    turns: state?.turns ?? 0,
+    messages: userMessages,
+    modelCalls: state?.turns ?? 0,
     firstMessage,
     changedFiles: [...changed].sort(),
     state,
+    turnStarts,
+    lastTurn,
+    chosenModel,
     restoresSinceState: restores,
     lines,
   };
@@ -89,13 +142,23 @@ const TRANSCRIPT_EVENTS = new Set<AgentEvent['type']>([
   'compaction',
 ]);
 
-/** The last `limit` events of a session's transcript, to show above a resumed conversation. */
+/** What a resumed session's screen carries on from besides the transcript: its turns (for /rewind). */
+const BOOKKEEPING_EVENTS = new Set<AgentEvent['type']>(['user_turn', 'rewound']);
+
+/**
+ * The last `limit` events of a session's transcript, to show above a resumed
+ * conversation, with every turn of the user's and the last usage report (the
+ * totals and how full the context is), in the order they happened.
+ */
 export function transcriptOf(session: StoredSession, limit: number): AgentEvent[] {
-  const events: AgentEvent[] = [];
-  for (const line of session.lines) {
-    if (line.type === 'event' && TRANSCRIPT_EVENTS.has(line.event.type)) events.push(line.event);
-  }
-  return events.slice(-limit);
+  const events = session.lines.flatMap((line) => (line.type === 'event' ? [line.event] : []));
+  const shown = new Set(events.filter((event) => TRANSCRIPT_EVENTS.has(event.type)).slice(-limit));
+  // The totals are the last report's; how full the context is, the last call's (a summary's does not say).
+  const usage = new Set([
+    events.findLast((event) => event.type === 'usage'),
+    events.findLast((event) => event.type === 'usage' && !event.summary),
+  ]);
+  return events.filter((event) => shown.has(event) || BOOKKEEPING_EVENTS.has(event.type) || usage.has(event));
 }
 
 /** The sessions in a repository's folder, most recently active first. */

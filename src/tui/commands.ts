@@ -30,7 +30,8 @@ const info = (text: string): LocalItem => ({ kind: 'notice', tone: 'info', text 
 /** The keys, documented once here and shown by /help. */
 const KEYS = [
   'Enter send · Ctrl-J, Alt-Enter or \\ then Enter: new line · ↑/↓ history',
-  'Tab complete /commands and @files · Esc interrupt the agent · Shift-Tab cycle ask/auto-edit/plan',
+  'Tab complete /commands and @files · Esc interrupt the agent (queued messages come back here) · Shift-Tab cycle ask/auto-edit/plan',
+  'Ctrl-A/Ctrl-E start/end of line · Ctrl-U/Ctrl-K delete to its start/end · Ctrl-W delete the word before',
   'Ctrl-C clear the prompt; twice on an empty prompt: exit',
 ];
 

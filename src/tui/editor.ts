@@ -7,7 +7,8 @@ import { completionTarget } from './completion.js';
  * - Enter sends; Ctrl-J, Alt-Enter, or a trailing `\` before Enter insert a newline;
  * - Up/Down move between lines, and past the first/last line walk the history;
  *   while completions are shown they choose one, and Tab accepts it;
- * - Backspace, ←/→, Home/End (or Ctrl-A/Ctrl-E) edit and move.
+ * - Backspace, ←/→, Home/End (or Ctrl-A/Ctrl-E) edit and move; Ctrl-U, Ctrl-K and Ctrl-W
+ *   delete to the line's start, to its end, and the word before the cursor (as readline).
  */
 export interface EditorState {
   text: string;
@@ -35,6 +36,12 @@ export const emptyEditor = (history: string[] = []): EditorState => ({
   draft: '',
   selected: 0,
 });
+
+/** Messages given back unsent (an interrupt) go before what is being typed, to edit or send again. */
+export function takeBack(state: EditorState, text: string): EditorState {
+  const combined = state.text ? `${text}\n${state.text}` : text;
+  return { ...state, text: combined, cursor: combined.length, browsing: undefined, selected: 0 };
+}
 
 /** `suggestions`: the completions currently offered for the word under the cursor. */
 export function edit(
@@ -79,6 +86,13 @@ export function edit(
     return { state: { ...state, cursor: lineStart(state.text, state.cursor) } };
   if (key.end || (key.ctrl && input === 'e'))
     return { state: { ...state, cursor: lineEnd(state.text, state.cursor) } };
+  // Readline's kills: Ctrl-U to the start of the line, Ctrl-K to its end, Ctrl-W the word before the cursor.
+  if (key.ctrl && input === 'u')
+    return { state: remove(state, lineStart(state.text, state.cursor), state.cursor) };
+  if (key.ctrl && input === 'k')
+    return { state: remove(state, state.cursor, lineEnd(state.text, state.cursor)) };
+  if (key.ctrl && input === 'w')
+    return { state: remove(state, wordStart(state.text, state.cursor), state.cursor) };
   if (key.upArrow) return { state: up(state) };
   if (key.downArrow) return { state: down(state) };
   if (key.ctrl || key.escape || input === '') return { state };
@@ -147,6 +161,16 @@ function down(state: EditorState): EditorState {
   return recall({ ...state, browsing: index }, state.history[index]!);
 }
 
+/** Deletes the text between `from` and `to`, leaving the cursor where it began. */
+const remove = (state: EditorState, from: number, to: number): EditorState => ({
+  ...state,
+  text: cut(state.text, from, to),
+  cursor: from,
+  selected: 0,
+});
+/** Where the word before the cursor starts, spaces after it included (readline's unix-word-rubout). */
+const wordStart = (text: string, cursor: number): number =>
+  cursor - /\S*\s*$/.exec(text.slice(lineStart(text, cursor), cursor))![0].length;
 const recall = (state: EditorState, text: string): EditorState => ({ ...state, text, cursor: text.length });
 const cut = (text: string, from: number, to: number): string => text.slice(0, from) + text.slice(to);
 const lineStart = (text: string, cursor: number): number => text.lastIndexOf('\n', cursor - 1) + 1;

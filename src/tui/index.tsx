@@ -10,6 +10,8 @@ export type { TuiServices } from './services.js';
 export interface TuiOptions {
   /** A task from the command line, submitted as if typed (slash commands work too). */
   initialMessage?: string;
+  /** A resumed session shows its earlier answers: they are drawn once, as markdown like live ones. */
+  resumed?: boolean;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -32,6 +34,8 @@ export async function runTui(
     // keys typed then would wait, but when the first turn starts (the model takes longer than that).
     if (event.type === 'turn_start') void loadMarkdown();
   });
+  // The history is written to the scrollback once, at the first render: the renderer must be there by then.
+  if (options.resumed) await loadMarkdown();
   let exitCode: number | undefined;
   const onExit = (busy: boolean) => {
     if (exitCode !== undefined) return;

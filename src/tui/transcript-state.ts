@@ -90,6 +90,8 @@ export interface TuiState {
   status: SessionStatus;
   /** The turns so far (a message of the user's and the work for it), for /rewind. */
   turns: { turn: number; text: string }[];
+  /** Queued messages an interrupt gave back, for the prompt to take up again (`key` tells one return from the next). */
+  unsent?: { key: number; text: string };
 }
 
 export type TuiAction =
@@ -279,7 +281,8 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
         },
       };
       // Approvals the policy grants are the mode working as chosen; only answers and refusals are worth a line.
-      if (event.by === 'policy' && event.approved) return next;
+      // A question's answer is followed by what came of it (an undo done, or cancelled): that is its line.
+      if ((event.by === 'policy' && event.approved) || request?.question) return next;
       const verdict = event.approved ? (event.scope === 'session' ? 'always allowed' : 'allowed') : 'refused';
       const by = event.by === 'policy' ? ` by the ${status.mode} mode` : '';
       const note = event.note ? ` — “${event.note}”` : '';
@@ -342,6 +345,14 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
     }
     case 'history':
       return replayHistory(state, event);
+    case 'unsent': {
+      const queued = [...state.queued];
+      for (const text of event.texts) {
+        const index = queued.indexOf(text);
+        queued.splice(index === -1 ? 0 : index, 1);
+      }
+      return { ...state, queued, unsent: { key: event.seq, text: event.texts.join('\n') } };
+    }
     case 'user_turn':
       return { ...state, turns: [...state.turns, { turn: event.turn, text: event.text }] };
     case 'checkpoint':
@@ -372,13 +383,16 @@ function reduceEvent(state: TuiState, event: StampedEvent): TuiState {
 /**
  * A resumed session's earlier transcript, drawn as it was: its events go
  * through this same reducer on their own, so only the finished items carry
- * over (a call cut off by a kill shows as a line, never as still running).
+ * over (a call cut off by a kill shows as a line, never as still running),
+ * with the usage so far and the turns /rewind can reach.
  */
 function replayHistory(state: TuiState, history: Extract<StampedEvent, { type: 'history' }>): TuiState {
   let past = initialState();
   for (const event of history.events)
     past = reduceEvent(past, { ...event, seq: history.seq, ts: history.ts });
-  let next = state;
+  const { total, cost, contextUsed } = past.status;
+  // The running totals and the turns (for /rewind) go on from the recorded ones.
+  let next: TuiState = { ...state, turns: past.turns, status: { ...state.status, total, cost, contextUsed } };
   for (const item of past.items) next = append(next, item); // append renumbers it
   for (const call of past.running)
     next = append(next, { kind: 'tool', call: { ...call, state: 'error', summary: 'cut off' } });

@@ -135,6 +135,7 @@ export function App({ session, store, services, color, initialMessage, onExit }:
         active={approval === undefined}
         files={files}
         onSubmit={send}
+        unsent={state.unsent}
         onCtrlCEmpty={onCtrlCEmpty}
         onKey={() => {
           lastCtrlC.current = 0;

@@ -1,8 +1,8 @@
 import { Box, Text, useInput } from 'ink';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { COMMANDS } from '../commands.js';
 import { completionTarget, fuzzyMatch } from '../completion.js';
-import { edit, emptyEditor, type EditorState } from '../editor.js';
+import { edit, emptyEditor, takeBack, type EditorState } from '../editor.js';
 import { useHue } from '../theme.js';
 
 interface Props {
@@ -15,13 +15,15 @@ interface Props {
   onCtrlCEmpty(): void;
   /** Any other key: lets the app drop a stale hint. */
   onKey(): void;
+  /** Queued messages an interrupt gave back: taken into the prompt once per `key`. */
+  unsent?: { key: number; text: string } | undefined;
 }
 
 const COMMAND_NAMES = COMMANDS.map((c) => c.name);
 const MAX_SUGGESTIONS = 6;
 
 /** The multi-line prompt with history and completion; editing rules live in editor.ts. */
-export function PromptInput({ active, files, onSubmit, onCtrlCEmpty, onKey }: Props) {
+export function PromptInput({ active, files, onSubmit, onCtrlCEmpty, onKey, unsent }: Props) {
   const hue = useHue();
   const [editor, setEditor] = useState<EditorState>(() => emptyEditor());
   // Several keys can arrive before React re-renders (a paste, a fast typist): each must see the previous one's result.
@@ -35,6 +37,11 @@ export function PromptInput({ active, files, onSubmit, onCtrlCEmpty, onKey }: Pr
     suggestionsRef.current = suggest(next, files);
     setEditor(next);
   };
+
+  useEffect(() => {
+    if (unsent) apply(takeBack(latest.current, unsent.text));
+    // Once per return: the key is what changes.
+  }, [unsent?.key]);
 
   useInput(
     (input, key) => {
