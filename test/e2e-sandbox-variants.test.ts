@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
@@ -6,6 +6,7 @@ import { scriptSequence, toolCall } from './scripted-provider/script.js';
 import { runAgent } from './support/cli.js';
 import { docker, needsDocker } from './support/docker.js';
 import { makeGitRepo } from './support/git-repo.js';
+import { isRunning, waitFor } from './support/processes.js';
 import { scriptedProviderPerTest } from './support/scripted-server.js';
 
 // Variants of the issue-7 attacks that the first round of tests did not try: each is played by the
@@ -44,4 +45,56 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox (variants)', nee
     expect(check).toMatch(/ls: cannot access 'alive': No such file or directory/);
     expect(existsSync(path.join(repo, 'alive'))).toBe(false);
   });
+});
+
+describe('a session whose terminal closes (SIGHUP) or that gets Ctrl-\\ (SIGQUIT) in the middle of a command', () => {
+  const interrupt = async (signal: NodeJS.Signals, sandbox: string) => {
+    const repo = makeGitRepo({ 'a.txt': 'x\n' });
+    await provider.start(
+      scriptSequence(toolCall('terminal', { command: 'echo $$ > cmd.pid; sleep 60' }), {
+        text: 'unreachable',
+      }),
+    );
+    const r = await runAgent(provider.current(), 'openai', {
+      cwd: repo,
+      task: 'wait',
+      sandbox: ['--sandbox', sandbox, '--yolo'],
+      onSpawn: (child) => {
+        // Once the command runs (its pid file is there), the signal.
+        const poll = setInterval(() => {
+          if (!existsSync(path.join(repo, 'cmd.pid'))) return;
+          clearInterval(poll);
+          child.kill(signal);
+        }, 50);
+        child.on('exit', () => clearInterval(poll));
+      },
+    });
+    return { r, repo };
+  };
+
+  it.skipIf(!docker).each(['SIGHUP', 'SIGQUIT'] as const)(
+    '%s: the call is answered and the container removed',
+    { tags: ['docker'] },
+    async (signal) => {
+      const { r } = await interrupt(signal, 'docker');
+      const sessionId = (r.events[0] as { session_id: string }).session_id;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.result).toMatchObject({ status: 'interrupted' });
+      const left = await docker!.listContainers({
+        all: true,
+        filters: { label: [`dev.agent.session=${sessionId}`] },
+      });
+      expect(left).toEqual([]);
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux').each(['SIGHUP', 'SIGQUIT'] as const)(
+    '%s with --sandbox none: the command on the host is ended with the session',
+    async (signal) => {
+      const { r, repo } = await interrupt(signal, 'none');
+      expect(r.code, r.stderr).toBe(130);
+      const pid = Number(readFileSync(path.join(repo, 'cmd.pid'), 'utf8'));
+      expect(await waitFor(() => !isRunning(pid))).toBe(true);
+    },
+  );
 });
