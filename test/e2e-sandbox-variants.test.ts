@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../src/core/events.js';
 import { scriptSequence, toolCall } from './scripted-provider/script.js';
-import { runAgent } from './support/cli.js';
+import { runAgent, runCli } from './support/cli.js';
 import { docker, needsDocker } from './support/docker.js';
 import { makeGitRepo } from './support/git-repo.js';
 import { isRunning, waitFor } from './support/processes.js';
@@ -44,6 +45,36 @@ describe.skipIf(!docker)('a hostile model in the Docker sandbox (variants)', nee
     expect(started).toMatch(/^started/);
     expect(check).toMatch(/ls: cannot access 'alive': No such file or directory/);
     expect(existsSync(path.join(repo, 'alive'))).toBe(false);
+  });
+});
+
+describe.skipIf(!docker)('FIFOs a command planted where git opens files', needsDocker, () => {
+  it('hold neither the checkpoints, --git-commit nor undo: the damage of the turn is undone', async () => {
+    const repo = makeGitRepo({ 'a.ts': 'original\n', 'sub/b.ts': 'b\n' });
+    const env = { XDG_STATE_HOME: mkdtempSync(path.join(tmpdir(), 'agent-state-')) };
+    await provider.start(
+      scriptSequence(
+        toolCall('terminal', {
+          command: 'echo ruined > a.ts && mkfifo .gitignore .gitattributes sub/.gitignore && echo planted',
+        }),
+        { text: 'done' },
+      ),
+    );
+    const r = await runAgent(provider.current(), 'openai', {
+      cwd: repo,
+      task: 'go',
+      env,
+      flags: ['--git-commit'],
+      sandbox: ['--sandbox', 'docker', '--yolo'],
+    });
+    expect(r.result, r.stderr).toMatchObject({ status: 'success' });
+    expect(outputsOf(r.events)[0]!.output).toMatch(/^planted/);
+    expect(r.events.filter((e) => e.type === 'notice')).toEqual([]);
+    expect(r.events.filter((e) => e.type === 'checkpoint')).not.toEqual([]);
+    const undo = await runCli(['undo'], { cwd: repo, env });
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(undo.stdout).toMatch(/restored: a\.ts/);
+    expect(readFileSync(path.join(repo, 'a.ts'), 'utf8')).toBe('original\n');
   });
 });
 
