@@ -200,7 +200,11 @@ const DUPLICATE_SIGNAL_MS = 300;
  * First Ctrl-C (or SIGTERM) shuts the session down: the running call gets an
  * "interrupted" result, the sandbox is removed, the result says `interrupted`.
  * A second Ctrl-C, or a wind-down that hangs, removes the sandbox and exits at once.
+ * A closed terminal (SIGHUP) and Ctrl-\ (SIGQUIT) end the session the same way: by
+ * default they would kill the process and leave the container and its commands running.
  */
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
 function handleSignals(agent: AgentSession): () => void {
   const giveUp = () => void agent.abandon().finally(() => process.exit(ExitCode.interrupted));
   let firstAt: number | undefined;
@@ -218,10 +222,8 @@ function handleSignals(agent: AgentSession): () => void {
     // Should anything hang on the way out (a stuck engine, say), do not outlive the signal by much.
     setTimeout(giveUp, INTERRUPT_GRACE_MS).unref();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
   return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of SHUTDOWN_SIGNALS) process.off(signal, onSignal);
   };
 }

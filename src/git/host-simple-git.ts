@@ -1,4 +1,5 @@
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
+import { watchGitProcess } from './fifo-release.js';
 import { hostGit } from './host-git.js';
 
 /**
@@ -29,7 +30,7 @@ const NEUTRAL_SETTINGS: SimpleGitOptions['unsafe'] = {
   allowUnsafeConfigPaths: true,
 };
 
-/** A git command that hangs this long without output (a FIFO planted where git opens a file) is killed. */
+/** A git command that hangs this long without output is killed (FIFOs where git opens files: fifo-release.ts). */
 const SILENCE_TIMEOUT_MS = 30_000;
 
 /**
@@ -51,5 +52,7 @@ export async function hostSimpleGit(
     // built this environment (the caller's own GIT_* variables are already gone), so all of it is.
     allowEnvironment: Object.keys(env),
     timeout: { block: SILENCE_TIMEOUT_MS },
-  }).env(env);
+  })
+    .env(env)
+    .outputHandler((_command, stdout) => stdout.on('close', watchGitProcess(cwd)));
 }

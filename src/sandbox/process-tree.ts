@@ -14,14 +14,17 @@ const LIST_RESIDENTS =
   'rest=${stat##*) }; rest=${rest#* }; [ "${rest%% *}" = 1 ] && echo "${p#/proc/}"; done; :';
 
 // Kills every process except pid 1, this shell and the pids given as arguments, in rounds until a
-// round finds nothing to kill (processes may fork while being killed; the pids limit bounds them).
-// Zombies are skipped: they are already dead and wait for their parent or init to reap them.
+// round finds nothing to kill. Everything is stopped first (kill(-1) reaches every process the
+// shell may signal at once, and a fork under way is abandoned): a process that forks a child and
+// exits, over and over, would otherwise always be one pid ahead of a scan, whose kills then all
+// miss. The residents are continued at the end. Zombies are skipped: they are already dead and
+// wait for their parent or init to reap them.
 const KILL_STRAYS =
-  'keep=" 1 $$ $* "; round=0; while [ $round -lt 200 ]; do round=$((round + 1)); found=; ' +
+  'keep=" 1 $$ $* "; kill -s STOP -- -1 2>/dev/null; round=0; while [ $round -lt 200 ]; do round=$((round + 1)); found=; ' +
   'for p in /proc/[0-9]*; do pid=${p#/proc/}; case "$keep" in *" $pid "*) continue;; esac; ' +
   '{ read -r stat < "$p/stat"; } 2>/dev/null || continue; state=${stat##*) }; ' +
   '[ "${state%% *}" = Z ] && continue; kill -9 "$pid" 2>/dev/null && found=1; done; ' +
-  '[ -z "$found" ] && break; done; :';
+  '[ -z "$found" ] && break; done; kill -s CONT -- -1 2>/dev/null; :';
 
 /** argv that prints the resident set, for parseResidents. */
 export function residentsArgv(): string[] {
