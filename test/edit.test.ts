@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
 import { editTool } from '../tools/edit/edit.js';
@@ -72,6 +73,23 @@ describe('edit: exact matches', () => {
     const result = await edit({ path: 'a.ts', old_string: 'x()', new_string: 'w()', replace_all: true });
     expect(result.output).toContain('2 occurrences');
     expect(await text(file)).toBe('w();\ny();\nw();\n');
+  });
+
+  it('replaces thousands of occurrences with a diff that applies back, the file ending without a newline too', async () => {
+    // 3,000 changed lines exceed the bound of the minimal diff (quadratic): the diff is one hunk instead.
+    for (const end of ['\n', '']) {
+      const before = Array.from({ length: 3_000 }, (_, i) => `x(${i});`).join('\n') + `\nkeep();${end}`;
+      const file = await seen('a.ts', `head();\n${before}`);
+      const result = await edit({ path: 'a.ts', old_string: 'x(', new_string: 'w(', replace_all: true });
+      expect(result.output).toContain('3000 occurrences');
+      const after = await text(file);
+      expect(after).toBe(`head();\n${before.replaceAll('x(', 'w(')}`);
+      // What git makes of the diff: applied to the file as it was, it gives the file as it is.
+      await writeFile(file, `head();\n${before}`);
+      execFileSync('git', ['apply', '-'], { cwd: root, input: (result.detail as { diff: string }).diff });
+      expect(await text(file)).toBe(after);
+      expect(result.detail).toMatchObject({ added: 3_000, removed: 3_000 });
+    }
   });
 
   it('refuses identical old and new strings', async () => {
