@@ -218,6 +218,21 @@ describe.skipIf(!docker)('a git directory named by a `.git` file inside the work
   });
 });
 
+describe.skipIf(!docker)('a giant `.git` file a command left in the workspace', needsDocker, () => {
+  it('is not read whole at the next start: the sandbox starts, as git would refuse such a file', async () => {
+    const workspace = makeWorkspace();
+    writeFileSync(join(workspace, 'a.txt'), 'one\n');
+    // Sparse: 3 GiB that cost nothing on disk, and more than one Node buffer can hold.
+    execFileSync('truncate', ['-s', '3G', join(workspace, '.git')]);
+    const sandbox = new DockerSandbox({ workspace, sessionId: 'test' });
+    try {
+      expect((await run(sandbox, 'cat a.txt')).output).toBe('one\n');
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+});
+
 describe.skipIf(!docker)('a `.git` made by a command in a workspace that had none', needsDocker, () => {
   it('is reported to the user and the model once, as it cannot be protected', async () => {
     const workspace = makeWorkspace();

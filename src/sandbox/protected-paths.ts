@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readConfinedSync } from '../fs/confined.js';
 import { isInside, realOfNearestExisting } from '../fs/paths.js';
 import { hostGit } from '../git/host-git.js';
 
@@ -39,6 +40,9 @@ export async function protectedPaths(
 }
 
 const run = promisify(execFile);
+
+/** The largest `.git` file git itself reads. */
+const MAX_GITFILE_BYTES = 1024 * 1024;
 
 /**
  * A submodule's `.git` is a file in the work tree naming its git directory:
@@ -89,7 +93,9 @@ function gitPaths(root: string, repository: string): string[] {
   }
   if (!isFile) return [own];
   // A worktree's or submodule's `.git` file names its git directory: protect that too if it is in here.
-  const named = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
+  // Read as git reads it: a regular file of at most 1 MB (git refuses a larger one), never a planted giant.
+  const content = readConfinedSync(root, dotGit, MAX_GITFILE_BYTES)?.toString('utf8') ?? '';
+  const named = /^gitdir: (.+)$/m.exec(content)?.[1]?.trim();
   return [
     own,
     ...optional(
