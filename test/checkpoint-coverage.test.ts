@@ -28,7 +28,8 @@ describe('what checkpoints leave out', () => {
       scriptSequence(
         toolCall('terminal', {
           command:
-            'for f in a.txt ignored.log local-only.txt nested/n.txt; do echo changed > $f; done; head -c 7 /dev/zero >> big.bin',
+            'for f in a.txt ignored.log local-only.txt nested/n.txt; do echo changed > $f; done; head -c 7 /dev/zero >> big.bin; ' +
+            'mkdir made && git init -q made && echo m > made/m.txt',
         }),
         { text: 'Done.' },
       ),
@@ -44,6 +45,13 @@ describe('what checkpoints leave out', () => {
         { path: 'nested', reason: 'nested repository' },
       ]),
     });
+    // A repository the turn made is named once, as it is neither undone nor protected; one already there is not.
+    const warnings = session.events.filter(
+      (e) => e.type === 'notice' && /created a git repository/.test(e.message),
+    );
+    expect(warnings).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/turn 1 .* in made\/;/) }),
+    ]);
     // Ignored files and special files (the FIFO) are left out silently, as git leaves them out.
     expect(JSON.stringify(checkpoint)).not.toMatch(/ignored\.log|local-only|pipe/);
 

@@ -16,6 +16,8 @@ export class TurnCheckpoints {
   private turn = 0;
   private message = '';
   private before: Promise<boolean> | undefined;
+  /** The nested repositories the turn's first snapshot saw: one that appears after it was made by the turn. */
+  private nestedBefore = new Set<string>();
   private tidied = false;
   /** A resumed session numbers its turns on from its checkpoints and its recorded turns. */
   private numbered: boolean;
@@ -85,7 +87,13 @@ export class TurnCheckpoints {
     const turn = this.turn;
     try {
       const snapshot = await (await this.opened()).record(this.session, turn, phase, this.message);
-      if (phase === 'before') this.emit({ type: 'checkpoint', turn, uncovered: snapshot.uncovered });
+      const nested = snapshot.uncovered.filter((e) => e.reason === 'nested repository').map((e) => e.path);
+      if (phase === 'before') {
+        this.emit({ type: 'checkpoint', turn, uncovered: snapshot.uncovered });
+        this.nestedBefore = new Set(nested);
+      } else {
+        this.reportNewRepositories(turn, nested);
+      }
       return true;
     } catch (error) {
       this.emit({
@@ -94,6 +102,22 @@ export class TurnCheckpoints {
       });
       return false;
     }
+  }
+
+  /**
+   * A repository made during the turn (by a command: `.git` is read-only in the sandbox only where
+   * it already existed) is neither covered by undo nor protected: its hooks and config would run at
+   * the user's next git command inside it.
+   */
+  private reportNewRepositories(turn: number, nested: string[]): void {
+    const made = nested.filter((dir) => !this.nestedBefore.has(dir));
+    if (made.length === 0) return;
+    this.emit({
+      type: 'notice',
+      message:
+        `warning: turn ${turn} created a git repository in ${made.map((dir) => `${dir}/`).join(', ')}; undo leaves it ` +
+        'in place, and its hooks and config would run at your next git command there: check them or delete it',
+    });
   }
 
   private opened(): Promise<CheckpointStore> {
