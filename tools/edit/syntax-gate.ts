@@ -106,10 +106,7 @@ function jsonRegression(before: string, after: string): string | null {
  * Character range around the change that starts and ends at top-level lines (not indented, not a
  * closing bracket), so it parses on its own as the same statements it forms inside the file.
  */
-function changedRegion(
-  before: string,
-  after: string,
-): { start: number; beforeEnd: number; afterEnd: number; changed: [number, number] } {
+function changedRegion(before: string, after: string): Region & { changed: [number, number] } {
   let prefix = 0;
   const shorter = Math.min(before.length, after.length);
   while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
@@ -122,16 +119,11 @@ function changedRegion(
   }
   const start = topLevelAtOrBefore(after, lineStartAt(after, prefix), before);
   const afterEnd = topLevelAtOrAfter(after, nextLineStart(after, after.length - suffix));
-  const lineOf = (offset: number) => {
-    let line = 0;
-    for (let at = after.indexOf('\n'); at !== -1 && at < offset; at = after.indexOf('\n', at + 1)) line++;
-    return line;
-  };
   return {
     start,
     afterEnd,
     beforeEnd: afterEnd - after.length + before.length,
-    changed: [lineOf(prefix), lineOf(Math.max(prefix, after.length - suffix))],
+    changed: [lineCount(after, 0, prefix), lineCount(after, 0, Math.max(prefix, after.length - suffix))],
   };
 }
 
