@@ -5,6 +5,7 @@
  *   node dist/bench/retrieval-build.js <root> <cacheDir>
  */
 import { createRetriever } from '../src/context/retrieval/retriever.js';
+import { median } from './report.js';
 
 const RANKING_RUNS = 5;
 const FOCUS = {
@@ -13,8 +14,7 @@ const FOCUS = {
 
 const [root, cacheDir] = process.argv.slice(2) as [string, string];
 const started = performance.now();
-let files = 0;
-const retriever = createRetriever({ root, cacheDir, onProgress: (_, total) => (files = total) });
+const retriever = createRetriever({ root, cacheDir });
 await retriever.ready();
 const buildSeconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage();
@@ -30,11 +30,10 @@ for (let run = 0; run < RANKING_RUNS; run++) {
 await retriever.dispose();
 console.log(
   JSON.stringify({
-    filesIndexed: files,
     buildSeconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     firstRankingMs,
-    rankingMs: times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!,
+    rankingMs: median(times),
   }),
 );

@@ -28,8 +28,6 @@ export interface RealIssueScores {
 
 export interface IndexingScores {
   files: number;
-  /** Files the cold build (re)indexed: 0 for the warm start. */
-  filesIndexed: number;
   buildSeconds: number;
   /** CPU time of the build, every thread of the process: what a busy machine cannot hide. */
   cpuSeconds: number;
