@@ -96,14 +96,8 @@ export function findFlexible(content: string, old: string): Span[] {
   let pattern = '';
   tokens.forEach((token, i) => {
     if (/^\s/.test(token)) {
-      const required = isWord(tokens[i - 1]) && isWord(tokens[i + 1]);
-      pattern += /\n[^\S\n]*\n/.test(token)
-        ? required
-          ? '\\s+'
-          : '\\s*'
-        : required
-          ? SOME_SPACE
-          : ANY_SPACE;
+      const space = /\n[^\S\n]*\n/.test(token) ? '\\s*' : ANY_SPACE;
+      pattern += isWord(tokens[i - 1]) && isWord(tokens[i + 1]) ? `(?=\\s)${space}` : space;
     } else {
       if (i > 0 && !/^\s/.test(tokens[i - 1]!) && !(isWord(tokens[i - 1]) && isWord(token)))
         pattern += ANY_SPACE;
@@ -125,6 +119,5 @@ export function findFlexible(content: string, old: string): Span[] {
 }
 
 const WORD_CHAR = '[\\p{L}\\p{N}_$]';
-/** Whitespace holding at most one line break (no blank line), possibly none / at least one character. */
+/** Whitespace holding at most one line break (no blank line), possibly none. */
 const ANY_SPACE = '[^\\S\\n]*(?:\\n[^\\S\\n]*)?';
-const SOME_SPACE = `(?=\\s)${ANY_SPACE}`;
