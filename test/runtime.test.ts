@@ -22,6 +22,8 @@ let server: ScriptedProvider | undefined;
 const agents: AgentSession[] = [];
 beforeAll(() => {
   process.env.AGENT_CACHE_DIR = mkdtempSync(path.join(tmpdir(), 'agent-cache-'));
+  // Checkpoints (the rewind test) and anything else kept per repository stay out of the real state directory.
+  process.env.XDG_STATE_HOME = mkdtempSync(path.join(tmpdir(), 'agent-state-'));
 });
 afterEach(async () => {
   for (const agent of agents.splice(0)) {
@@ -377,7 +379,6 @@ describe('the session runtime', () => {
   });
 
   it('rewinds the conversation, the files, or both, to before a turn', async () => {
-    process.env.XDG_STATE_HOME = mkdtempSync(path.join(tmpdir(), 'agent-rewind-state-'));
     const { agent, next, dir } = await start(
       (turn) => {
         const said = lastUserText(turn);

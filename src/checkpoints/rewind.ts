@@ -29,6 +29,7 @@ export async function runRestore(
   confirm?: (title: string, detail: string) => Promise<boolean>,
 ): Promise<void> {
   const files = op.type === 'undo' || op.scope !== 'conversation';
+  const rewindsConversation = op.type === 'rewind' && op.scope !== 'files';
   if (files) {
     if (!checkpoints) {
       emit({ type: 'notice', message: 'checkpoints are off in this session: nothing to undo' });
@@ -52,7 +53,7 @@ export async function runRestore(
       }
       // The conversation stays as it is: the model must hear that its changes are gone.
       const note = restoreNoteForModel(outcome);
-      if (note && (op.type === 'undo' || op.scope === 'files')) conversation.note(note);
+      if (note && !rewindsConversation) conversation.note(note);
     } catch (error) {
       emit({
         type: 'error',
@@ -61,7 +62,7 @@ export async function runRestore(
       return;
     }
   }
-  if (op.type === 'undo' || op.scope === 'files') return;
+  if (!rewindsConversation) return;
   const start = turnStarts.get(op.turn);
   if (!start) {
     emit({

@@ -9,7 +9,7 @@ import { repositorySessions, sessionFile } from '../sessions/store.js';
 import { sessionChanges } from '../checkpoints/session-diff.js';
 import { terminalSafe } from '../core/terminal-text.js';
 import { ExitCode } from './exit-codes.js';
-import { chosenSession } from './session-choice.js';
+import { recordedSession } from './session-choice.js';
 
 interface SessionFlags {
   cwd: string;
@@ -65,11 +65,8 @@ export async function diffCommand(flags: SessionFlags): Promise<number> {
 
 async function sessionOf(flags: SessionFlags): Promise<{ root: string; id: string }> {
   const root = realpathSync(path.resolve(flags.cwd));
-  const chosen = await chosenSession(
-    flags.session ? { resume: flags.session } : { continue: true },
-    root,
-    false,
-  );
+  // Only its id: not the transcript and notes a resume would carry on from.
+  const chosen = await recordedSession(flags.session ? { resume: flags.session } : { continue: true }, root);
   return { root, id: chosen!.id };
 }
 

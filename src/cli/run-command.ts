@@ -42,7 +42,7 @@ export async function runCommand(taskArgument: string | undefined, flags: RunFla
   const config = await loadConfig(process.env);
   const { allowFiles, sessionRetentionDays, gitCommit } = config;
   pruneSessions(sessionRetentionDays);
-  const resume = await chosenSession(flags, cwd, interactive);
+  const resume = await chosenSession(flags, cwd);
   const connection = await connectProvider(flags, config, providerEnv());
   const agent = await createAgent({
     cwd,

@@ -19,30 +19,15 @@ const HISTORY_EVENTS = 400;
 const HOW_TO_FIND = '`agent sessions` lists the ids of this repository’s sessions';
 
 /**
- * The recorded session --continue or --resume asks for, in the repository at
- * `cwd`: the latest one, the one whose id starts with the given prefix, or
- * (--resume without an id, in a terminal) the one the user picks.
+ * The conversation --continue or --resume asks for, to resume in the
+ * repository at `cwd` (see recordedSession).
  */
 export async function chosenSession(
   flags: { continue?: boolean; resume?: string | true },
   cwd: string,
-  interactive: boolean,
 ): Promise<AgentConfig['resume']> {
-  if (!flags.continue && flags.resume === undefined) return undefined;
-  checkResumeFlags(flags, interactive);
-  const dir = repositorySessions(realpathSync(cwd));
-  let session: StoredSession;
-  if (typeof flags.resume === 'string') {
-    const matches = findSessions(dir, flags.resume);
-    if (matches.length === 0) throw new UsageError(`no session ${flags.resume} in ${cwd}; ${HOW_TO_FIND}`);
-    if (matches.length > 1)
-      throw new UsageError(`${matches.length} sessions start with ${flags.resume}; give more of the id`);
-    session = loadSession(matches[0]!);
-  } else {
-    const sessions = listSessions(dir);
-    if (sessions.length === 0) throw new UsageError(`no recorded session in ${cwd} to resume`);
-    session = flags.continue ? sessions[0]! : await pick(sessions);
-  }
+  const session = await recordedSession(flags, cwd);
+  if (!session) return undefined;
   return {
     id: session.id,
     state: session.state,
@@ -52,6 +37,29 @@ export async function chosenSession(
     lastTurn: session.lastTurn,
     ...(session.chosenModel && { model: session.chosenModel }),
   };
+}
+
+/**
+ * The recorded session the flags name, in the repository at `cwd`: the latest
+ * one, the one whose id starts with the given prefix, or (--resume without an
+ * id, which checkResumeFlags allows only in a terminal) the one the user picks.
+ */
+export async function recordedSession(
+  flags: { continue?: boolean; resume?: string | true },
+  cwd: string,
+): Promise<StoredSession | undefined> {
+  if (!flags.continue && flags.resume === undefined) return undefined;
+  const dir = repositorySessions(realpathSync(cwd));
+  if (typeof flags.resume === 'string') {
+    const matches = findSessions(dir, flags.resume);
+    if (matches.length === 0) throw new UsageError(`no session ${flags.resume} in ${cwd}; ${HOW_TO_FIND}`);
+    if (matches.length > 1)
+      throw new UsageError(`${matches.length} sessions start with ${flags.resume}; give more of the id`);
+    return loadSession(matches[0]!);
+  }
+  const sessions = listSessions(dir);
+  if (sessions.length === 0) throw new UsageError(`no recorded session in ${cwd} to resume`);
+  return flags.continue ? sessions[0]! : await pick(sessions);
 }
 
 /** What is wrong with --continue and --resume on their own: checked before anything else, a missing task included. */
