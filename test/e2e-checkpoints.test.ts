@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptSequence, toolCall } from './scripted-provider/script.js';
 import type { ScriptedReply } from './scripted-provider/types.js';
-import { runAgent, runCli, type AgentRunOptions } from './support/cli.js';
+import { agentBin, runAgent, runCli, type AgentRunOptions } from './support/cli.js';
 import { failingAddProject } from './support/git-repo.js';
 import { repoWithState } from './support/repo-with-state.js';
 import { scriptedProviderPerTest } from './support/scripted-server.js';
@@ -81,6 +81,17 @@ describe('checkpoints and agent undo', () => {
     // A file the session created is diffed from nothing, as git shows it.
     expect(diff.stdout).toContain('--- /dev/null\n+++ b/gen.txt');
     expect(diff.stdout).not.toContain('\x1b['); // piped: plain
+    // On a terminal (a pty from script(1)) it is coloured, unless NO_COLOR is set.
+    const onTerminal = (extra: Record<string, string>) =>
+      execFileSync('script', ['-qec', `'${process.execPath}' '${agentBin}' diff`, '/dev/null'], {
+        cwd: repo,
+        env: { ...process.env, NODE_ENV: '', ...env, ...extra },
+        encoding: 'utf8',
+      });
+    const coloured = onTerminal({});
+    expect(coloured).toContain('\x1b[');
+    expect(coloured).toContain('return a + b;');
+    expect(onTerminal({ NO_COLOR: '1' })).not.toContain('\x1b[');
 
     const undo = await runCli(['undo'], { cwd: repo, env });
     expect(undo.stderr).toBe('');
