@@ -31,7 +31,6 @@ async function plant(repo: string, env: Record<string, string>, command: string,
   return run;
 }
 
-/** A host directory outside the workspace the attacks aim at. */
 /** A repository with a committed submodule at `sub` (its git directory under `.git/modules/sub`). */
 function repoWithSubmodule(): string {
   const inner = makeGitRepo({ 'f.txt': 'inner\n' });
@@ -42,6 +41,7 @@ function repoWithSubmodule(): string {
   return repo;
 }
 
+/** A host directory outside the workspace the attacks aim at. */
 const outsideDir = () => realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-outside-')));
 
 describe.skipIf(!docker)(
