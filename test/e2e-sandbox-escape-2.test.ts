@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scriptSequence, toolCall } from './scripted-provider/script.js';
+import { scriptSequence, toolCall, type ScriptStep } from './scripted-provider/script.js';
 import { runAgent, runCli } from './support/cli.js';
 import { docker, needsDocker } from './support/docker.js';
 import { makeGitRepo } from './support/git-repo.js';
@@ -31,7 +31,22 @@ async function plant(repo: string, env: Record<string, string>, command: string,
   return run;
 }
 
-/** A host directory outside the workspace the attacks aim at. */
+/**
+ * The next session there, on the host with --git-commit, whose model gives `reply`: it reads the
+ * repository's state at its start, and --git-commit before and after the request.
+ */
+async function nextSession(cwd: string, env: Record<string, string>, reply: ScriptStep) {
+  await provider.start(scriptSequence(reply));
+  const next = await runAgent(provider.current(), 'anthropic', {
+    cwd,
+    env,
+    task: 'go',
+    flags: ['--git-commit'],
+  });
+  expect(next.result, next.stderr).toMatchObject({ status: 'success' });
+  return next;
+}
+
 /** A repository with a committed submodule at `sub` (its git directory under `.git/modules/sub`). */
 function repoWithSubmodule(): string {
   const inner = makeGitRepo({ 'f.txt': 'inner\n' });
@@ -42,6 +57,7 @@ function repoWithSubmodule(): string {
   return repo;
 }
 
+/** A host directory outside the workspace the attacks aim at. */
 const outsideDir = () => realpathSync(mkdtempSync(path.join(tmpdir(), 'agent-outside-')));
 
 describe.skipIf(!docker)(
@@ -126,15 +142,7 @@ describe.skipIf(!docker)(
         ].join(' && '),
         ['--git-commit'],
       );
-      // The next session reads the repository's state at its start (and --git-commit before and after).
-      await provider.start(scriptSequence({ text: 'Nothing to do.' }));
-      const next = await runAgent(provider.current(), 'anthropic', {
-        cwd: repo,
-        env,
-        task: 'go',
-        flags: ['--git-commit'],
-      });
-      expect(next.result, next.stderr).toMatchObject({ status: 'success' });
+      await nextSession(repo, env, { text: 'Nothing to do.' });
       expect(readdirSync(outside)).toEqual([]);
     });
 
@@ -169,19 +177,10 @@ describe.skipIf(!docker)(
       // The workspace has no .git of its own (the parent's is not mounted): a command may create one,
       // whose work tree is elsewhere (`/` made every start walk the whole disk, about 30 s here).
       await plant(workspace, env, `git init -q && git config core.worktree ${other}`);
-      await provider.start(
-        scriptSequence(() => {
-          writeFileSync(path.join(other, 'notes.txt'), 'mine, edited\n');
-          return { text: 'Done.' };
-        }),
-      );
-      const next = await runAgent(provider.current(), 'anthropic', {
-        cwd: workspace,
-        env,
-        task: 'go',
-        flags: ['--git-commit'],
+      const next = await nextSession(workspace, env, () => {
+        writeFileSync(path.join(other, 'notes.txt'), 'mine, edited\n');
+        return { text: 'Done.' };
       });
-      expect(next.result, next.stderr).toMatchObject({ status: 'success' });
       // Git's view of the other directory (2 untracked files) is not the workspace's state.
       expect(provider.current().requests[0]!.system).not.toContain('Git repository');
       expect(next.events.filter((e) => e.type === 'git_commit')).toEqual([]);

@@ -299,8 +299,7 @@ export const TEMP_MARKER = '.agent-tmp-';
 
 /**
  * Writes a temporary file next to `name` and renames it over; `mode` is the
- * replaced file's (new files get the umask's). The temporary file is journaled
- * while it exists, so one left by a killed process is removed at the next start.
+ * replaced file's (new files get the umask's).
  */
 async function replaceIn(
   root: string,
@@ -309,18 +308,36 @@ async function replaceIn(
   content: string | Buffer,
   mode: number | undefined,
 ): Promise<void> {
+  await renameOver(root, dir, name, async (temporary) => {
+    const handle = await open(temporary, TEMP_FLAGS, 0o666);
+    try {
+      await handle.writeFile(content);
+      if (mode !== undefined) await handle.chmod(mode);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+  });
+}
+
+/**
+ * Makes a temporary entry next to `name` (with `make`) and renames it over.
+ * The temporary entry is journaled while it exists, so one left by a killed
+ * process is removed at the next start.
+ */
+async function renameOver(
+  root: string,
+  dir: PinnedDir,
+  name: string,
+  make: (temporary: string) => Promise<void>,
+): Promise<void> {
   const temporary = `.${name}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
   const forget = await recordPendingWrite(root, path.join(dir.real, temporary));
-  let handle: FileHandle | undefined;
   try {
-    handle = await open(dir.entry(temporary), TEMP_FLAGS, 0o666);
-    await handle.writeFile(content);
-    if (mode !== undefined) await handle.chmod(mode);
-    await handle.close();
-    handle = undefined;
+    await make(dir.entry(temporary));
     await rename(dir.entry(temporary), dir.entry(name));
   } catch (error) {
-    await handle?.close().catch(() => undefined);
     await rm(dir.entry(temporary), { force: true }).catch(() => undefined);
     throw error;
   } finally {
@@ -405,17 +422,7 @@ export async function restoreEntryConfined(
       await replaceIn(root, dir, name, entry.content, mode);
       return;
     }
-    const temporary = `.${name}${TEMP_MARKER}${randomBytes(6).toString('hex')}`;
-    const forget = await recordPendingWrite(root, path.join(dir.real, temporary));
-    try {
-      await symlink(entry.target, dir.entry(temporary));
-      await rename(dir.entry(temporary), dir.entry(name));
-    } catch (error) {
-      await unlink(dir.entry(temporary)).catch(() => undefined);
-      throw error;
-    } finally {
-      await forget();
-    }
+    await renameOver(root, dir, name, (temporary) => symlink(entry.target, temporary));
   });
 }
 

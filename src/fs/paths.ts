@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Whether `absolute` lies inside `root` (or is it), judged on the strings alone. */
@@ -21,4 +22,12 @@ export function realOfNearestExisting(absolute: string): string {
       current = parent;
     }
   }
+}
+
+/** Whether anything, a dangling symlink included, is at that path (lstat: never follows, never blocks). */
+export function pathExists(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -1,6 +1,7 @@
 import { constants, type Dirent } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { MAX_WALK_DEPTH } from '../fs/visibility/limits.js';
 
 /**
  * Git opens the work tree's rule files (.gitignore in every directory it walks,
@@ -21,8 +22,6 @@ const GIT_READS = new Set(['.gitignore', '.gitattributes', '.gitmodules', '.mail
 /** A git call running longer than this may be waiting on one; most take a few milliseconds. */
 const GRACE_MS = 1000;
 const POLL_MS = 100;
-/** As deep as the other walks go (src/fs/visibility/walk.ts). */
-const MAX_DEPTH = 128;
 
 const RELEASE_FLAGS = constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
 
@@ -84,7 +83,7 @@ async function findRuleFifos(dir: string, depth = 0): Promise<string[]> {
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isFIFO() && GIT_READS.has(entry.name)) found.push(full);
-    else if (entry.isDirectory() && entry.name !== '.git' && depth < MAX_DEPTH)
+    else if (entry.isDirectory() && entry.name !== '.git' && depth < MAX_WALK_DEPTH)
       found.push(...(await findRuleFifos(full, depth + 1)));
   }
   return found;

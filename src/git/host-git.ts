@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { lstat, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { pathExists } from '../fs/paths.js';
 
 /**
  * How the harness runs git on the host (search today, checkpoints later).
@@ -145,13 +146,7 @@ async function refuseMovedWorkTree(cwd: string, config: string[], env: NodeJS.Pr
 /** The nearest directory at or above `dir` with a `.git` entry, as git's discovery walks. */
 async function dotGitHolder(dir: string): Promise<string | undefined> {
   for (let current = dir; ; current = path.dirname(current)) {
-    if (
-      await lstat(path.join(current, '.git')).then(
-        () => true,
-        () => false,
-      )
-    )
-      return current;
+    if (await pathExists(path.join(current, '.git'))) return current;
     if (path.dirname(current) === current) return undefined;
   }
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import type { ExecOptions, ExecResult, Sandbox } from './sandbox.js';
 import { connectDocker } from './docker-engine.js';
+import { pathExists } from '../fs/paths.js';
 import type { CommandOutcome, CommandRunner, RunnerSetup } from './command-runner.js';
 import { DockerExecRunner } from './docker-exec-runner.js';
 import { ExecServer } from './exec-server.js';
@@ -308,10 +308,3 @@ function parseUser(user: string): { uid: number; gid: number } {
 export function createDockerSandbox(options: DockerSandboxOptions): DockerSandbox {
   return new DockerSandbox(options);
 }
-
-/** Whether anything, a dangling link included, is at that path (lstat: never follows, never blocks). */
-const pathExists = (file: string): Promise<boolean> =>
-  lstat(file).then(
-    () => true,
-    () => false,
-  );
