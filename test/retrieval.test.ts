@@ -18,7 +18,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { indexFileFor } from '../src/context/retrieval/index-store.js';
 import { languageOf } from '../src/context/retrieval/languages.js';
 import { parseTags } from '../src/context/retrieval/parser.js';
-import { queryClues } from '../src/context/retrieval/query-clues.js';
+import { filePaths, queryClues } from '../src/context/retrieval/query-clues.js';
 import type { IndexSnapshot } from '../src/context/retrieval/repo-index.js';
 import { createRetriever, type Retriever } from '../src/context/retrieval/retriever.js';
 import { checkSnapshot } from '../src/context/retrieval/snapshot-check.js';
@@ -239,13 +239,13 @@ describe('definitions in real code shapes', () => {
 });
 
 describe('reading a query', () => {
-  const files = [
+  const files = filePaths([
     'lib/response.js',
     'lib/router/layer.js',
     'lib/router/index.js',
     'pkg/models.py',
     'lib/rules/no-unused-vars.js',
-  ];
+  ]);
   const defined = new Set(['send', 'Layer', 'match', 'get', 'run', 'only', 'Lexer', 'evaluate']);
   const read = (text: string) => queryClues(text, files, (name) => defined.has(name));
 
