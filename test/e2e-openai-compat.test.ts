@@ -8,7 +8,7 @@ import {
   refusesStreamingWithTools,
   vllmError,
 } from './scripted-provider/openai-quirks.js';
-import { withSummaries } from './scripted-provider/script.js';
+import { toolCall, withSummaries } from './scripted-provider/script.js';
 import { scriptedProviderPerTest } from './support/scripted-server.js';
 import type { OpenAIShape, Script, ScriptedReply } from './scripted-provider/types.js';
 import { runAgent } from './support/cli.js';
@@ -129,8 +129,7 @@ describe('agent -p against OpenAI-compatible servers', () => {
     let rejected = 0;
     const server = await provider.start(
       withSummaries((turn) => {
-        if (turn.index === 0)
-          return { toolCalls: [{ name: 'terminal', arguments: { command: 'seq 1 20000' } }] };
+        if (turn.index === 0) return toolCall('terminal', { command: 'seq 1 20000' });
         // The next turn, the first time: a slot with a smaller n_ctx than the model advertises.
         if (rejected++ === 0) return llamacppContextSize(9000, 8192);
         return { text: 'Counted.' };

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scriptedProviderPerTest } from './support/scripted-server.js';
-import { scriptSequence, type ScriptStep } from './scripted-provider/script.js';
+import { scriptSequence, toolCall, type ScriptStep } from './scripted-provider/script.js';
 import type { WireProtocol } from './scripted-provider/types.js';
 import type { AgentEvent } from '../src/core/events.js';
 import { runAgent, runCli, type CliRun } from './support/cli.js';
@@ -11,10 +11,6 @@ import { failingAddProject, makeGitRepo } from './support/git-repo.js';
 
 const protocols: WireProtocol[] = ['openai', 'anthropic'];
 const provider = scriptedProviderPerTest();
-
-const call = (name: string, args: Record<string, unknown> | string): ScriptStep => ({
-  toolCalls: [{ name, arguments: args }],
-});
 
 async function run(
   protocol: WireProtocol,
@@ -36,17 +32,21 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
     const r = await run(
       protocol,
       [
-        call('edit', { path: 'src/math.js', old_string: '  return a - b;', new_string: '  return a + b;' }),
-        call('read', { path: 'src/math.js' }),
-        call('edit', {
+        toolCall('edit', {
+          path: 'src/math.js',
+          old_string: '  return a - b;',
+          new_string: '  return a + b;',
+        }),
+        toolCall('read', { path: 'src/math.js' }),
+        toolCall('edit', {
           path: 'src/math.js',
           old_string: '  return a - c;\n}',
           new_string: '  return a + c;\n}',
         }),
-        call('edit', { path: 'src/math.js', old_string: '(a, b) {', new_string: '(x, y) {' }),
-        call('edit', '{"path": "src/math.js", "old_string": "return a - b;", '),
-        call('edit', { path: 'src/math.js', new_string: 'x' }),
-        call('edit', {
+        toolCall('edit', { path: 'src/math.js', old_string: '(a, b) {', new_string: '(x, y) {' }),
+        toolCall('edit', '{"path": "src/math.js", "old_string": "return a - b;", '),
+        toolCall('edit', { path: 'src/math.js', new_string: 'x' }),
+        toolCall('edit', {
           path: 'src/math.js',
           old_string: '      return a - b;',
           new_string: '      return a + b;',
@@ -82,8 +82,8 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
     const r = await run(
       protocol,
       [
-        call('read', { path: 'notes.txt' }),
-        call('edit', { path: 'notes.txt', old_string: 'alpha\nbeta', new_string: 'alpha\nBETA\nbeta2' }),
+        toolCall('read', { path: 'notes.txt' }),
+        toolCall('edit', { path: 'notes.txt', old_string: 'alpha\nbeta', new_string: 'alpha\nBETA\nbeta2' }),
         { text: 'done' },
       ],
       repo,
@@ -101,13 +101,13 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
     const r = await run(
       protocol,
       [
-        call('read', { path: relativeOut }),
-        call('read', { path: path.join(outside, 'secret.txt') }),
-        call('read', { path: 'link/secret.txt' }),
-        call('write', { path: '../escaped.txt', content: 'x' }),
-        call('write', { path: 'link/planted.txt', content: 'x' }),
-        call('list', { path: '..' }),
-        call('search', { query: 'SECRET', path: 'link' }),
+        toolCall('read', { path: relativeOut }),
+        toolCall('read', { path: path.join(outside, 'secret.txt') }),
+        toolCall('read', { path: 'link/secret.txt' }),
+        toolCall('write', { path: '../escaped.txt', content: 'x' }),
+        toolCall('write', { path: 'link/planted.txt', content: 'x' }),
+        toolCall('list', { path: '..' }),
+        toolCall('search', { query: 'SECRET', path: 'link' }),
         { text: 'done' },
       ],
       repo,
@@ -126,10 +126,10 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
 
   it('tells the model about a loop instead of running the same call a third time', async () => {
     const repo = makeGitRepo({ 'a.txt': 'needle\n' });
-    const search = call('search', { query: 'needle' });
+    const search = toolCall('search', { query: 'needle' });
     const r = await run(
       protocol,
-      [search, search, call('search', { query: 'needle' }), { text: 'done' }],
+      [search, search, toolCall('search', { query: 'needle' }), { text: 'done' }],
       repo,
     );
     const outputs = results(r).map((e) => e.output);
@@ -167,9 +167,7 @@ describe.each(protocols)('tool rules end to end over %s', (protocol) => {
 describe('stopping conditions and bad usage', () => {
   it('stops at --max-turns with its own status and exit code', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    const listing = (turn: { index: number }) => ({
-      toolCalls: [{ name: 'list', arguments: { pattern: `*${turn.index}` } }],
-    });
+    const listing = (turn: { index: number }) => toolCall('list', { pattern: `*${turn.index}` });
     const r = await run('openai', [listing, listing, listing, listing, listing], repo, ['--max-turns', '3']);
     expect(r.code).toBe(53);
     expect(r.result).toMatchObject({ status: 'max_turns', is_error: true, turns: 3 });
@@ -183,9 +181,7 @@ describe('stopping conditions and bad usage', () => {
     ['SIGINT', 'interrupted by the user'],
   ] as const)('says who stopped a run: %s', async (signal, said) => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
-    await provider.start(
-      scriptSequence({ toolCalls: [{ name: 'terminal', arguments: { command: 'sleep 60' } }] }),
-    );
+    await provider.start(scriptSequence(toolCall('terminal', { command: 'sleep 60' })));
     let pending = '';
     let sent = false;
     const r = await runAgent(provider.current(), 'openai', {
@@ -307,7 +303,7 @@ describe('instructions and interruption', () => {
   it('Ctrl-C stops a running command, answers the call, and exits with 130', async () => {
     const repo = makeGitRepo({ 'a.txt': 'x\n' });
     const server = await provider.start(
-      scriptSequence(call('terminal', { command: 'sleep 60' }), { text: 'unreachable' }),
+      scriptSequence(toolCall('terminal', { command: 'sleep 60' }), { text: 'unreachable' }),
     );
     const started = performance.now();
     const r = await runAgent(server, 'openai', {

@@ -2,7 +2,6 @@ import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   realpathSync,
   renameSync,
@@ -12,13 +11,12 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { indexFileFor } from '../src/context/retrieval/index-store.js';
 import { languageOf } from '../src/context/retrieval/languages.js';
 import { parseTags } from '../src/context/retrieval/parser.js';
-import { queryClues } from '../src/context/retrieval/query-clues.js';
+import { filePaths, queryClues } from '../src/context/retrieval/query-clues.js';
 import type { IndexSnapshot } from '../src/context/retrieval/repo-index.js';
 import { createRetriever, type Retriever } from '../src/context/retrieval/retriever.js';
 import { checkSnapshot } from '../src/context/retrieval/snapshot-check.js';
@@ -27,19 +25,10 @@ import { codebaseSearchTool } from '../tools/codebase-search.js';
 import { symbolsTool } from '../tools/symbols.js';
 import type { ToolContext } from '../tools/tool.js';
 import { Workspace } from '../tools/workspace.js';
+import { cleanupsPerTest } from './support/cleanups.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/retrieval');
-const cleanups: Array<() => Promise<void> | void> = [];
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { cleanups, tempDir } = cleanupsPerTest();
 
 function write(root: string, files: Record<string, string>): void {
   for (const [file, content] of Object.entries(files)) {
@@ -239,13 +228,13 @@ describe('definitions in real code shapes', () => {
 });
 
 describe('reading a query', () => {
-  const files = [
+  const files = filePaths([
     'lib/response.js',
     'lib/router/layer.js',
     'lib/router/index.js',
     'pkg/models.py',
     'lib/rules/no-unused-vars.js',
-  ];
+  ]);
   const defined = new Set(['send', 'Layer', 'match', 'get', 'run', 'only', 'Lexer', 'evaluate']);
   const read = (text: string) => queryClues(text, files, (name) => defined.has(name));
 

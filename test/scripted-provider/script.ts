@@ -38,7 +38,7 @@ export const withSummaries =
   (turn) =>
     isSummaryRequest(turn) ? { text: summary } : script(turn);
 
-/** A reply that calls one tool. */
-export const toolCall = (name: string, args: Record<string, unknown>): ScriptedReply => ({
+/** A reply that calls one tool (arguments as text: sent as they are, malformed or not). */
+export const toolCall = (name: string, args: Record<string, unknown> | string): ScriptedReply => ({
   toolCalls: [{ name, arguments: args }],
 });

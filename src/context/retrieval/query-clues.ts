@@ -44,10 +44,9 @@ export function filePaths(files: Iterable<string>): FilePaths {
 /** Reads a query's clues against the repository's files and definitions. */
 export function queryClues(
   text: string,
-  files: Iterable<string> | FilePaths,
+  { suffixes: pathResolver, stems }: FilePaths,
   isDefined: (name: string) => boolean,
 ): QueryClues {
-  const { suffixes: pathResolver, stems } = 'suffixes' in files ? files : filePaths(files);
   const found = new Set<string>();
   const rest = text.replace(PATH_LIKE, (candidate: string) => {
     const resolved = resolvePath(pathResolver, candidate);

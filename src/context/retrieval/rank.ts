@@ -34,9 +34,7 @@ export function pageRank(
   if (count === 0) return new Float64Array(0);
   const restart = restartDistribution(personalization);
   const hubCount = graph.hubStart.length - 1;
-  const outTotal = new Float64Array(count);
-  for (let node = 0; node < count; node++)
-    for (let e = graph.start[node]!; e < graph.start[node + 1]!; e++) outTotal[node]! += weight[e]!;
+  const outTotal = outWeights(graph, weight);
   let rank = Float64Array.from(start ?? restart);
   let next = new Float64Array(count);
   const hubMass = new Float64Array(hubCount);
@@ -70,6 +68,15 @@ export function pageRank(
     if (delta < TOLERANCE) break;
   }
   return rank;
+}
+
+/** Each node's total edge weight: what its rank is shared in proportion to. */
+export function outWeights(graph: HubGraph, weight: Float64Array): Float64Array {
+  const count = graph.start.length - 1;
+  const total = new Float64Array(count);
+  for (let node = 0; node < count; node++)
+    for (let e = graph.start[node]!; e < graph.start[node + 1]!; e++) total[node]! += weight[e]!;
+  return total;
 }
 
 function restartDistribution(personalization: Float64Array): Float64Array {

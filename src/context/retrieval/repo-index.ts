@@ -124,9 +124,8 @@ export class RepoIndex {
     const total = files.length;
     if (total === 0) return;
     let done = 0;
-    const settle = (group: ChangedFile[], record: FileRecord | undefined): void => {
-      // A file that vanished before it was read says nothing of its copies: they stay pending, read next time.
-      const settled = record ? group : group.slice(0, 1);
+    /** Puts the record in for the files, or drops them without one. */
+    const settle = (settled: ChangedFile[], record: FileRecord | undefined): void => {
       for (const file of settled) {
         if (record) this.put(file.path, record);
         else this.drop(file.path);
@@ -135,13 +134,16 @@ export class RepoIndex {
       done += settled.length;
       this.options.onProgress?.(done, total);
     };
+    // A file that vanished before it was read says nothing of its copies: they stay pending, read next time.
+    const extracted = (group: ChangedFile[], record: FileRecord | undefined): void =>
+      settle(record ? group : group.slice(0, 1), record);
     this.options.onProgress?.(0, total);
     const workers = this.options.workers;
     if (workers === 0 || (workers === undefined && distinct.length < POOL_MIN_FILES)) {
       for (let i = 0; i < distinct.length && !this.closed; i++) {
         if (i > 0 && i % FILES_PER_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         const group = distinct[i]!;
-        settle(group, await extractFile(this.root, group[0]!));
+        extracted(group, await extractFile(this.root, group[0]!));
       }
       return;
     }
@@ -155,18 +157,13 @@ export class RepoIndex {
       await Promise.all(
         distinct.map((group) =>
           pool.extract(group[0]!).then(
-            (record) => settle(group, record),
+            (record) => extracted(group, record),
             (error: unknown) => {
               if (error instanceof PoolClosed) return;
               if (!(error instanceof ExtractionFailed)) throw error;
               // Its copies would crash the same way: all are left out until their content changes.
-              for (const file of group) {
-                this.options.onSkipped?.(file.path, error.message);
-                this.drop(file.path);
-                pending.delete(file.path);
-              }
-              done += group.length;
-              this.options.onProgress?.(done, total);
+              for (const file of group) this.options.onSkipped?.(file.path, error.message);
+              settle(group, undefined);
             },
           ),
         ),

@@ -1,5 +1,5 @@
 import type { Definition } from './parser.js';
-import { pageRank } from './rank.js';
+import { outWeights, pageRank } from './rank.js';
 import type { ReferenceGraph } from './reference-graph.js';
 import { queryClues } from './query-clues.js';
 
@@ -83,9 +83,7 @@ export function rankRepository(graph: ReferenceGraph, focus: RepoMapFocus): Rank
   const fileRank = pageRank(uses, personalization, weight, base);
 
   // What reaches each name, to be shared among its definers as their definitions' scores.
-  const outTotal = new Float64Array(count);
-  for (let file = 0; file < count; file++)
-    for (let e = uses.start[file]!; e < uses.start[file + 1]!; e++) outTotal[file]! += weight[e]!;
+  const outTotal = outWeights(uses, weight);
   const nameScore = new Float64Array(graph.names.length);
   for (let file = 0; file < count; file++)
     for (let e = uses.start[file]!; e < uses.start[file + 1]!; e++)

@@ -38,7 +38,7 @@ interface Slot {
   inFlight: Task[];
 }
 
-export interface ParsePoolOptions {
+interface ParsePoolOptions {
   /** Defaults to one worker per core (os.availableParallelism), at most MAX_DEFAULT_WORKERS. */
   size?: number;
   resourceLimits?: ResourceLimits;
