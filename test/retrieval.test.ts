@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { extractFile } from '../src/context/retrieval/file-extract.js';
 import { indexFileFor } from '../src/context/retrieval/index-store.js';
 import { languageOf } from '../src/context/retrieval/languages.js';
 import { parseTags } from '../src/context/retrieval/parser.js';
@@ -100,6 +101,17 @@ const languageCases = [
     references: ['Ledger'],
   },
 ];
+
+describe('a minified file', () => {
+  test('is not parsed for definitions, but its lines stay searchable', async () => {
+    const root = tempDir('agent-minified-');
+    const bundle = Array.from({ length: 200 }, (_, i) => `function f${i}(a){return a+${i}}`).join(';');
+    writeFileSync(path.join(root, 'bundle.min.js'), `${bundle};function renderCheckoutWidget(){}\n`);
+    const record = await extractFile(root, { path: 'bundle.min.js', hash: '' });
+    expect(record?.definitions).toEqual([]);
+    expect(record?.chunks.map((chunk) => chunk.terms).join(' ')).toContain('checkout');
+  });
+});
 
 describe('parsing definitions and references', () => {
   test.each(languageCases)('$language', async ({ file, source, definitions, references }) => {
